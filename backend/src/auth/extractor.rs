@@ -1,0 +1,38 @@
+//! `AuthUser`: a request whose Bearer token is valid and whose session is still open.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use crate::error::AppError;
+use crate::routes::blocking;
+use crate::services::sessions::{self, Authenticated};
+use crate::services::{now, Ctx};
+
+pub struct AuthUser(pub Authenticated);
+
+impl FromRequest for AuthUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let ctx = req
+            .app_data::<web::Data<Ctx>>()
+            .map(|d| d.get_ref().clone());
+        Box::pin(async move {
+            let token = token.ok_or(AppError::Unauthorized)?;
+            let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
+            let auth = blocking(move || sessions::authenticate(&ctx, &token, now())).await?;
+            Ok(AuthUser(auth))
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}

@@ -1,0 +1,8 @@
+//! Credentials and proofs: password hashing, e-mailed code hashing, access and refresh tokens, the server
+//! keys behind them, and the extractor that authenticates a request.
+
+pub mod extractor;
+pub mod keys;
+pub mod otp;
+pub mod password;
+pub mod tokens;

@@ -1,0 +1,11 @@
+//! OTP Portal's server: registration with e-mailed one-time codes, login, sessions and recovery.
+
+pub mod auth;
+pub mod error;
+pub mod mail;
+pub mod routes;
+pub mod services;
+pub mod settings;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

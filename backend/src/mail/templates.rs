@@ -1,0 +1,225 @@
+//! The mails the portal sends, each as plain text and HTML. The code stands out, the expiry is stated, and
+//! every mail says what to do if it was not you.
+
+use std::time::Duration;
+
+use super::Rendered;
+
+pub const PRODUCT: &str = "OTP Portal";
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn link(public_url: &str, page: &str, email: &str, code: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", email)
+        .append_pair("code", code)
+        .finish();
+    format!("{public_url}/{page}?{query}")
+}
+
+/// "5 minutes", "90 seconds", "1 minute".
+pub fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    match (s % 60, s / 60) {
+        (0, 1) => "1 minute".into(),
+        (0, m) if m > 0 => format!("{m} minutes"),
+        _ if s == 1 => "1 second".into(),
+        _ => format!("{s} seconds"),
+    }
+}
+
+fn html_page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;\
+         background:#f5f6f8;margin:0;padding:24px;color:#1f2328\">\
+         <div style=\"max-width:480px;margin:0 auto;background:#fff;border-radius:8px;padding:32px\">\
+         <h1 style=\"font-size:20px;margin:0 0 16px\">{title}</h1>{body}</div></body></html>",
+        title = escape(title),
+    )
+}
+
+fn code_block(code: &str) -> String {
+    format!(
+        "<p style=\"font-size:32px;font-weight:700;letter-spacing:8px;font-family:ui-monospace,Menlo,\
+         Consolas,monospace;background:#f0f3f6;border-radius:6px;padding:12px 0;text-align:center;\
+         margin:16px 0\">{code}</p>"
+    )
+}
+
+pub fn verify_email(
+    public_url: &str,
+    email: &str,
+    username: &str,
+    code: &str,
+    ttl: Duration,
+) -> Rendered {
+    let ttl = human_duration(ttl);
+    let url = link(public_url, "verify", email, code);
+    let title = format!("Confirm your e-mail address for {PRODUCT}");
+    Rendered {
+        subject: format!("Your {PRODUCT} verification code"),
+        text: format!(
+            "Your {PRODUCT} verification code is:\n\n    {code}\n\n\
+             Hello {username}, it expires in {ttl}. Enter it on the page where you registered, or open:\n{url}\n\n\
+             If you did not create an account, ignore this mail: without the code no account is \
+             created, and the registration is deleted within a day.\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>Hello {name},</p><p>Your verification code is:</p>{block}\
+                 <p>It expires in <strong>{ttl}</strong>. Enter it on the page where you registered, \
+                 or <a href=\"{href}\">open the confirmation page</a>.</p>\
+                 <p style=\"color:#59636e;font-size:14px\">If you did not create an account, ignore this \
+                 mail: without the code no account is created, and the registration is deleted within a \
+                 day.</p>",
+                name = escape(username),
+                block = code_block(code),
+                href = escape(&url),
+            ),
+        ),
+    }
+}
+
+pub fn password_reset(public_url: &str, email: &str, code: &str, ttl: Duration) -> Rendered {
+    let ttl = human_duration(ttl);
+    let url = link(public_url, "reset-password", email, code);
+    let title = format!("Reset your {PRODUCT} password");
+    Rendered {
+        subject: format!("Your {PRODUCT} password reset code"),
+        text: format!(
+            "Your {PRODUCT} password reset code is:\n\n    {code}\n\n\
+             Someone asked to reset the password of the account for {email}. The code expires in {ttl}. Enter it with your new password, or open:\n{url}\n\n\
+             If this was not you, ignore this mail: your password stays as it is.\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>Someone asked to reset the password of the account for {email}.</p>\
+                 <p>Your reset code is:</p>{block}\
+                 <p>It expires in <strong>{ttl}</strong>. Enter it with your new password, or \
+                 <a href=\"{href}\">open the reset page</a>.</p>\
+                 <p style=\"color:#59636e;font-size:14px\">If this was not you, ignore this mail: your \
+                 password stays as it is.</p>",
+                email = escape(email),
+                block = code_block(code),
+                href = escape(&url),
+            ),
+        ),
+    }
+}
+
+pub fn account_exists(public_url: &str, email: &str) -> Rendered {
+    let login = format!("{public_url}/login");
+    let forgot = format!("{public_url}/forgot-password");
+    let title = "Someone tried to register with your address";
+    Rendered {
+        subject: format!("Sign-up attempt with your {PRODUCT} address"),
+        text: format!(
+            "Someone tried to create a new {PRODUCT} account with {email}, which already has one.\n\n\
+             If it was you: you are already registered. Sign in at {login}\n\
+             Forgot your password? Reset it at {forgot}\n\n\
+             If it was not you, ignore this mail: nothing was changed and no account was created.\n\n\
+             -- {PRODUCT}\n"
+        ),
+        html: html_page(
+            title,
+            &format!(
+                "<p>Someone tried to create a new {PRODUCT} account with {email}, which already has one.</p>\
+                 <p>If it was you: you are already registered. <a href=\"{login}\">Sign in</a>, or \
+                 <a href=\"{forgot}\">reset your password</a> if you forgot it.</p>\
+                 <p style=\"color:#59636e;font-size:14px\">If it was not you, ignore this mail: nothing was \
+                 changed and no account was created.</p>",
+                email = escape(email),
+                login = escape(&login),
+                forgot = escape(&forgot),
+            ),
+        ),
+    }
+}
+
+pub fn password_changed(public_url: &str, email: &str) -> Rendered {
+    let forgot = format!("{public_url}/forgot-password");
+    let title = format!("Your {PRODUCT} password was changed");
+    Rendered {
+        subject: title.clone(),
+        text: format!(
+            "The password of the {PRODUCT} account for {email} was just changed, and every device \
+             signed in to it was signed out.\n\n\
+             If this was you, there is nothing to do.\n\
+             If it was not you, reset your password now at {forgot} and check your mailbox's \
+             security: whoever did this could read your mail.\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>The password of the {PRODUCT} account for {email} was just changed, and every device \
+                 signed in to it was signed out.</p><p>If this was you, there is nothing to do.</p>\
+                 <p><strong>If it was not you</strong>, <a href=\"{forgot}\">reset your password now</a> \
+                 and check your mailbox's security: whoever did this could read your mail.</p>",
+                email = escape(email),
+                forgot = escape(&forgot),
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_code_mail_states_code_expiry_link_and_what_to_do() {
+        let m = verify_email(
+            "http://localhost:8080",
+            "a+b@example.com",
+            "alice",
+            "042917",
+            Duration::from_secs(300),
+        );
+        assert!(m.text.contains("042917") && m.html.contains("042917"));
+        assert!(m.text.contains("5 minutes"));
+        assert!(m
+            .text
+            .contains("http://localhost:8080/verify?email=a%2Bb%40example.com&code=042917"));
+        assert!(m.text.contains("did not create an account"));
+        assert!(
+            !m.subject.contains("042917"),
+            "the code must not show in previews of the subject"
+        );
+    }
+
+    #[test]
+    fn user_text_is_escaped_in_html() {
+        let m = verify_email(
+            "http://x.test",
+            "a@example.com",
+            "<b>",
+            "123456",
+            Duration::from_secs(60),
+        );
+        assert!(m.html.contains("&lt;b&gt;") && !m.html.contains("<b>"));
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(Duration::from_secs(300)), "5 minutes");
+        assert_eq!(human_duration(Duration::from_secs(60)), "1 minute");
+        assert_eq!(human_duration(Duration::from_secs(90)), "90 seconds");
+        assert_eq!(human_duration(Duration::from_secs(1)), "1 second");
+    }
+}

@@ -1,0 +1,120 @@
+//! The outbox worker: leases due mails, sends them, and records the outcome. A failed delivery is retried
+//! with exponential backoff (base doubling up to a cap) until it is too old, then marked failed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use lettre::message::Mailbox;
+use tokio::sync::Notify;
+
+use super::transport::Transport;
+use crate::services::now;
+use crate::settings::Settings;
+use crate::store::{outbox, DbPool};
+
+const BATCH: i64 = 20;
+const LEASE: TimeDelta = TimeDelta::minutes(2);
+const IDLE_POLL: Duration = Duration::from_secs(1);
+
+pub struct Worker {
+    pub pool: DbPool,
+    pub transport: Transport,
+    pub from: Mailbox,
+    pub settings: Arc<Settings>,
+    pub wakeup: Arc<Notify>,
+}
+
+/// Delay before attempt `attempts + 1`: base·2^(attempts-1), capped.
+pub fn backoff(base: Duration, max: Duration, attempts: u32) -> Duration {
+    let factor = 2u32.saturating_pow(attempts.saturating_sub(1));
+    base.saturating_mul(factor).min(max)
+}
+
+impl Worker {
+    pub async fn run(self) {
+        tracing::info!(transport = %self.transport.describe(), "mail worker started");
+        loop {
+            let pool = self.pool.clone();
+            let claimed = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = pool.get()?;
+                let now = now();
+                Ok(outbox::claim_due(&mut conn, now, now + LEASE, BATCH)?)
+            })
+            .await;
+            let rows = match claimed {
+                Ok(Ok(rows)) => rows,
+                Ok(Err(e)) => {
+                    tracing::warn!(error = ?e, "mail worker cannot read the outbox; retrying");
+                    tokio::time::sleep(IDLE_POLL).await;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "mail worker task failed");
+                    continue;
+                }
+            };
+            if rows.is_empty() {
+                tokio::select! {
+                    () = self.wakeup.notified() => {}
+                    () = tokio::time::sleep(IDLE_POLL) => {}
+                }
+                continue;
+            }
+            for row in rows {
+                let outcome = self.transport.send(&self.from, &row).await;
+                self.record(row, outcome).await;
+            }
+        }
+    }
+
+    async fn record(&self, row: outbox::OutboxRow, outcome: Result<(), String>) {
+        let pool = self.pool.clone();
+        let settings = self.settings.clone();
+        let id = row.id.clone();
+        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = pool.get()?;
+            let now = now();
+            match outcome {
+                Ok(()) => {
+                    tracing::info!(mail = %row.id, kind = %row.kind, "mail sent");
+                    outbox::mark_sent(&mut conn, &row.id, now)?;
+                }
+                Err(error) => {
+                    let attempts = u32::try_from(row.attempts + 1).unwrap_or(u32::MAX);
+                    let age = (now - row.created_at).to_std().unwrap_or_default();
+                    if age >= settings.mail_give_up_after {
+                        tracing::error!(mail = %row.id, %error, attempts, "mail abandoned");
+                        outbox::mark_failed(&mut conn, &row.id, &error)?;
+                    } else {
+                        let delay = backoff(settings.mail_retry_base, settings.mail_retry_max, attempts);
+                        tracing::warn!(mail = %row.id, %error, attempts, retry_in = ?delay, "mail delivery failed");
+                        let next = now + TimeDelta::from_std(delay).unwrap_or(TimeDelta::MAX);
+                        outbox::mark_retry(&mut conn, &row.id, &error, next)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await;
+        // If the outcome cannot be written the lease expires and the mail is tried again: a duplicate is
+        // better than a loss.
+        if !matches!(result, Ok(Ok(()))) {
+            tracing::error!(mail = %id, ?result, "could not record a delivery outcome");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_base_up_to_the_cap() {
+        let base = Duration::from_secs(2);
+        let max = Duration::from_secs(300);
+        let delays: Vec<u64> = (1..=10).map(|n| backoff(base, max, n).as_secs()).collect();
+        assert_eq!(delays, [2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(backoff(base, max, 1000), max);
+    }
+}

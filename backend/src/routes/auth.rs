@@ -1,0 +1,217 @@
+//! `/api/auth/*`: registration, verification, login, refresh, logout and password recovery.
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::{web, HttpRequest, HttpResponse};
+use shared::api::{
+    CodeSentResponse, EmailRequest, LoginRequest, LoginResponse, RefreshRequest, RegisterRequest,
+    ResetPasswordRequest, TokenResponse, VerifyEmailRequest,
+};
+use shared::problem::Problem;
+
+use super::json::{Json, OptionalJson};
+use super::{blocking, client_meta};
+use crate::auth::extractor::AuthUser;
+use crate::error::AppError;
+use crate::services::{login as login_service, now, recovery, registration, sessions, Ctx};
+
+pub const REFRESH_COOKIE: &str = "refresh_token";
+const COOKIE_PATH: &str = "/api/auth";
+
+fn refresh_cookie(ctx: &Ctx, value: String, max_age: time::Duration) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .secure(ctx.settings.cookie_secure)
+        .same_site(SameSite::Strict)
+        .max_age(max_age)
+        .finish()
+}
+
+/// The token response, with the refresh token also set as the browser client's HttpOnly cookie.
+fn tokens(ctx: &Ctx, tokens: TokenResponse) -> HttpResponse {
+    let max_age = time::Duration::seconds(
+        i64::try_from(ctx.settings.session_ttl.as_secs()).unwrap_or(i64::MAX),
+    );
+    HttpResponse::Ok()
+        .cookie(refresh_cookie(ctx, tokens.refresh_token.clone(), max_age))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(tokens)
+}
+
+fn cleared_cookie(ctx: &Ctx) -> Cookie<'static> {
+    let mut cookie = refresh_cookie(ctx, String::new(), time::Duration::ZERO);
+    cookie.make_removal();
+    cookie
+}
+
+/// Register an account; a 6-digit code is queued for e-mail.
+///
+/// The answer is the same whether or not the address already has an account (its owner is told by mail).
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 202, description = "A code has been queued for e-mail", body = CodeSentResponse),
+        (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts` for this address", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn register(
+    ctx: web::Data<Ctx>,
+    Json(body): Json<RegisterRequest>,
+) -> Result<HttpResponse, AppError> {
+    let registration = body.validate().map_err(AppError::Validation)?;
+    let ctx = ctx.get_ref().clone();
+    let sent = blocking(move || registration::register(&ctx, registration, now())).await?;
+    Ok(HttpResponse::Accepted().json(sent))
+}
+
+/// Confirm the e-mail address with the code; the account becomes active and a session starts.
+#[utoipa::path(post, path = "/api/auth/verify-email", tag = "auth", request_body = VerifyEmailRequest,
+    responses(
+        (status = 200, description = "Verified and signed in", body = TokenResponse),
+        (status = 400, description = "`invalid_code`, with `attempts_remaining`", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`code_expired`: register again or request a new code", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: the code is void", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn verify_email(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    Json(body): Json<VerifyEmailRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (email, code) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    let ctx = ctx.get_ref().clone();
+    let ctx2 = ctx.clone();
+    let response = blocking(move || registration::verify(&ctx2, email, code, meta, now())).await?;
+    Ok(tokens(&ctx, response))
+}
+
+/// Send a new verification code (voiding the previous one) once the cooldown has passed.
+#[utoipa::path(post, path = "/api/auth/resend-code", tag = "auth", request_body = EmailRequest,
+    responses(
+        (status = 202, description = "A new code has been queued (the same answer for every address)", body = CodeSentResponse),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`resend_cooldown` or `too_many_attempts`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn resend_code(
+    ctx: web::Data<Ctx>,
+    Json(body): Json<EmailRequest>,
+) -> Result<HttpResponse, AppError> {
+    let email = body.validate().map_err(AppError::Validation)?;
+    let ctx = ctx.get_ref().clone();
+    let sent = blocking(move || registration::resend(&ctx, email, now())).await?;
+    Ok(HttpResponse::Accepted().json(sent))
+}
+
+/// Sign in with username or e-mail address and password.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = LoginResponse),
+        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`email_not_verified` (only when the password is right)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    Json(body): Json<LoginRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (login, password) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    let ctx = ctx.get_ref().clone();
+    let ctx2 = ctx.clone();
+    let response =
+        blocking(move || login_service::login(&ctx2, &login, &password, meta, now())).await?;
+    Ok(tokens(&ctx, response))
+}
+
+/// Exchange a refresh token (cookie or body) for a new token pair; the presented token is spent.
+///
+/// Presenting a spent refresh token again revokes its whole session.
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body(content = Option<RefreshRequest>, description = "Optional: without it the `refresh_token` cookie is used"),
+    responses(
+        (status = 200, description = "A new token pair", body = TokenResponse),
+        (status = 401, description = "`invalid_token`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn refresh(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    OptionalJson(body): OptionalJson<RefreshRequest>,
+) -> Result<HttpResponse, AppError> {
+    let from_body = body.and_then(|b| b.refresh_token).filter(|t| !t.is_empty());
+    let from_cookie = || {
+        req.cookie(REFRESH_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|t| !t.is_empty())
+    };
+    let Some(token) = from_body.or_else(from_cookie) else {
+        return Err(AppError::InvalidToken);
+    };
+    let ctx = ctx.get_ref().clone();
+    let ctx2 = ctx.clone();
+    match blocking(move || sessions::refresh(&ctx2, &token, now())).await {
+        Ok(response) => Ok(tokens(&ctx, response)),
+        Err(AppError::InvalidToken) => {
+            let mut response = actix_web::ResponseError::error_response(&AppError::InvalidToken);
+            response
+                .add_cookie(&cleared_cookie(&ctx))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// End the current session: its access and refresh tokens stop working at once.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn logout(
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let ctx = ctx.get_ref().clone();
+    let ctx2 = ctx.clone();
+    blocking(move || sessions::logout(&ctx2, &auth, now())).await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_cookie(&ctx))
+        .finish())
+}
+
+/// Ask for a password reset code. The answer is the same whether or not the address is known.
+#[utoipa::path(post, path = "/api/auth/password/forgot", tag = "auth", request_body = EmailRequest,
+    responses(
+        (status = 202, description = "If the address has an account, a code has been queued", body = CodeSentResponse),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`resend_cooldown` or `too_many_attempts`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn forgot_password(
+    ctx: web::Data<Ctx>,
+    Json(body): Json<EmailRequest>,
+) -> Result<HttpResponse, AppError> {
+    let email = body.validate().map_err(AppError::Validation)?;
+    let ctx = ctx.get_ref().clone();
+    let sent = blocking(move || recovery::forgot(&ctx, email, now())).await?;
+    Ok(HttpResponse::Accepted().json(sent))
+}
+
+/// Set a new password with the e-mailed code; every session of the account is revoked.
+#[utoipa::path(post, path = "/api/auth/password/reset", tag = "auth", request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "Password changed, all sessions revoked"),
+        (status = 400, description = "`invalid_code`, with `attempts_remaining`", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`code_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn reset_password(
+    ctx: web::Data<Ctx>,
+    Json(body): Json<ResetPasswordRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (email, code, password) = body.validate().map_err(AppError::Validation)?;
+    let ctx = ctx.get_ref().clone();
+    blocking(move || recovery::reset(&ctx, email, code, password, now())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,56 @@
+//! `/api/me`: the signed-in account and its sessions (the dashboard's data).
+
+use actix_web::{web, HttpResponse};
+use shared::api::{SessionInfo, User};
+use shared::problem::Problem;
+
+use super::blocking;
+use crate::auth::extractor::AuthUser;
+use crate::error::AppError;
+use crate::services::{now, sessions, Ctx};
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/me", tag = "account", security(("bearer" = [])),
+    responses(
+        (status = 200, body = User),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(ctx: web::Data<Ctx>, AuthUser(auth): AuthUser) -> Result<HttpResponse, AppError> {
+    let ctx = ctx.get_ref().clone();
+    let user = blocking(move || sessions::me(&ctx, &auth)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// The account's open sessions, most recently used first; `current` marks the caller's.
+#[utoipa::path(get, path = "/api/me/sessions", tag = "account", security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<SessionInfo>),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn sessions(
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let ctx = ctx.get_ref().clone();
+    let list = blocking(move || sessions::list(&ctx, &auth, now())).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Sign out one of the account's sessions (a lost device, say).
+#[utoipa::path(delete, path = "/api/me/sessions/{id}", tag = "account", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Session id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such open session of this account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revoke_session(
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let ctx = ctx.get_ref().clone();
+    blocking(move || sessions::revoke_own(&ctx, &auth, &id, now())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,131 @@
+//! Issuing and checking e-mailed codes, and the per-address limit on wrong tries (NIST SP 800-63B): a
+//! code dies after 5 wrong tries, and an address with 20 wrong tries in 24 hours gets no new code until
+//! the oldest of them ages out.
+
+use chrono::{Duration, TimeDelta};
+use shared::api::CodeSentResponse;
+use shared::domain::{Email, OtpCode};
+
+use super::{seconds_until, Ctx};
+use crate::auth::otp;
+use crate::error::AppError;
+use crate::store::codes::{self, CodeRow, Purpose};
+use crate::store::{Conn, Timestamp};
+
+pub const MAX_TRIES_PER_CODE: i32 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
+pub const FAILURE_WINDOW: TimeDelta = Duration::hours(24);
+
+fn delta(d: std::time::Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}
+
+/// Refuses to issue a code for an address that has used up its wrong tries.
+pub fn ensure_address_not_locked(
+    conn: &mut Conn,
+    email_key: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let failures = codes::failures_since(conn, email_key, now - FAILURE_WINDOW)?;
+    if failures.len() < MAX_FAILURES_PER_ADDRESS {
+        return Ok(());
+    }
+    // Once this failure ages out, the count drops below the limit.
+    let unlocking = failures[failures.len() - MAX_FAILURES_PER_ADDRESS];
+    Err(AppError::TooManyAttempts {
+        attempts_remaining: None,
+        retry_after: seconds_until(now, unlocking + FAILURE_WINDOW),
+    })
+}
+
+/// Refuses a new code while the previous one's resend cooldown runs.
+pub fn ensure_cooldown_over(
+    conn: &mut Conn,
+    email_key: &str,
+    purpose: Purpose,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    match codes::find(conn, email_key, purpose)? {
+        Some(current) if now < current.resend_after => Err(AppError::ResendCooldown {
+            retry_after: seconds_until(now, current.resend_after),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Makes a new current code for the address, voiding the previous one. With `real == false` the row is a
+/// decoy: it behaves like a code (expiry, cooldown, attempts) but no code exists, so none is returned.
+pub fn issue(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    email_key: &str,
+    purpose: Purpose,
+    real: bool,
+    now: Timestamp,
+) -> Result<(CodeRow, Option<OtpCode>), AppError> {
+    let code = real.then(otp::generate);
+    let row = CodeRow {
+        email_key: email_key.to_owned(),
+        purpose: purpose.as_str().to_owned(),
+        code_hash: code
+            .as_ref()
+            .map(|c| otp::hash(&ctx.keys.code_key, purpose, email_key, c)),
+        attempts: 0,
+        created_at: now,
+        expires_at: now + delta(ctx.settings.otp_ttl),
+        resend_after: now + delta(ctx.settings.otp_resend_cooldown),
+    };
+    codes::replace(conn, &row)?;
+    Ok((row, code))
+}
+
+pub fn sent_response(email: &Email, row: &CodeRow, now: Timestamp) -> CodeSentResponse {
+    CodeSentResponse {
+        email: email.as_str().to_owned(),
+        expires_at: row.expires_at.and_utc(),
+        expires_in: (row.expires_at - now).num_seconds().max(0),
+        resend_after: row.resend_after.and_utc(),
+    }
+}
+
+/// Checks `code` against the address's current code and spends it if it matches. Wrong tries are
+/// recorded, so the caller must commit even when this returns an error-to-be.
+pub fn check(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    email_key: &str,
+    purpose: Purpose,
+    code: &OtpCode,
+    now: Timestamp,
+) -> Result<Result<(), AppError>, AppError> {
+    let Some(row) = codes::find(conn, email_key, purpose)? else {
+        return Ok(Err(AppError::CodeExpired));
+    };
+    let exhausted = |row: &CodeRow| AppError::TooManyAttempts {
+        attempts_remaining: Some(0),
+        retry_after: seconds_until(now, row.resend_after),
+    };
+    if row.attempts >= MAX_TRIES_PER_CODE {
+        return Ok(Err(exhausted(&row)));
+    }
+    if now >= row.expires_at {
+        return Ok(Err(AppError::CodeExpired));
+    }
+    let right = row
+        .code_hash
+        .as_deref()
+        .is_some_and(|stored| otp::matches(&ctx.keys.code_key, purpose, email_key, code, stored));
+    if right {
+        codes::consume(conn, email_key, purpose)?;
+        return Ok(Ok(()));
+    }
+    let attempts = codes::record_wrong_try(conn, email_key, purpose, now)?;
+    tracing::info!(purpose = purpose.as_str(), attempts, "wrong code");
+    let remaining = MAX_TRIES_PER_CODE - attempts;
+    if remaining <= 0 {
+        return Ok(Err(exhausted(&row)));
+    }
+    Ok(Err(AppError::InvalidCode {
+        attempts_remaining: u32::try_from(remaining).unwrap_or(0),
+    }))
+}

@@ -1,0 +1,58 @@
+//! The flows of the product (register, verify, log in, refresh, recover). Synchronous code over the store
+//! and the auth primitives, run off the async workers by the routes; no actix types in here.
+
+pub mod codes;
+pub mod login;
+pub mod maintenance;
+pub mod recovery;
+pub mod registration;
+pub mod sessions;
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::Notify;
+
+use crate::auth::keys::Keys;
+use crate::auth::password::DecoyHash;
+use crate::error::AppError;
+use crate::settings::Settings;
+use crate::store::{DbPool, PooledConn, Timestamp};
+
+/// Everything a flow needs, cheap to clone into a blocking task.
+#[derive(Clone)]
+pub struct Ctx {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub keys: Arc<Keys>,
+    pub decoy_hash: Arc<DecoyHash>,
+    /// Wakes the mail worker once a transaction that queued mail has committed.
+    pub mail_wakeup: Arc<Notify>,
+}
+
+impl Ctx {
+    pub fn conn(&self) -> Result<PooledConn, AppError> {
+        Ok(self.pool.get()?)
+    }
+
+    pub fn wake_mailer(&self) {
+        self.mail_wakeup.notify_one();
+    }
+}
+
+/// Where a request came from, recorded with the sessions it opens.
+#[derive(Clone, Debug, Default)]
+pub struct ClientMeta {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+pub fn now() -> Timestamp {
+    Utc::now().naive_utc()
+}
+
+/// Whole seconds from `now` until `later`, at least 1 (a `Retry-After: 0` invites a tight loop).
+pub fn seconds_until(now: Timestamp, later: Timestamp) -> u64 {
+    let ms = (later - now).num_milliseconds().max(0);
+    u64::try_from((ms + 999) / 1000).unwrap_or(1).max(1)
+}

@@ -1,0 +1,81 @@
+//! Password recovery by e-mailed code. The request step answers the same for every address; the reset
+//! step revokes every session of the account and tells its owner.
+
+use shared::api::CodeSentResponse;
+use shared::domain::{Email, OtpCode, Password};
+
+use super::codes::{self, ensure_address_not_locked, ensure_cooldown_over, sent_response};
+use super::Ctx;
+use crate::auth::password;
+use crate::error::AppError;
+use crate::mail::{self, templates, MailKind};
+use crate::store::codes::Purpose;
+use crate::store::{self, sessions, users, Timestamp};
+
+#[tracing::instrument(skip_all)]
+pub fn forgot(ctx: &Ctx, email: Email, now: Timestamp) -> Result<CodeSentResponse, AppError> {
+    let email_key = email.canonical();
+    let mut conn = ctx.conn()?;
+    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
+        ensure_address_not_locked(conn, &email_key, now)?;
+        ensure_cooldown_over(conn, &email_key, Purpose::PasswordReset, now)?;
+        let user = users::find_by_email_key(conn, &email_key)?;
+        let (row, code) = codes::issue(
+            ctx,
+            conn,
+            &email_key,
+            Purpose::PasswordReset,
+            user.is_some(),
+            now,
+        )?;
+        if let (Some(user), Some(code)) = (user, code) {
+            let message = templates::password_reset(
+                &ctx.settings.public_url,
+                &user.email,
+                code.expose(),
+                ctx.settings.otp_ttl,
+            );
+            mail::queue(conn, MailKind::PasswordReset, &user.email, message, now)?;
+            tracing::info!(user = %user.id, "password reset code sent");
+        }
+        Ok(sent_response(&email, &row, now))
+    })?;
+    ctx.wake_mailer();
+    Ok(response)
+}
+
+#[tracing::instrument(skip_all)]
+pub fn reset(
+    ctx: &Ctx,
+    email: Email,
+    code: OtpCode,
+    new_password: Password,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let email_key = email.canonical();
+    let password_hash = password::hash(new_password.expose())?;
+    let mut conn = ctx.conn()?;
+    store::write(
+        &mut conn,
+        |conn| -> Result<Result<(), AppError>, AppError> {
+            if let Err(refusal) =
+                codes::check(ctx, conn, &email_key, Purpose::PasswordReset, &code, now)?
+            {
+                return Ok(Err(refusal));
+            }
+            let Some(user) = users::find_by_email_key(conn, &email_key)? else {
+                return Ok(Err(AppError::CodeExpired));
+            };
+            users::set_password(conn, &user.id, &password_hash, now)?;
+            // The code proved control of the mailbox, which is all verification asks.
+            users::mark_verified(conn, &user.id, now)?;
+            let revoked = sessions::revoke_all_for_user(conn, &user.id, "password_reset", now)?;
+            let notice = templates::password_changed(&ctx.settings.public_url, &user.email);
+            mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
+            tracing::info!(user = %user.id, revoked, "password reset");
+            Ok(Ok(()))
+        },
+    )??;
+    ctx.wake_mailer();
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! Registration, e-mail verification and code resending. Registration never reveals whether an address
+//! already has an account: such an address gets a decoy code row and its owner a notice mail.
+
+use chrono::TimeDelta;
+use shared::api::{CodeSentResponse, Registration, TokenResponse};
+use shared::domain::{Email, OtpCode};
+
+use super::codes::{self, ensure_address_not_locked, ensure_cooldown_over, sent_response};
+use super::sessions;
+use super::{ClientMeta, Ctx};
+use crate::auth::password;
+use crate::error::AppError;
+use crate::mail::{self, templates, MailKind};
+use crate::store::codes::Purpose;
+use crate::store::users::{self, NewUser};
+use crate::store::{self, outbox, Timestamp};
+
+/// At most one "someone tried to register with your address" notice per address in this period.
+const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
+
+#[tracing::instrument(skip_all)]
+pub fn register(
+    ctx: &Ctx,
+    reg: Registration,
+    now: Timestamp,
+) -> Result<CodeSentResponse, AppError> {
+    // Hash before taking the write lock: argon2 is the slow part.
+    let password_hash = password::hash(reg.password.expose())?;
+    let username_key = reg.username.canonical();
+    let email_key = reg.email.canonical();
+    let mut conn = ctx.conn()?;
+    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
+        let by_email = users::find_by_email_key(conn, &email_key)?;
+        if let Some(holder) = users::find_by_username_key(conn, &username_key)? {
+            let replacing_own_pending = by_email
+                .as_ref()
+                .is_some_and(|u| u.id == holder.id && !u.email_verified);
+            if !replacing_own_pending {
+                return Err(AppError::UsernameTaken);
+            }
+        }
+        ensure_address_not_locked(conn, &email_key, now)?;
+
+        let user_id = match by_email {
+            Some(owner) if owner.email_verified => {
+                let (row, _) =
+                    codes::issue(ctx, conn, &email_key, Purpose::VerifyEmail, false, now)?;
+                if !outbox::queued_since(
+                    conn,
+                    &owner.email,
+                    MailKind::AccountExists.as_str(),
+                    now - NOTICE_INTERVAL,
+                )? {
+                    let notice = templates::account_exists(&ctx.settings.public_url, &owner.email);
+                    mail::queue(conn, MailKind::AccountExists, &owner.email, notice, now)?;
+                }
+                tracing::info!("registration attempt for an existing account: owner notified");
+                return Ok(sent_response(&reg.email, &row, now));
+            }
+            Some(pending) => {
+                users::replace_pending(
+                    conn,
+                    &pending.id,
+                    reg.username.as_str(),
+                    &username_key,
+                    &password_hash,
+                    now,
+                )?;
+                pending.id
+            }
+            None => {
+                let id = uuid::Uuid::new_v4().to_string();
+                users::insert(
+                    conn,
+                    &NewUser {
+                        id: &id,
+                        username: reg.username.as_str(),
+                        username_key: &username_key,
+                        email: reg.email.as_str(),
+                        email_key: &email_key,
+                        password_hash: &password_hash,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .map_err(|e| {
+                    if store::is_unique_violation(&e) {
+                        AppError::UsernameTaken
+                    } else {
+                        e.into()
+                    }
+                })?;
+                id
+            }
+        };
+        let row = send_verification_code(ctx, conn, &reg.email, reg.username.as_str(), now)?;
+        tracing::info!(user = %user_id, "account pending verification");
+        Ok(sent_response(&reg.email, &row, now))
+    })?;
+    ctx.wake_mailer();
+    Ok(response)
+}
+
+fn send_verification_code(
+    ctx: &Ctx,
+    conn: &mut store::Conn,
+    email: &Email,
+    username: &str,
+    now: Timestamp,
+) -> Result<store::codes::CodeRow, AppError> {
+    let (row, code) = codes::issue(
+        ctx,
+        conn,
+        &email.canonical(),
+        Purpose::VerifyEmail,
+        true,
+        now,
+    )?;
+    if let Some(code) = code {
+        let message = templates::verify_email(
+            &ctx.settings.public_url,
+            email.as_str(),
+            username,
+            code.expose(),
+            ctx.settings.otp_ttl,
+        );
+        mail::queue(conn, MailKind::VerifyEmail, email.as_str(), message, now)?;
+    }
+    Ok(row)
+}
+
+#[tracing::instrument(skip_all)]
+pub fn resend(ctx: &Ctx, email: Email, now: Timestamp) -> Result<CodeSentResponse, AppError> {
+    let email_key = email.canonical();
+    let mut conn = ctx.conn()?;
+    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
+        ensure_address_not_locked(conn, &email_key, now)?;
+        ensure_cooldown_over(conn, &email_key, Purpose::VerifyEmail, now)?;
+        let pending = users::find_by_email_key(conn, &email_key)?.filter(|u| !u.email_verified);
+        let row = match pending {
+            // Mail goes to the address as the account holder typed it.
+            Some(user) => send_verification_code(
+                ctx,
+                conn,
+                &Email::parse(&user.email).unwrap_or(email.clone()),
+                &user.username,
+                now,
+            )?,
+            None => codes::issue(ctx, conn, &email_key, Purpose::VerifyEmail, false, now)?.0,
+        };
+        Ok(sent_response(&email, &row, now))
+    })?;
+    ctx.wake_mailer();
+    Ok(response)
+}
+
+#[tracing::instrument(skip_all)]
+pub fn verify(
+    ctx: &Ctx,
+    email: Email,
+    code: OtpCode,
+    meta: ClientMeta,
+    now: Timestamp,
+) -> Result<TokenResponse, AppError> {
+    let email_key = email.canonical();
+    let mut conn = ctx.conn()?;
+    // Wrong tries must be committed, so the transaction returns the refusal as a value.
+    let (user, session) =
+        store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+            if let Err(refusal) =
+                codes::check(ctx, conn, &email_key, Purpose::VerifyEmail, &code, now)?
+            {
+                return Ok(Err(refusal));
+            }
+            let Some(user) =
+                users::find_by_email_key(conn, &email_key)?.filter(|u| !u.email_verified)
+            else {
+                return Ok(Err(AppError::CodeExpired));
+            };
+            users::mark_verified(conn, &user.id, now)?;
+            let session = sessions::create(ctx, conn, &user.id, &meta, now)?;
+            let user = users::find(conn, &user.id)?.unwrap_or(user);
+            tracing::info!(user = %user.id, "e-mail address verified");
+            Ok(Ok((user, session)))
+        })??;
+    sessions::token_response(ctx, &user, session)
+}

@@ -1,0 +1,196 @@
+//! Sessions: opened by verification or login, extended by refresh-token rotation, ended by logout, a
+//! password reset, expiry, or the replay of a spent refresh token (taken as a sign of theft).
+
+use chrono::TimeDelta;
+use shared::api::{SessionInfo, TokenResponse, User};
+
+use super::{ClientMeta, Ctx};
+use crate::auth::tokens;
+use crate::error::AppError;
+use crate::store::sessions::{self, SessionRow};
+use crate::store::users::{self, UserRow};
+use crate::store::{self, Conn, Timestamp};
+
+/// A session just opened or refreshed, with the only copy of its plaintext refresh token.
+pub struct OpenedSession {
+    pub id: String,
+    pub refresh_token: String,
+}
+
+/// The session an access token names, checked against the store.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub user_id: String,
+    pub session_id: String,
+}
+
+const USER_AGENT_MAX: usize = 256;
+
+pub fn create(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    user_id: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<OpenedSession, AppError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sessions::insert(
+        conn,
+        &SessionRow {
+            id: id.clone(),
+            user_id: user_id.to_owned(),
+            created_at: now,
+            last_used_at: now,
+            expires_at: now
+                + TimeDelta::from_std(ctx.settings.session_ttl).unwrap_or(TimeDelta::MAX),
+            revoked_at: None,
+            revoked_reason: None,
+            user_agent: meta
+                .user_agent
+                .as_ref()
+                .map(|ua| ua.chars().take(USER_AGENT_MAX).collect()),
+            ip: meta.ip.clone(),
+        },
+    )?;
+    let (refresh_token, hash) = tokens::new_refresh_token();
+    sessions::insert_refresh_token(conn, &hash, &id, now)?;
+    Ok(OpenedSession { id, refresh_token })
+}
+
+pub fn user_view(user: &UserRow) -> Result<User, AppError> {
+    Ok(User {
+        id: user
+            .id
+            .parse()
+            .map_err(|e| anyhow::anyhow!("stored user id {:?} is not a UUID: {e}", user.id))?,
+        username: user.username.clone(),
+        email: user.email.clone(),
+        email_verified: user.email_verified,
+        mfa_enabled: user.mfa_enabled,
+        role: user.role.clone(),
+        created_at: user.created_at.and_utc(),
+    })
+}
+
+pub fn token_response(
+    ctx: &Ctx,
+    user: &UserRow,
+    session: OpenedSession,
+) -> Result<TokenResponse, AppError> {
+    let ttl = ctx.settings.access_token_ttl;
+    Ok(TokenResponse {
+        access_token: tokens::issue_access(&ctx.keys, &user.id, &session.id, ttl)?,
+        token_type: "Bearer".into(),
+        expires_in: i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),
+        refresh_token: session.refresh_token,
+        user: user_view(user)?,
+    })
+}
+
+/// Spends `refresh_token` for a new pair. A spent token presented again revokes its whole session.
+#[tracing::instrument(skip_all)]
+pub fn refresh(ctx: &Ctx, refresh_token: &str, now: Timestamp) -> Result<TokenResponse, AppError> {
+    let hash = tokens::hash_refresh_token(refresh_token);
+    let mut conn = ctx.conn()?;
+    let (user, session) = store::write(
+        &mut conn,
+        |conn| -> Result<Result<_, AppError>, AppError> {
+            let Some(token) = sessions::find_refresh_token(conn, &hash)? else {
+                return Ok(Err(AppError::InvalidToken));
+            };
+            let Some(session) = sessions::find(conn, &token.session_id)? else {
+                return Ok(Err(AppError::InvalidToken));
+            };
+            if token.spent_at.is_some() || !sessions::spend_refresh_token(conn, &hash, now)? {
+                if sessions::revoke(conn, &session.id, "refresh_token_reuse", now)? {
+                    tracing::warn!(session = %session.id, user = %session.user_id, "a spent refresh token was presented again: session revoked");
+                }
+                return Ok(Err(AppError::InvalidToken));
+            }
+            if !session.is_active(now) {
+                return Ok(Err(AppError::InvalidToken));
+            }
+            let Some(user) = users::find(conn, &session.user_id)? else {
+                return Ok(Err(AppError::InvalidToken));
+            };
+            let (refresh_token, new_hash) = tokens::new_refresh_token();
+            sessions::insert_refresh_token(conn, &new_hash, &session.id, now)?;
+            sessions::touch(conn, &session.id, now)?;
+            Ok(Ok((
+                user,
+                OpenedSession {
+                    id: session.id,
+                    refresh_token,
+                },
+            )))
+        },
+    )??;
+    token_response(ctx, &user, session)
+}
+
+/// Resolves a verified access token to a live session; a revoked or expired one is refused at once.
+pub fn authenticate(ctx: &Ctx, token: &str, now: Timestamp) -> Result<Authenticated, AppError> {
+    let claims = tokens::decode_access(&ctx.keys, token).ok_or(AppError::Unauthorized)?;
+    let session = sessions::find(&mut *ctx.conn()?, &claims.sid)?.ok_or(AppError::Unauthorized)?;
+    if !session.is_active(now) || session.user_id != claims.sub {
+        return Err(AppError::Unauthorized);
+    }
+    Ok(Authenticated {
+        user_id: session.user_id,
+        session_id: session.id,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(session = %auth.session_id))]
+pub fn logout(ctx: &Ctx, auth: &Authenticated, now: Timestamp) -> Result<(), AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| {
+        sessions::revoke(conn, &auth.session_id, "logout", now)
+    })?;
+    tracing::info!(user = %auth.user_id, "logged out");
+    Ok(())
+}
+
+pub fn me(ctx: &Ctx, auth: &Authenticated) -> Result<User, AppError> {
+    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    user_view(&user)
+}
+
+pub fn list(ctx: &Ctx, auth: &Authenticated, now: Timestamp) -> Result<Vec<SessionInfo>, AppError> {
+    let rows = sessions::list_active_for_user(&mut *ctx.conn()?, &auth.user_id, now)?;
+    rows.into_iter()
+        .map(|s| {
+            Ok(SessionInfo {
+                id: s
+                    .id
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("stored session id is not a UUID: {e}"))?,
+                created_at: s.created_at.and_utc(),
+                last_used_at: s.last_used_at.and_utc(),
+                expires_at: s.expires_at.and_utc(),
+                current: s.id == auth.session_id,
+                user_agent: s.user_agent,
+                ip: s.ip,
+            })
+        })
+        .collect()
+}
+
+/// Ends one of the user's own sessions (a lost device). Another user's session id is "not found".
+pub fn revoke_own(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    session_id: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<(), AppError> {
+        match sessions::find(conn, session_id)? {
+            Some(s) if s.user_id == auth.user_id && s.is_active(now) => {
+                sessions::revoke(conn, session_id, "revoked_by_user", now)?;
+                Ok(())
+            }
+            _ => Err(AppError::NotFound),
+        }
+    })
+}

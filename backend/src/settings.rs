@@ -1,0 +1,174 @@
+//! Typed configuration, read once at start-up from the environment (and a `.env` file). Nothing else in
+//! the program reads environment variables.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use secrecy::SecretString;
+
+/// Every variable the server reads, with its default. The README's configuration table mirrors this.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind_addr: String,
+    pub database_url: String,
+    /// Where generated keys and development mail live.
+    pub data_dir: PathBuf,
+    /// `None`: the development mailer.
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: String,
+    /// `None`: generated once and kept in `data_dir/jwt.key`.
+    pub jwt_secret: Option<SecretString>,
+    pub otp_ttl: Duration,
+    pub otp_resend_cooldown: Duration,
+    pub public_url: String,
+    pub access_token_ttl: Duration,
+    pub session_ttl: Duration,
+    pub pending_account_ttl: Duration,
+    pub maintenance_interval: Duration,
+    /// First retry delay of a failed mail delivery; it doubles each time up to `mail_retry_max`.
+    pub mail_retry_base: Duration,
+    pub mail_retry_max: Duration,
+    /// A mail still undelivered after this long is marked failed.
+    pub mail_give_up_after: Duration,
+    /// The `Secure` attribute of the refresh cookie. Off only for plain-http development setups.
+    pub cookie_secure: bool,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Settings {
+    /// Reads the process environment, after loading `.env` from the working directory if there is one.
+    pub fn from_env() -> anyhow::Result<Self> {
+        // A missing .env is the normal case; a malformed one is worth stopping for.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(e).context("reading .env"),
+        }
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::from_lookup(|key| vars.get(key).cloned())
+    }
+
+    /// Builds settings from any source of variables, so tests can configure a server without touching the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+        let seconds = |key: &str, default: u64| -> anyhow::Result<Duration> {
+            match get(key) {
+                None => Ok(Duration::from_secs(default)),
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .map(Duration::from_secs)
+                    .with_context(|| format!("{key} must be a whole number of seconds, got {v:?}")),
+            }
+        };
+
+        let bind_addr = get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let public_url = get("PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind_addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        url::Url::parse(&public_url)
+            .with_context(|| format!("PUBLIC_URL {public_url:?} is not a URL"))?;
+        let jwt_secret = get("JWT_SECRET");
+        if let Some(secret) = &jwt_secret {
+            if secret.len() < 32 {
+                bail!(
+                    "JWT_SECRET must be at least 32 bytes long (it has {})",
+                    secret.len()
+                );
+            }
+        }
+        let otp_ttl = seconds("OTP_TTL_SECONDS", 300)?;
+        if otp_ttl.is_zero() {
+            bail!("OTP_TTL_SECONDS must be at least 1");
+        }
+        let cookie_secure = match get("COOKIE_SECURE").as_deref().map(str::trim) {
+            None => true,
+            Some("true" | "1") => true,
+            Some("false" | "0") => false,
+            Some(other) => bail!("COOKIE_SECURE must be true or false, got {other:?}"),
+        };
+        let log_format = match get("LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("LOG_FORMAT must be pretty or json, got {other:?}"),
+        };
+
+        Ok(Self {
+            database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into()),
+            data_dir: PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into())),
+            smtp_url: get("SMTP_URL").map(SecretString::from),
+            mail_from: get("MAIL_FROM").unwrap_or_else(|| "OTP Portal <no-reply@localhost>".into()),
+            jwt_secret: jwt_secret.map(SecretString::from),
+            otp_ttl,
+            otp_resend_cooldown: seconds("OTP_RESEND_COOLDOWN_SECONDS", 60)?,
+            public_url,
+            access_token_ttl: seconds("ACCESS_TOKEN_TTL_SECONDS", 15 * 60)?,
+            session_ttl: seconds("SESSION_TTL_SECONDS", 30 * 24 * 3600)?,
+            pending_account_ttl: seconds("PENDING_ACCOUNT_TTL_SECONDS", 24 * 3600)?,
+            maintenance_interval: seconds("MAINTENANCE_INTERVAL_SECONDS", 600)?,
+            mail_retry_base: seconds("MAIL_RETRY_BASE_SECONDS", 2)?,
+            mail_retry_max: seconds("MAIL_RETRY_MAX_SECONDS", 300)?,
+            mail_give_up_after: seconds("MAIL_GIVE_UP_AFTER_SECONDS", 24 * 3600)?,
+            cookie_secure,
+            log_format,
+            bind_addr,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn no_configuration_gives_the_embedded_defaults() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.bind_addr, "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://data/portal.db");
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.otp_ttl, Duration::from_secs(300));
+        assert_eq!(s.otp_resend_cooldown, Duration::from_secs(60));
+        assert_eq!(s.mail_from, "OTP Portal <no-reply@localhost>");
+        assert!(s.smtp_url.is_none() && s.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn public_url_follows_bind_addr_unless_set() {
+        let s = from(&[("BIND_ADDR", "0.0.0.0:9000")]).unwrap();
+        assert_eq!(s.public_url, "http://0.0.0.0:9000");
+        let s = from(&[("PUBLIC_URL", "https://id.example.com/")]).unwrap();
+        assert_eq!(s.public_url, "https://id.example.com");
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused() {
+        let err = from(&[("JWT_SECRET", "too-short")]).unwrap_err();
+        assert!(err.to_string().contains("at least 32 bytes"), "{err}");
+        assert!(from(&[("JWT_SECRET", &"k".repeat(32))]).is_ok());
+    }
+
+    #[test]
+    fn durations_must_be_numbers() {
+        let err = from(&[("OTP_TTL_SECONDS", "5m")]).unwrap_err();
+        assert!(err.to_string().contains("OTP_TTL_SECONDS"), "{err}");
+        assert!(from(&[("OTP_TTL_SECONDS", "0")]).is_err());
+    }
+}

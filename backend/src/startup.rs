@@ -1,0 +1,110 @@
+//! `Application`: opens the store, loads keys, binds the listener (port 0 in tests), wires routes and
+//! middleware, and runs the server together with the mail worker and the maintenance task.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{web, App, HttpMessage, HttpServer};
+use anyhow::Context;
+use lettre::message::Mailbox;
+use tokio::sync::Notify;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::auth::keys::Keys;
+use crate::auth::password::DecoyHash;
+use crate::error::problem_for_bare_errors;
+use crate::mail::transport::Transport;
+use crate::mail::worker::Worker;
+use crate::services::{maintenance, Ctx};
+use crate::settings::Settings;
+use crate::{routes, store};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    ctx: Ctx,
+    worker: Worker,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
+        let database_url = settings.database_url.clone();
+        let pool = tokio::task::spawn_blocking(move || store::connect(&database_url)).await??;
+        let keys = Keys::load(&settings)?;
+        let decoy_hash = tokio::task::spawn_blocking(DecoyHash::new).await??;
+        let from: Mailbox = settings
+            .mail_from
+            .parse()
+            .with_context(|| format!("MAIL_FROM {:?} is not a mailbox", settings.mail_from))?;
+        let transport = Transport::from_settings(&settings)?;
+        let settings = Arc::new(settings);
+        let ctx = Ctx {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            keys: Arc::new(keys),
+            decoy_hash: Arc::new(decoy_hash),
+            mail_wakeup: Arc::new(Notify::new()),
+        };
+        let worker = Worker {
+            pool,
+            transport,
+            from,
+            settings: settings.clone(),
+            wakeup: ctx.mail_wakeup.clone(),
+        };
+
+        let listener = TcpListener::bind(&settings.bind_addr)
+            .with_context(|| format!("binding {}", settings.bind_addr))?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::new(ctx.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .configure(routes::configure)
+                .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+                .wrap_fn(|req, srv| {
+                    let request_id = req.extensions().get::<RequestId>().copied();
+                    let response = srv.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        if let Some(id) =
+                            request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok())
+                        {
+                            response
+                                .headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), id);
+                        }
+                        Ok(response)
+                    }
+                })
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            ctx,
+            worker,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server stops (on SIGINT/SIGTERM), with the background tasks alongside.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let worker = tokio::spawn(self.worker.run());
+        let maintenance = tokio::spawn(maintenance::run(self.ctx));
+        let result = self.server.await;
+        worker.abort();
+        maintenance.abort();
+        result.context("running the HTTP server")
+    }
+}

@@ -1,0 +1,216 @@
+//! The mail outbox: rows are queued by the transaction that caused them and delivered by the worker.
+
+use diesel::prelude::*;
+
+use super::schema::outbox;
+use super::{Conn, Timestamp};
+
+pub const QUEUED: &str = "queued";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: Option<String>,
+    pub body_html: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub next_attempt_at: Timestamp,
+    pub locked_until: Option<Timestamp>,
+    pub sent_at: Option<Timestamp>,
+}
+
+pub fn insert(conn: &mut Conn, row: &OutboxRow) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Leases up to `limit` due mails until `lease_until`, so that two workers (or two instances) never send
+/// the same mail at once, and a worker that dies mid-send only delays it.
+pub fn claim_due(
+    conn: &mut Conn,
+    now: Timestamp,
+    lease_until: Timestamp,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let due: Vec<String> = outbox::table
+        .filter(outbox::status.eq(QUEUED))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::locked_until
+                .is_null()
+                .or(outbox::locked_until.lt(now)),
+        )
+        .order(outbox::next_attempt_at.asc())
+        .limit(limit)
+        .select(outbox::id)
+        .load(conn)?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for id in due {
+        let row = diesel::update(
+            outbox::table.find(&id).filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.lt(now)),
+            ),
+        )
+        .set(outbox::locked_until.eq(lease_until))
+        .returning(OutboxRow::as_returning())
+        .get_result(conn)
+        .optional()?;
+        claimed.extend(row);
+    }
+    Ok(claimed)
+}
+
+/// Delivered: the bodies, which may hold a code, are dropped.
+pub fn mark_sent(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(SENT),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::sent_at.eq(now),
+            outbox::locked_until.eq(None::<Timestamp>),
+            outbox::last_error.eq(None::<String>),
+            outbox::body_text.eq(None::<String>),
+            outbox::body_html.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn mark_retry(
+    conn: &mut Conn,
+    id: &str,
+    error: &str,
+    next_attempt_at: Timestamp,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(error),
+            outbox::next_attempt_at.eq(next_attempt_at),
+            outbox::locked_until.eq(None::<Timestamp>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn mark_failed(conn: &mut Conn, id: &str, error: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(FAILED),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(error),
+            outbox::locked_until.eq(None::<Timestamp>),
+            outbox::body_text.eq(None::<String>),
+            outbox::body_html.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Whether a mail of `kind` was queued for `recipient` since `since` (to rate-limit notices).
+pub fn queued_since(
+    conn: &mut Conn,
+    recipient: &str,
+    kind: &str,
+    since: Timestamp,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::kind.eq(kind))
+            .filter(outbox::created_at.gt(since)),
+    ))
+    .get_result(conn)
+}
+
+/// Forgets finished mails created before `created_before`.
+pub fn purge(conn: &mut Conn, created_before: Timestamp) -> QueryResult<usize> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::status.ne(QUEUED))
+            .filter(outbox::created_at.lt(created_before)),
+    )
+    .execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+
+    fn queued(id: &str, now: Timestamp) -> OutboxRow {
+        OutboxRow {
+            id: id.into(),
+            kind: "verify_email".into(),
+            recipient: "a@example.com".into(),
+            subject: "s".into(),
+            body_text: Some("code 123456".into()),
+            body_html: Some("<p>123456</p>".into()),
+            status: QUEUED.into(),
+            attempts: 0,
+            last_error: None,
+            created_at: now,
+            next_attempt_at: now,
+            locked_until: None,
+            sent_at: None,
+        }
+    }
+
+    #[test]
+    fn a_claimed_mail_is_not_claimed_again_until_its_lease_ends() {
+        let mut conn = crate::store::test_conn();
+        let now = Utc::now().naive_utc();
+        insert(&mut conn, &queued("m1", now)).unwrap();
+        let lease = now + Duration::seconds(60);
+        assert_eq!(claim_due(&mut conn, now, lease, 10).unwrap().len(), 1);
+        assert!(claim_due(&mut conn, now, lease, 10).unwrap().is_empty());
+        let later = lease + Duration::seconds(1);
+        assert_eq!(
+            claim_due(&mut conn, later, later + Duration::seconds(60), 10)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_sent_mail_loses_its_bodies_and_a_retried_one_waits() {
+        let mut conn = crate::store::test_conn();
+        let now = Utc::now().naive_utc();
+        insert(&mut conn, &queued("sent", now)).unwrap();
+        insert(&mut conn, &queued("retry", now)).unwrap();
+        mark_sent(&mut conn, "sent", now).unwrap();
+        mark_retry(
+            &mut conn,
+            "retry",
+            "connection refused",
+            now + Duration::seconds(30),
+        )
+        .unwrap();
+
+        let rows: Vec<OutboxRow> = outbox::table
+            .select(OutboxRow::as_select())
+            .load(&mut conn)
+            .unwrap();
+        let sent = rows.iter().find(|r| r.id == "sent").unwrap();
+        assert_eq!(sent.status, SENT);
+        assert!(sent.body_text.is_none() && sent.body_html.is_none());
+        let retry = rows.iter().find(|r| r.id == "retry").unwrap();
+        assert_eq!((retry.status.as_str(), retry.attempts), (QUEUED, 1));
+        assert!(claim_due(&mut conn, now, now + Duration::seconds(60), 10)
+            .unwrap()
+            .is_empty());
+    }
+}

@@ -1,0 +1,185 @@
+//! RFC 9457 problem details and the stable `code` values clients switch on.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::FieldErrors;
+
+/// Every `code` the server can answer with. Clients match on these, never on `title` or `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    ValidationFailed,
+    UsernameTaken,
+    RateLimited,
+    InvalidCode,
+    CodeExpired,
+    TooManyAttempts,
+    ResendCooldown,
+    InvalidCredentials,
+    EmailNotVerified,
+    InvalidToken,
+    Unauthorized,
+    MalformedJson,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    NotFound,
+    MethodNotAllowed,
+    ServiceUnavailable,
+    InternalError,
+    /// A code this version of the client does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ValidationFailed => "validation_failed",
+            Self::UsernameTaken => "username_taken",
+            Self::RateLimited => "rate_limited",
+            Self::InvalidCode => "invalid_code",
+            Self::CodeExpired => "code_expired",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::ResendCooldown => "resend_cooldown",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::InvalidToken => "invalid_token",
+            Self::Unauthorized => "unauthorized",
+            Self::MalformedJson => "malformed_json",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::ServiceUnavailable => "service_unavailable",
+            Self::InternalError => "internal_error",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Self::ValidationFailed => 422,
+            Self::UsernameTaken => 409,
+            Self::RateLimited | Self::TooManyAttempts | Self::ResendCooldown => 429,
+            Self::InvalidCode | Self::MalformedJson => 400,
+            Self::CodeExpired => 410,
+            Self::InvalidCredentials | Self::InvalidToken | Self::Unauthorized => 401,
+            Self::EmailNotVerified => 403,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::ServiceUnavailable => 503,
+            Self::InternalError | Self::Unknown => 500,
+        }
+    }
+
+    /// A short, human summary that does not change from occurrence to occurrence (RFC 9457 `title`).
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::ValidationFailed => "Some fields are not valid",
+            Self::UsernameTaken => "That username is taken",
+            Self::RateLimited => "Too many requests",
+            Self::InvalidCode => "That code is not right",
+            Self::CodeExpired => "That code has expired",
+            Self::TooManyAttempts => "Too many wrong codes",
+            Self::ResendCooldown => "Please wait before asking for another code",
+            Self::InvalidCredentials => "Wrong login or password",
+            Self::EmailNotVerified => "E-mail address not verified yet",
+            Self::InvalidToken => "The session token is not valid",
+            Self::Unauthorized => "Sign-in required",
+            Self::MalformedJson => "The request body is not valid JSON",
+            Self::PayloadTooLarge => "The request body is too large",
+            Self::UnsupportedMediaType => "The request body must be JSON",
+            Self::NotFound => "Not found",
+            Self::MethodNotAllowed => "Method not allowed",
+            Self::ServiceUnavailable => "Service unavailable",
+            Self::InternalError => "Something went wrong on our side",
+            Self::Unknown => "Unexpected error",
+        }
+    }
+}
+
+/// An `application/problem+json` body.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// `urn:otp-portal:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ProblemCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Messages per request field, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "FieldErrors::is_empty")]
+    pub errors: FieldErrors,
+    /// Wrong tries left on the current code, for `invalid_code` and `too_many_attempts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_remaining: Option<u32>,
+    /// Seconds to wait, mirroring the `Retry-After` header of a `429`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    pub fn new(code: ProblemCode) -> Self {
+        Self {
+            kind: format!("urn:otp-portal:problem:{}", code.as_str()),
+            title: code.title().to_owned(),
+            status: code.status(),
+            code,
+            detail: None,
+            errors: FieldErrors::new(),
+            attempts_remaining: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_errors(mut self, errors: FieldErrors) -> Self {
+        self.errors = errors;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_stable_strings() {
+        for code in [
+            ProblemCode::ValidationFailed,
+            ProblemCode::InvalidCode,
+            ProblemCode::TooManyAttempts,
+            ProblemCode::EmailNotVerified,
+        ] {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, code.as_str());
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_from_a_newer_server_still_decodes() {
+        let p: Problem =
+            serde_json::from_str(r#"{"type":"x","title":"t","status":418,"code":"brand_new"}"#)
+                .unwrap();
+        assert_eq!(p.code, ProblemCode::Unknown);
+    }
+
+    #[test]
+    fn a_problem_has_type_title_status_and_code() {
+        let json = serde_json::to_value(Problem::new(ProblemCode::CodeExpired)).unwrap();
+        assert_eq!(json["type"], "urn:otp-portal:problem:code_expired");
+        assert_eq!(json["status"], 410);
+        assert_eq!(json["code"], "code_expired");
+        assert!(json.get("errors").is_none());
+    }
+}
