@@ -12,7 +12,8 @@ pub fn init(format: LogFormat) {
         .with_env_filter(filter)
         // A line when each request ends, with its status and duration.
         .with_span_events(FmtSpan::CLOSE)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     match format {
         LogFormat::Pretty => builder.init(),
         LogFormat::Json => builder.json().init(),

@@ -30,7 +30,7 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
         let len = name.chars().count();
-        if len < USERNAME_MIN_LEN || len > USERNAME_MAX_LEN {
+        if !(USERNAME_MIN_LEN..=USERNAME_MAX_LEN).contains(&len) {
             return Err(Invalid::new(format!(
                 "must be {USERNAME_MIN_LEN} to {USERNAME_MAX_LEN} characters long"
             )));

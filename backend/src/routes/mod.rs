@@ -6,33 +6,69 @@ pub mod json;
 pub mod me;
 pub mod openapi;
 
-use actix_web::{web, HttpRequest};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, Resource};
+use shared::problem::{Problem, ProblemCode};
 
-use crate::error::AppError;
+use crate::error::{problem_response, AppError};
 use crate::services::ClientMeta;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    use Method as M;
     cfg.service(
         web::scope("/api")
             .service(
                 web::scope("/auth")
-                    .route("/register", web::post().to(auth::register))
-                    .route("/verify-email", web::post().to(auth::verify_email))
-                    .route("/resend-code", web::post().to(auth::resend_code))
-                    .route("/login", web::post().to(auth::login))
-                    .route("/refresh", web::post().to(auth::refresh))
-                    .route("/logout", web::post().to(auth::logout))
-                    .route("/password/forgot", web::post().to(auth::forgot_password))
-                    .route("/password/reset", web::post().to(auth::reset_password)),
+                    .service(resource("/register", M::POST).route(web::post().to(auth::register)))
+                    .service(
+                        resource("/verify-email", M::POST)
+                            .route(web::post().to(auth::verify_email)),
+                    )
+                    .service(
+                        resource("/resend-code", M::POST).route(web::post().to(auth::resend_code)),
+                    )
+                    .service(resource("/login", M::POST).route(web::post().to(auth::login)))
+                    .service(resource("/refresh", M::POST).route(web::post().to(auth::refresh)))
+                    .service(resource("/logout", M::POST).route(web::post().to(auth::logout)))
+                    .service(
+                        resource("/password/forgot", M::POST)
+                            .route(web::post().to(auth::forgot_password)),
+                    )
+                    .service(
+                        resource("/password/reset", M::POST)
+                            .route(web::post().to(auth::reset_password)),
+                    ),
             )
-            .route("/me", web::get().to(me::me))
-            .route("/me/sessions", web::get().to(me::sessions))
-            .route("/me/sessions/{id}", web::delete().to(me::revoke_session))
-            .route("/health", web::get().to(health::health))
-            .route("/openapi.json", web::get().to(openapi::openapi_json))
+            .service(resource("/me", M::GET).route(web::get().to(me::me)))
+            .service(resource("/me/sessions", M::GET).route(web::get().to(me::sessions)))
+            .service(
+                resource("/me/sessions/{id}", M::DELETE)
+                    .route(web::delete().to(me::revoke_session)),
+            )
+            .service(resource("/health", M::GET).route(web::get().to(health::health)))
+            .service(resource("/openapi.json", M::GET).route(web::get().to(openapi::openapi_json)))
             .default_service(web::to(not_found)),
     )
     .default_service(web::to(not_found));
+}
+
+/// A resource that answers other methods with `405` and an `Allow` header.
+fn resource(path: &str, allowed: Method) -> Resource {
+    web::resource(path).default_service(web::to(move |req: HttpRequest| {
+        let allowed = allowed.clone();
+        async move {
+            let problem = Problem::new(ProblemCode::MethodNotAllowed).with_detail(format!(
+                "{} is not allowed here; use {allowed}.",
+                req.method()
+            ));
+            let mut response = problem_response(&problem);
+            if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+    }))
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

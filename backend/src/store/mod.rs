@@ -34,9 +34,9 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         // WAL lets readers proceed during a write; the busy timeout makes concurrent writers queue
         // instead of failing at once.
+        // The busy timeout comes first so that the statements after it wait for a lock too.
         conn.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+            "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -53,8 +53,17 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the database folder {}", dir.display()))?;
     }
+    // WAL is a property of the file: set it once, before several connections race for it.
+    {
+        use diesel::Connection;
+        let mut conn = SqliteConnection::establish(path)
+            .with_context(|| format!("opening the SQLite database {path}"))?;
+        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+            .context("switching the database to WAL mode")?;
+    }
     let pool = Pool::builder()
         .max_size(8)
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(5))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(ConnectionManager::<Conn>::new(path))
