@@ -45,6 +45,9 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("not found")]
     NotFound,
+    /// `/` was asked for but the browser client has not been built.
+    #[error("the browser client is not built")]
+    ClientNotBuilt,
     /// A dependency (the database) is failing; the request can be retried.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -75,7 +78,7 @@ impl AppError {
             Self::MalformedJson(_) => ProblemCode::MalformedJson,
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
-            Self::NotFound => ProblemCode::NotFound,
+            Self::NotFound | Self::ClientNotBuilt => ProblemCode::NotFound,
             Self::Unavailable(_) => ProblemCode::ServiceUnavailable,
             Self::Unexpected(_) => ProblemCode::InternalError,
         }
@@ -126,6 +129,10 @@ impl AppError {
                 problem.with_detail("Send the body as JSON with `Content-Type: application/json`.")
             }
             Self::NotFound => problem,
+            Self::ClientNotBuilt => problem.with_detail(
+                "The browser client is not built: run scripts/build-frontend.sh (scripts/run.sh does it), \
+                 or set CLIENT_DIR to the folder that holds it. The API is at /api.",
+            ),
             Self::Unavailable(_) => problem.with_detail("Try again in a few seconds."),
             Self::Unexpected(_) => problem,
         }

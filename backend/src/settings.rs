@@ -35,6 +35,8 @@ pub struct Settings {
     /// The `Secure` attribute of the refresh cookie. Off only for plain-http development setups.
     pub cookie_secure: bool,
     pub log_format: LogFormat,
+    /// The built browser client, served at `/`.
+    pub client_dir: PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +123,7 @@ impl Settings {
             mail_give_up_after: seconds("MAIL_GIVE_UP_AFTER_SECONDS", 24 * 3600)?,
             cookie_secure,
             log_format,
+            client_dir: PathBuf::from(get("CLIENT_DIR").unwrap_or_else(|| "frontend/dist".into())),
             bind_addr,
         })
     }

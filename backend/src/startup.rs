@@ -62,9 +62,11 @@ impl Application {
             .with_context(|| format!("binding {}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(ctx.clone());
+        let client_dir = web::Data::new(routes::client::ClientDir(settings.client_dir.clone()));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(client_dir.clone())
                 .configure(routes::configure)
                 .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
                 .wrap_fn(|req, srv| {

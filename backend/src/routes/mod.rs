@@ -1,6 +1,7 @@
 //! HTTP routes: thin handlers that extract, call one service, and shape the response.
 
 pub mod auth;
+pub mod client;
 pub mod health;
 pub mod json;
 pub mod me;
@@ -50,7 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/openapi.json", M::GET).route(web::get().to(openapi::openapi_json)))
             .default_service(web::to(not_found)),
     )
-    .default_service(web::to(not_found));
+    .default_service(web::to(client::serve));
 }
 
 /// A resource that answers other methods with `405` and an `Allow` header.

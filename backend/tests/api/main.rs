@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod client;
 mod duplicate_registration;
 mod login;
 mod logout;

@@ -1,0 +1,89 @@
+//! The built browser client at `/`: its files, `index.html` for client routes, cache headers.
+
+use crate::helpers::{expect_problem, spawn_app_with};
+
+const INDEX: &str = "<!doctype html><title>client</title>";
+const ASSET: &str = "app-0123456789abcdef.js";
+
+async fn app_with_client() -> (crate::helpers::TestApp, tempfile::TempDir) {
+    let client = tempfile::tempdir().unwrap();
+    std::fs::write(client.path().join("index.html"), INDEX).unwrap();
+    std::fs::write(client.path().join(ASSET), "console.log(1)").unwrap();
+    std::fs::write(client.path().join("robots.txt"), "User-agent: *").unwrap();
+    let dir = client.path().display().to_string();
+    let app = spawn_app_with(|vars| {
+        vars.insert("CLIENT_DIR".into(), dir);
+    })
+    .await;
+    (app, client)
+}
+
+fn cache_control(response: &reqwest::Response) -> String {
+    response.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_root_and_client_routes_serve_index_html_without_caching() {
+    let (app, _client) = app_with_client().await;
+    for path in [
+        "/",
+        "/verify?email=a%40example.com&code=123456",
+        "/dashboard",
+        "/a/deep/route",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(cache_control(&response), "no-cache", "{path}");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert_eq!(response.text().await.unwrap(), INDEX, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_good_and_others_revalidated() {
+    let (app, _client) = app_with_client().await;
+    let asset = app.get(&format!("/{ASSET}")).await;
+    assert_eq!(asset.status(), 200);
+    assert_eq!(cache_control(&asset), "public, max-age=31536000, immutable");
+    assert!(asset.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+
+    let robots = app.get("/robots.txt").await;
+    assert_eq!(robots.status(), 200);
+    assert_eq!(cache_control(&robots), "no-cache");
+}
+
+#[tokio::test]
+async fn a_missing_file_and_unknown_api_paths_are_problems_not_the_client() {
+    let (app, _client) = app_with_client().await;
+    expect_problem(
+        app.get("/missing-0123456789abcdef.js").await,
+        404,
+        "not_found",
+    )
+    .await;
+    expect_problem(app.get("/api/nope").await, 404, "not_found").await;
+    let post = app.client.post(app.url("/dashboard")).send().await.unwrap();
+    assert_eq!(post.status(), 404);
+}
+
+#[tokio::test]
+async fn without_a_built_client_the_root_is_a_clear_404() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("CLIENT_DIR".into(), "/nonexistent/client".into());
+    })
+    .await;
+    let (problem, _) = expect_problem(app.get("/").await, 404, "not_found").await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("not built"),
+        "{problem}"
+    );
+}
