@@ -37,6 +37,8 @@ pub enum AppError {
     InvalidToken,
     #[error("unauthorized")]
     Unauthorized,
+    #[error("cookie-authenticated call without the CSRF header")]
+    CsrfHeaderRequired,
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
     #[error("payload too large")]
@@ -75,6 +77,7 @@ impl AppError {
             Self::EmailNotVerified => ProblemCode::EmailNotVerified,
             Self::InvalidToken => ProblemCode::InvalidToken,
             Self::Unauthorized => ProblemCode::Unauthorized,
+            Self::CsrfHeaderRequired => ProblemCode::CsrfHeaderRequired,
             Self::MalformedJson(_) => ProblemCode::MalformedJson,
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
@@ -123,6 +126,9 @@ impl AppError {
             Self::Unauthorized => {
                 problem.with_detail("A valid `Authorization: Bearer` access token is required.")
             }
+            Self::CsrfHeaderRequired => problem.with_detail(
+                "Calls authenticated by the refresh cookie must carry an `X-Requested-With` header.",
+            ),
             Self::MalformedJson(why) => problem.with_detail(why.clone()),
             Self::PayloadTooLarge => problem.with_detail("Request bodies are limited to 16 KiB."),
             Self::UnsupportedMediaType => {

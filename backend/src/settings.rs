@@ -37,6 +37,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// The built browser client, served at `/`.
     pub client_dir: PathBuf,
+    /// Lowest zxcvbn score (0-4) a new password needs.
+    pub password_min_score: u8,
+    pub audit_retention: Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +126,20 @@ impl Settings {
             mail_give_up_after: seconds("MAIL_GIVE_UP_AFTER_SECONDS", 24 * 3600)?,
             cookie_secure,
             log_format,
+            password_min_score: match get("PASSWORD_MIN_SCORE").map(|v| v.trim().parse::<u8>()) {
+                None => 3,
+                Some(Ok(n)) if n <= 4 => n,
+                Some(_) => bail!("PASSWORD_MIN_SCORE must be a number from 0 to 4"),
+            },
+            audit_retention: Duration::from_secs(
+                24 * 3600
+                    * match get("AUDIT_RETENTION_DAYS") {
+                        None => 180,
+                        Some(v) => v.trim().parse::<u64>().with_context(|| {
+                            format!("AUDIT_RETENTION_DAYS must be a number of days, got {v:?}")
+                        })?,
+                    },
+            ),
             client_dir: PathBuf::from(get("CLIENT_DIR").unwrap_or_else(|| "frontend/dist".into())),
             bind_addr,
         })

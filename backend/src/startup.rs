@@ -63,12 +63,14 @@ impl Application {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(ctx.clone());
         let client_dir = web::Data::new(routes::client::ClientDir(settings.client_dir.clone()));
+        let public_url = settings.public_url.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
                 .app_data(client_dir.clone())
                 .configure(routes::configure)
                 .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+                .wrap(routes::headers::security_headers(&public_url))
                 .wrap_fn(|req, srv| {
                     let request_id = req.extensions().get::<RequestId>().copied();
                     let response = srv.call(req);

@@ -5,4 +5,5 @@ pub mod extractor;
 pub mod keys;
 pub mod otp;
 pub mod password;
+pub mod policy;
 pub mod tokens;

@@ -55,12 +55,14 @@ fn cleared_cookie(ctx: &Ctx) -> Cookie<'static> {
         (status = 429, description = "`too_many_attempts` for this address", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register(
+    req: HttpRequest,
     ctx: web::Data<Ctx>,
     Json(body): Json<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
     let registration = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || registration::register(&ctx, registration, now())).await?;
+    let sent = blocking(move || registration::register(&ctx, registration, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -82,7 +84,7 @@ pub async fn verify_email(
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    let response = blocking(move || registration::verify(&ctx2, email, code, meta, now())).await?;
+    let response = blocking(move || registration::verify(&ctx2, email, code, &meta, now())).await?;
     Ok(tokens(&ctx, response))
 }
 
@@ -94,12 +96,14 @@ pub async fn verify_email(
         (status = 429, description = "`resend_cooldown` or `too_many_attempts`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn resend_code(
+    req: HttpRequest,
     ctx: web::Data<Ctx>,
     Json(body): Json<EmailRequest>,
 ) -> Result<HttpResponse, AppError> {
     let email = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || registration::resend(&ctx, email, now())).await?;
+    let sent = blocking(move || registration::resend(&ctx, email, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -121,7 +125,7 @@ pub async fn login(
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     let response =
-        blocking(move || login_service::login(&ctx2, &login, &password, meta, now())).await?;
+        blocking(move || login_service::login(&ctx2, &login, &password, &meta, now())).await?;
     Ok(tokens(&ctx, response))
 }
 
@@ -139,17 +143,25 @@ pub async fn refresh(
     OptionalJson(body): OptionalJson<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
     let from_body = body.and_then(|b| b.refresh_token).filter(|t| !t.is_empty());
-    let from_cookie = || {
-        req.cookie(REFRESH_COOKIE)
-            .map(|c| c.value().to_owned())
-            .filter(|t| !t.is_empty())
+    let token = match from_body {
+        Some(token) => token,
+        None => {
+            let cookie = req
+                .cookie(REFRESH_COOKIE)
+                .map(|c| c.value().to_owned())
+                .filter(|t| !t.is_empty())
+                .ok_or(AppError::InvalidToken)?;
+            // A cross-site form can make the browser send the cookie, but not a custom header.
+            if !req.headers().contains_key("x-requested-with") {
+                return Err(AppError::CsrfHeaderRequired);
+            }
+            cookie
+        }
     };
-    let Some(token) = from_body.or_else(from_cookie) else {
-        return Err(AppError::InvalidToken);
-    };
+    let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    match blocking(move || sessions::refresh(&ctx2, &token, now())).await {
+    match blocking(move || sessions::refresh(&ctx2, &token, &meta, now())).await {
         Ok(response) => Ok(tokens(&ctx, response)),
         Err(AppError::InvalidToken) => {
             let mut response = actix_web::ResponseError::error_response(&AppError::InvalidToken);
@@ -169,12 +181,14 @@ pub async fn refresh(
         (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn logout(
+    req: HttpRequest,
     ctx: web::Data<Ctx>,
     AuthUser(auth): AuthUser,
 ) -> Result<HttpResponse, AppError> {
+    let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    blocking(move || sessions::logout(&ctx2, &auth, now())).await?;
+    blocking(move || sessions::logout(&ctx2, &auth, &meta, now())).await?;
     Ok(HttpResponse::NoContent()
         .cookie(cleared_cookie(&ctx))
         .finish())
@@ -188,12 +202,14 @@ pub async fn logout(
         (status = 429, description = "`resend_cooldown` or `too_many_attempts`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn forgot_password(
+    req: HttpRequest,
     ctx: web::Data<Ctx>,
     Json(body): Json<EmailRequest>,
 ) -> Result<HttpResponse, AppError> {
     let email = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || recovery::forgot(&ctx, email, now())).await?;
+    let sent = blocking(move || recovery::forgot(&ctx, email, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -207,11 +223,13 @@ pub async fn forgot_password(
         (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn reset_password(
+    req: HttpRequest,
     ctx: web::Data<Ctx>,
     Json(body): Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, AppError> {
     let (email, code, password) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || recovery::reset(&ctx, email, code, password, now())).await?;
+    blocking(move || recovery::reset(&ctx, email, code, password, &meta, now())).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,10 @@
 //! `/api/me`: the signed-in account and its sessions (the dashboard's data).
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use shared::api::{SessionInfo, User};
 use shared::problem::Problem;
 
-use super::blocking;
+use super::{blocking, client_meta};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
 use crate::services::{now, sessions, Ctx};
@@ -45,12 +45,14 @@ pub async fn sessions(
         (status = 404, description = "`not_found`: no such open session of this account", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revoke_session(
+    req: HttpRequest,
     ctx: web::Data<Ctx>,
     AuthUser(auth): AuthUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || sessions::revoke_own(&ctx, &auth, &id, now())).await?;
+    blocking(move || sessions::revoke_own(&ctx, &auth, &id, &meta, now())).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod headers;
 pub mod health;
 pub mod json;
 pub mod me;

@@ -6,7 +6,7 @@ use chrono::{Duration, TimeDelta};
 use shared::api::CodeSentResponse;
 use shared::domain::{Email, OtpCode};
 
-use super::{seconds_until, Ctx};
+use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
 use crate::error::AppError;
 use crate::store::codes::{self, CodeRow, Purpose};
@@ -91,6 +91,34 @@ pub fn sent_response(email: &Email, row: &CodeRow, now: Timestamp) -> CodeSentRe
 /// Checks `code` against the address's current code and spends it if it matches. Wrong tries are
 /// recorded, so the caller must commit even when this returns an error-to-be.
 pub fn check(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    email_key: &str,
+    purpose: Purpose,
+    code: &OtpCode,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<Result<(), AppError>, AppError> {
+    let verdict = check_code(ctx, conn, email_key, purpose, code, now)?;
+    let detail = match &verdict {
+        Ok(()) => purpose.as_str().to_owned(),
+        Err(e) => format!("{}: {}", purpose.as_str(), e.code().as_str()),
+    };
+    let event = if verdict.is_ok() {
+        Event::CodeVerified
+    } else {
+        Event::CodeFailed
+    };
+    let subject = Subject {
+        user_id: None,
+        email: Some(email_key),
+        detail: Some(&detail),
+    };
+    audit(conn, event, subject, meta, now)?;
+    Ok(verdict)
+}
+
+fn check_code(
     ctx: &Ctx,
     conn: &mut Conn,
     email_key: &str,

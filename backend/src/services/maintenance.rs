@@ -4,7 +4,7 @@
 use chrono::TimeDelta;
 
 use super::{now, Ctx};
-use crate::store::{self, codes, outbox, sessions, users};
+use crate::store::{self, audit, codes, outbox, sessions, users};
 
 const SESSION_RETENTION: TimeDelta = TimeDelta::days(7);
 const OUTBOX_RETENTION: TimeDelta = TimeDelta::days(30);
@@ -13,22 +13,26 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
     let now = now();
     let pending_ttl =
         TimeDelta::from_std(ctx.settings.pending_account_ttl).unwrap_or(TimeDelta::MAX);
+    let audit_retention =
+        TimeDelta::from_std(ctx.settings.audit_retention).unwrap_or(TimeDelta::MAX);
     let mut conn = ctx.pool.get()?;
-    let (accounts, codes, sessions, mails) =
+    let (accounts, codes, sessions, mails, events) =
         store::write(&mut conn, |conn| -> diesel::QueryResult<_> {
             Ok((
                 users::purge_pending_created_before(conn, now - pending_ttl)?,
                 codes::purge(conn, now, now - super::codes::FAILURE_WINDOW)?,
                 sessions::purge(conn, now - SESSION_RETENTION)?,
                 outbox::purge(conn, now - OUTBOX_RETENTION)?,
+                audit::purge(conn, now - audit_retention)?,
             ))
         })?;
-    if accounts + codes + sessions + mails > 0 {
+    if accounts + codes + sessions + mails + events > 0 {
         tracing::info!(
             accounts,
             codes,
             sessions,
             mails,
+            events,
             "maintenance purged old rows"
         );
     }

@@ -17,7 +17,8 @@ use crate::auth::keys::Keys;
 use crate::auth::password::DecoyHash;
 use crate::error::AppError;
 use crate::settings::Settings;
-use crate::store::{DbPool, PooledConn, Timestamp};
+use crate::store::audit::{self, NewAuditEvent};
+use crate::store::{Conn, DbPool, PooledConn, Timestamp};
 
 /// Everything a flow needs, cheap to clone into a blocking task.
 #[derive(Clone)]
@@ -55,4 +56,76 @@ pub fn now() -> Timestamp {
 pub fn seconds_until(now: Timestamp, later: Timestamp) -> u64 {
     let ms = (later - now).num_milliseconds().max(0);
     u64::try_from((ms + 999) / 1000).unwrap_or(1).max(1)
+}
+
+/// A security event for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Registered,
+    RegistrationForExistingAccount,
+    CodeSent,
+    CodeVerified,
+    CodeFailed,
+    LoginSucceeded,
+    LoginFailed,
+    LoginThrottled,
+    Logout,
+    SessionRevoked,
+    RefreshReuseDetected,
+    PasswordResetRequested,
+    PasswordReset,
+    PasswordChanged,
+    RateLimited,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Registered => "registered",
+            Self::RegistrationForExistingAccount => "registration_for_existing_account",
+            Self::CodeSent => "code_sent",
+            Self::CodeVerified => "code_verified",
+            Self::CodeFailed => "code_failed",
+            Self::LoginSucceeded => "login_succeeded",
+            Self::LoginFailed => "login_failed",
+            Self::LoginThrottled => "login_throttled",
+            Self::Logout => "logout",
+            Self::SessionRevoked => "session_revoked",
+            Self::RefreshReuseDetected => "refresh_reuse_detected",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordChanged => "password_changed",
+            Self::RateLimited => "rate_limited",
+        }
+    }
+}
+
+/// Who and what an audit record is about.
+#[derive(Default, Clone, Copy)]
+pub struct Subject<'a> {
+    pub user_id: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+/// Records `event` in the caller's transaction, so the trail never claims what did not commit.
+pub fn audit(
+    conn: &mut Conn,
+    event: Event,
+    subject: Subject<'_>,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> diesel::QueryResult<()> {
+    audit::record(
+        conn,
+        &NewAuditEvent {
+            at: now,
+            event: event.as_str(),
+            user_id: subject.user_id,
+            email: subject.email,
+            ip: meta.ip.as_deref(),
+            user_agent: meta.user_agent.as_deref(),
+            detail: subject.detail,
+        },
+    )
 }

@@ -2,18 +2,23 @@
 //! step revokes every session of the account and tells its owner.
 
 use shared::api::CodeSentResponse;
-use shared::domain::{Email, OtpCode, Password};
+use shared::domain::{Email, OtpCode, Password, Username};
 
 use super::codes::{self, ensure_address_not_locked, ensure_cooldown_over, sent_response};
-use super::Ctx;
-use crate::auth::password;
+use super::{audit, ClientMeta, Ctx, Event, Subject};
+use crate::auth::{password, policy};
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::codes::Purpose;
 use crate::store::{self, sessions, users, Timestamp};
 
 #[tracing::instrument(skip_all)]
-pub fn forgot(ctx: &Ctx, email: Email, now: Timestamp) -> Result<CodeSentResponse, AppError> {
+pub fn forgot(
+    ctx: &Ctx,
+    email: Email,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<CodeSentResponse, AppError> {
     let email_key = email.canonical();
     let mut conn = ctx.conn()?;
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
@@ -36,7 +41,12 @@ pub fn forgot(ctx: &Ctx, email: Email, now: Timestamp) -> Result<CodeSentRespons
                 ctx.settings.otp_ttl,
             );
             mail::queue(conn, MailKind::PasswordReset, &user.email, message, now)?;
-            tracing::info!(user = %user.id, "password reset code sent");
+            let subject = Subject {
+                user_id: Some(&user.id),
+                email: Some(&user.email),
+                detail: None,
+            };
+            audit(conn, Event::PasswordResetRequested, subject, meta, now)?;
         }
         Ok(sent_response(&email, &row, now))
     })?;
@@ -50,28 +60,55 @@ pub fn reset(
     email: Email,
     code: OtpCode,
     new_password: Password,
+    meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let email_key = email.canonical();
+    // Checks that need no account run before the code is looked at; the one that names the username runs
+    // only after the code proved the caller owns the address (it would otherwise reveal the username).
+    policy::check(&new_password, None, &email, ctx.settings.password_min_score)
+        .map_err(|why| AppError::validation("new_password", why))?;
     let password_hash = password::hash(new_password.expose())?;
     let mut conn = ctx.conn()?;
     store::write(
         &mut conn,
         |conn| -> Result<Result<(), AppError>, AppError> {
-            if let Err(refusal) =
-                codes::check(ctx, conn, &email_key, Purpose::PasswordReset, &code, now)?
-            {
+            if let Err(refusal) = codes::check(
+                ctx,
+                conn,
+                &email_key,
+                Purpose::PasswordReset,
+                &code,
+                meta,
+                now,
+            )? {
                 return Ok(Err(refusal));
             }
             let Some(user) = users::find_by_email_key(conn, &email_key)? else {
                 return Ok(Err(AppError::CodeExpired));
             };
+            if let Ok(username) = Username::parse(&user.username) {
+                // An error here rolls the transaction back, so the code stays usable with a better password.
+                policy::check(
+                    &new_password,
+                    Some(&username),
+                    &email,
+                    ctx.settings.password_min_score,
+                )
+                .map_err(|why| AppError::validation("new_password", why))?;
+            }
             users::set_password(conn, &user.id, &password_hash, now)?;
             // The code proved control of the mailbox, which is all verification asks.
             users::mark_verified(conn, &user.id, now)?;
             let revoked = sessions::revoke_all_for_user(conn, &user.id, "password_reset", now)?;
             let notice = templates::password_changed(&ctx.settings.public_url, &user.email);
             mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
+            let subject = Subject {
+                user_id: Some(&user.id),
+                email: Some(&user.email),
+                detail: None,
+            };
+            audit(conn, Event::PasswordReset, subject, meta, now)?;
             tracing::info!(user = %user.id, revoked, "password reset");
             Ok(Ok(()))
         },

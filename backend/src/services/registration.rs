@@ -7,8 +7,8 @@ use shared::domain::{Email, OtpCode};
 
 use super::codes::{self, ensure_address_not_locked, ensure_cooldown_over, sent_response};
 use super::sessions;
-use super::{ClientMeta, Ctx};
-use crate::auth::password;
+use super::{audit, ClientMeta, Ctx, Event, Subject};
+use crate::auth::{password, policy};
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::codes::Purpose;
@@ -22,8 +22,16 @@ const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
 pub fn register(
     ctx: &Ctx,
     reg: Registration,
+    meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
+    policy::check(
+        &reg.password,
+        Some(&reg.username),
+        &reg.email,
+        ctx.settings.password_min_score,
+    )
+    .map_err(|why| AppError::validation("password", why))?;
     // Hash before taking the write lock: argon2 is the slow part.
     let password_hash = password::hash(reg.password.expose())?;
     let username_key = reg.username.canonical();
@@ -45,16 +53,28 @@ pub fn register(
             Some(owner) if owner.email_verified => {
                 let (row, _) =
                     codes::issue(ctx, conn, &email_key, Purpose::VerifyEmail, false, now)?;
+                let since = now - NOTICE_INTERVAL;
                 if !outbox::queued_since(
                     conn,
                     &owner.email,
                     MailKind::AccountExists.as_str(),
-                    now - NOTICE_INTERVAL,
+                    since,
                 )? {
                     let notice = templates::account_exists(&ctx.settings.public_url, &owner.email);
                     mail::queue(conn, MailKind::AccountExists, &owner.email, notice, now)?;
                 }
-                tracing::info!("registration attempt for an existing account: owner notified");
+                let subject = Subject {
+                    user_id: Some(&owner.id),
+                    email: Some(&owner.email),
+                    detail: None,
+                };
+                audit(
+                    conn,
+                    Event::RegistrationForExistingAccount,
+                    subject,
+                    meta,
+                    now,
+                )?;
                 return Ok(sent_response(&reg.email, &row, now));
             }
             Some(pending) => {
@@ -93,8 +113,13 @@ pub fn register(
                 id
             }
         };
-        let row = send_verification_code(ctx, conn, &reg.email, reg.username.as_str(), now)?;
-        tracing::info!(user = %user_id, "account pending verification");
+        let subject = Subject {
+            user_id: Some(&user_id),
+            email: Some(reg.email.as_str()),
+            detail: None,
+        };
+        audit(conn, Event::Registered, subject, meta, now)?;
+        let row = send_verification_code(ctx, conn, &reg.email, reg.username.as_str(), meta, now)?;
         Ok(sent_response(&reg.email, &row, now))
     })?;
     ctx.wake_mailer();
@@ -106,6 +131,7 @@ fn send_verification_code(
     conn: &mut store::Conn,
     email: &Email,
     username: &str,
+    meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<store::codes::CodeRow, AppError> {
     let (row, code) = codes::issue(
@@ -125,12 +151,23 @@ fn send_verification_code(
             ctx.settings.otp_ttl,
         );
         mail::queue(conn, MailKind::VerifyEmail, email.as_str(), message, now)?;
+        let subject = Subject {
+            email: Some(email.as_str()),
+            detail: Some(Purpose::VerifyEmail.as_str()),
+            ..Default::default()
+        };
+        audit(conn, Event::CodeSent, subject, meta, now)?;
     }
     Ok(row)
 }
 
 #[tracing::instrument(skip_all)]
-pub fn resend(ctx: &Ctx, email: Email, now: Timestamp) -> Result<CodeSentResponse, AppError> {
+pub fn resend(
+    ctx: &Ctx,
+    email: Email,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<CodeSentResponse, AppError> {
     let email_key = email.canonical();
     let mut conn = ctx.conn()?;
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
@@ -139,13 +176,10 @@ pub fn resend(ctx: &Ctx, email: Email, now: Timestamp) -> Result<CodeSentRespons
         let pending = users::find_by_email_key(conn, &email_key)?.filter(|u| !u.email_verified);
         let row = match pending {
             // Mail goes to the address as the account holder typed it.
-            Some(user) => send_verification_code(
-                ctx,
-                conn,
-                &Email::parse(&user.email).unwrap_or(email.clone()),
-                &user.username,
-                now,
-            )?,
+            Some(user) => {
+                let to = Email::parse(&user.email).unwrap_or_else(|_| email.clone());
+                send_verification_code(ctx, conn, &to, &user.username, meta, now)?
+            }
             None => codes::issue(ctx, conn, &email_key, Purpose::VerifyEmail, false, now)?.0,
         };
         Ok(sent_response(&email, &row, now))
@@ -159,7 +193,7 @@ pub fn verify(
     ctx: &Ctx,
     email: Email,
     code: OtpCode,
-    meta: ClientMeta,
+    meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<TokenResponse, AppError> {
     let email_key = email.canonical();
@@ -167,9 +201,15 @@ pub fn verify(
     // Wrong tries must be committed, so the transaction returns the refusal as a value.
     let (user, session) =
         store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
-            if let Err(refusal) =
-                codes::check(ctx, conn, &email_key, Purpose::VerifyEmail, &code, now)?
-            {
+            if let Err(refusal) = codes::check(
+                ctx,
+                conn,
+                &email_key,
+                Purpose::VerifyEmail,
+                &code,
+                meta,
+                now,
+            )? {
                 return Ok(Err(refusal));
             }
             let Some(user) =
@@ -178,9 +218,14 @@ pub fn verify(
                 return Ok(Err(AppError::CodeExpired));
             };
             users::mark_verified(conn, &user.id, now)?;
-            let session = sessions::create(ctx, conn, &user.id, &meta, now)?;
+            let session = sessions::create(ctx, conn, &user.id, meta, now)?;
             let user = users::find(conn, &user.id)?.unwrap_or(user);
-            tracing::info!(user = %user.id, "e-mail address verified");
+            let subject = Subject {
+                user_id: Some(&user.id),
+                email: Some(&user.email),
+                detail: Some("email verified"),
+            };
+            audit(conn, Event::LoginSucceeded, subject, meta, now)?;
             Ok(Ok((user, session)))
         })??;
     sessions::token_response(ctx, &user, session)

@@ -4,7 +4,7 @@
 use chrono::TimeDelta;
 use shared::api::{SessionInfo, TokenResponse, User};
 
-use super::{ClientMeta, Ctx};
+use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::tokens;
 use crate::error::AppError;
 use crate::store::sessions::{self, SessionRow};
@@ -89,7 +89,12 @@ pub fn token_response(
 
 /// Spends `refresh_token` for a new pair. A spent token presented again revokes its whole session.
 #[tracing::instrument(skip_all)]
-pub fn refresh(ctx: &Ctx, refresh_token: &str, now: Timestamp) -> Result<TokenResponse, AppError> {
+pub fn refresh(
+    ctx: &Ctx,
+    refresh_token: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<TokenResponse, AppError> {
     let hash = tokens::hash_refresh_token(refresh_token);
     let mut conn = ctx.conn()?;
     let (user, session) = store::write(
@@ -104,6 +109,12 @@ pub fn refresh(ctx: &Ctx, refresh_token: &str, now: Timestamp) -> Result<TokenRe
             if token.spent_at.is_some() || !sessions::spend_refresh_token(conn, &hash, now)? {
                 if sessions::revoke(conn, &session.id, "refresh_token_reuse", now)? {
                     tracing::warn!(session = %session.id, user = %session.user_id, "a spent refresh token was presented again: session revoked");
+                    let subject = Subject {
+                        user_id: Some(&session.user_id),
+                        email: None,
+                        detail: Some(&session.id),
+                    };
+                    audit(conn, Event::RefreshReuseDetected, subject, meta, now)?;
                 }
                 return Ok(Err(AppError::InvalidToken));
             }
@@ -142,10 +153,21 @@ pub fn authenticate(ctx: &Ctx, token: &str, now: Timestamp) -> Result<Authentica
 }
 
 #[tracing::instrument(skip_all, fields(session = %auth.session_id))]
-pub fn logout(ctx: &Ctx, auth: &Authenticated, now: Timestamp) -> Result<(), AppError> {
+pub fn logout(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
     let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| {
-        sessions::revoke(conn, &auth.session_id, "logout", now)
+    store::write(&mut conn, |conn| -> diesel::QueryResult<()> {
+        sessions::revoke(conn, &auth.session_id, "logout", now)?;
+        let subject = Subject {
+            user_id: Some(&auth.user_id),
+            email: None,
+            detail: Some(&auth.session_id),
+        };
+        audit(conn, Event::Logout, subject, meta, now)
     })?;
     tracing::info!(user = %auth.user_id, "logged out");
     Ok(())
@@ -181,6 +203,7 @@ pub fn revoke_own(
     ctx: &Ctx,
     auth: &Authenticated,
     session_id: &str,
+    meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let mut conn = ctx.conn()?;
@@ -188,7 +211,12 @@ pub fn revoke_own(
         match sessions::find(conn, session_id)? {
             Some(s) if s.user_id == auth.user_id && s.is_active(now) => {
                 sessions::revoke(conn, session_id, "revoked_by_user", now)?;
-                Ok(())
+                let subject = Subject {
+                    user_id: Some(&auth.user_id),
+                    email: None,
+                    detail: Some(session_id),
+                };
+                Ok(audit(conn, Event::SessionRevoked, subject, meta, now)?)
             }
             _ => Err(AppError::NotFound),
         }

@@ -1,6 +1,7 @@
 //! Persistence: the connection pool, embedded migrations, and plain synchronous query functions over
 //! `&mut Conn`. Callers run them off the async workers. Nothing above this module writes SQL.
 
+pub mod audit;
 pub mod codes;
 pub mod outbox;
 pub mod schema;

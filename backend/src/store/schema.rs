@@ -78,6 +78,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_events (id) {
+        id -> Integer,
+        at -> Timestamp,
+        event -> Text,
+        user_id -> Nullable<Text>,
+        email -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -86,5 +99,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     code_failures,
     sessions,
     refresh_tokens,
-    outbox
+    outbox,
+    audit_events
 );

@@ -19,7 +19,7 @@ async fn registering_a_verified_address_again_mails_the_owner_a_notice_and_chang
         .await;
 
     let response = app
-        .post_register(&json!({"username": "mallory", "email": "Alice@Example.com", "password": "mallory's password"}))
+        .post_register(&json!({"username": "mallory", "email": "Alice@Example.com", "password": "an intruder's passphrase"}))
         .await;
 
     let body = expect_json(response, StatusCode::ACCEPTED).await;
@@ -40,7 +40,7 @@ async fn registering_a_verified_address_again_mails_the_owner_a_notice_and_chang
     assert_eq!(login.user.username, "alice");
     for login in ["mallory", "alice@example.com"] {
         let response = app
-            .login(&json!({"login": login, "password": "mallory's password"}))
+            .login(&json!({"login": login, "password": "an intruder's passphrase"}))
             .await;
         expect_problem(response, 401, "invalid_credentials").await;
     }

@@ -391,6 +391,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub smtp: SmtpSink,
+    pub database_url: String,
     /// Where the database and generated files live; removed when the test ends.
     _tmp: TempDir,
 }
@@ -432,6 +433,7 @@ pub async fn spawn_app_with_sink(
     .collect();
     assert_eq!(vars["JWT_SECRET"].len(), 64);
     configure(&mut vars);
+    let database_url = vars["DATABASE_URL"].clone();
 
     let settings = otp_portal::settings::Settings::from_lookup(|k| vars.get(k).cloned())
         .expect("the test settings are valid");
@@ -449,6 +451,7 @@ pub async fn spawn_app_with_sink(
         address: format!("http://127.0.0.1:{port}"),
         client,
         smtp,
+        database_url,
         _tmp: tmp,
     }
 }
@@ -513,17 +516,28 @@ impl TestApp {
         }
     }
 
-    /// Refreshes with only a `Cookie: refresh_token=...` header, as the browser does.
+    /// Refreshes with only the cookie and the CSRF header, as the browser client does.
     pub async fn refresh_with_cookie(&self, refresh_token: &str) -> Response {
-        self.client
-            .post(self.url("/api/auth/refresh"))
-            .header(
-                reqwest::header::COOKIE,
-                format!("refresh_token={refresh_token}"),
-            )
+        self.refresh_with_cookie_only(refresh_token)
+            .header("X-Requested-With", "otp-portal")
             .send()
             .await
             .unwrap()
+    }
+
+    /// A refresh carrying the cookie and nothing else, as a cross-site form could send it.
+    pub fn refresh_with_cookie_only(&self, refresh_token: &str) -> reqwest::RequestBuilder {
+        self.client.post(self.url("/api/auth/refresh")).header(
+            reqwest::header::COOKIE,
+            format!("refresh_token={refresh_token}"),
+        )
+    }
+
+    /// The audit trail, newest first, read straight from the database.
+    pub fn audit_events(&self) -> Vec<otp_portal::store::audit::AuditRow> {
+        let pool = otp_portal::store::connect(&self.database_url).unwrap();
+        let mut conn = pool.get().unwrap();
+        otp_portal::store::audit::recent(&mut conn, None, 1000).unwrap()
     }
 
     pub async fn logout(&self, token: &str) -> Response {
