@@ -1,0 +1,148 @@
+//! Every call to the server, one typed function per endpoint. Errors come back as the server's problem
+//! details (or one made up here when there was no readable answer), never as raw HTTP.
+
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::api::{
+    CodeSentResponse, EmailRequest, LoginRequest, LoginResponse, RegisterRequest,
+    ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
+};
+use shared::problem::{Problem, ProblemCode};
+use uuid::Uuid;
+
+use crate::messages::{network_problem, problem_for_status};
+
+/// The server refuses cookie-authenticated calls without it (a cross-site form cannot set it).
+const CSRF_HEADER: (&str, &str) = ("X-Requested-With", "otp-portal");
+
+fn request(method: Method, path: &str) -> RequestBuilder {
+    RequestBuilder::new(path)
+        .method(method)
+        .header(CSRF_HEADER.0, CSRF_HEADER.1)
+        .header("Accept", "application/json, application/problem+json")
+}
+
+fn authorized(method: Method, path: &str, token: &str) -> RequestBuilder {
+    request(method, path).header("Authorization", &format!("Bearer {token}"))
+}
+
+fn client_problem(why: impl std::fmt::Display) -> Problem {
+    Problem::new(ProblemCode::InternalError).with_detail(why.to_string())
+}
+
+async fn problem_from(response: Response) -> Problem {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let mut problem = match response.json::<Problem>().await {
+        Ok(problem) => problem,
+        Err(_) => problem_for_status(status),
+    };
+    if problem.retry_after.is_none() {
+        problem.retry_after = retry_after;
+    }
+    problem
+}
+
+async fn send(builder: RequestBuilder, body: Option<&impl Serialize>) -> Result<Response, Problem> {
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
+    .map_err(client_problem)?;
+    let response = request.send().await.map_err(|_| network_problem())?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(problem_from(response).await)
+    }
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Problem> {
+    response.json::<T>().await.map_err(client_problem)
+}
+
+/// `POST /api/auth/register`: a code is on its way to the address.
+pub async fn register(body: &RegisterRequest) -> Result<CodeSentResponse, Problem> {
+    json(send(request(Method::POST, "/api/auth/register"), Some(body)).await?).await
+}
+
+/// `POST /api/auth/verify-email`: the account is active and signed in.
+pub async fn verify_email(body: &VerifyEmailRequest) -> Result<TokenResponse, Problem> {
+    json(send(request(Method::POST, "/api/auth/verify-email"), Some(body)).await?).await
+}
+
+/// `POST /api/auth/resend-code`: a new code replaces the previous one.
+pub async fn resend_code(body: &EmailRequest) -> Result<CodeSentResponse, Problem> {
+    json(send(request(Method::POST, "/api/auth/resend-code"), Some(body)).await?).await
+}
+
+/// `POST /api/auth/login`.
+pub async fn login(body: &LoginRequest) -> Result<LoginResponse, Problem> {
+    json(send(request(Method::POST, "/api/auth/login"), Some(body)).await?).await
+}
+
+/// `POST /api/auth/refresh` with the HttpOnly cookie (no body): a new access token, the cookie rotated.
+pub async fn refresh() -> Result<TokenResponse, Problem> {
+    json(send(request(Method::POST, "/api/auth/refresh"), None::<&()>).await?).await
+}
+
+/// `POST /api/auth/logout`: the session's tokens stop working.
+pub async fn logout(token: String) -> Result<(), Problem> {
+    send(
+        authorized(Method::POST, "/api/auth/logout", &token),
+        None::<&()>,
+    )
+    .await
+    .map(drop)
+}
+
+/// `GET /api/me`.
+pub async fn me(token: String) -> Result<User, Problem> {
+    json(send(authorized(Method::GET, "/api/me", &token), None::<&()>).await?).await
+}
+
+/// `GET /api/me/sessions`: the account's open sessions.
+pub async fn sessions(token: String) -> Result<Vec<SessionInfo>, Problem> {
+    json(
+        send(
+            authorized(Method::GET, "/api/me/sessions", &token),
+            None::<&()>,
+        )
+        .await?,
+    )
+    .await
+}
+
+/// `DELETE /api/me/sessions/{id}`: signs that session out.
+pub async fn revoke_session(token: String, id: Uuid) -> Result<(), Problem> {
+    let path = format!("/api/me/sessions/{id}");
+    send(authorized(Method::DELETE, &path, &token), None::<&()>)
+        .await
+        .map(drop)
+}
+
+/// `POST /api/auth/password/forgot`: the same answer whether or not the address has an account.
+pub async fn forgot_password(body: &EmailRequest) -> Result<CodeSentResponse, Problem> {
+    json(
+        send(
+            request(Method::POST, "/api/auth/password/forgot"),
+            Some(body),
+        )
+        .await?,
+    )
+    .await
+}
+
+/// `POST /api/auth/password/reset`: the password is changed and every session revoked.
+pub async fn reset_password(body: &ResetPasswordRequest) -> Result<(), Problem> {
+    send(
+        request(Method::POST, "/api/auth/password/reset"),
+        Some(body),
+    )
+    .await
+    .map(drop)
+}

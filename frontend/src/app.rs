@@ -1,0 +1,112 @@
+//! The routes, the page frame and the session context.
+//!
+//! Stable hooks for end-to-end tests (an input's `id` equals its `data-testid`; the message under a field
+//! is `{id}-error`):
+//!
+//! | page | elements |
+//! |---|---|
+//! | every page | `error-banner` (role=alert), `notice-banner` (role=status), `page-title` (the h1) |
+//! | `/register` | `register-username`, `register-email`, `register-password`, `register-submit`, `login-link` |
+//! | `/verify` | `verify-email-address` (the address shown) or the `verify-email` field, `code-digit-0` … `code-digit-5`, `code-error`, `verify-submit`, `resend-button`, `resend-countdown` (while the resend waits), `code-countdown` (its `data-remaining` holds the seconds left), `code-expired` (the expired notice), `back-to-register` |
+//! | `/login` | `login-login`, `login-password`, `login-submit`, `forgot-password-link`, `register-link` |
+//! | `/dashboard` | `dashboard-username`, `dashboard-email`, `dashboard-verified`, `dashboard-created`, `session-list`, `session-row` (one per session, `data-current="true"` for this one), `revoke-session` (its button), `logout-button` |
+//! | `/forgot-password` | `forgot-email`, `forgot-submit`, `have-code-link` |
+//! | `/reset-password` | `reset-email`, `code-digit-0` … `code-digit-5`, `code-error`, `reset-password`, `reset-submit`, `resend-button`, `code-countdown` |
+//! | any other path | `not-found` |
+//!
+//! Field errors appear once a field has lost focus or the form was submitted, then follow every keystroke.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::hooks::{use_session, AuthState, SessionProvider};
+use crate::pages::{Dashboard, ForgotPassword, Login, NotFound, Register, ResetPassword, Verify};
+
+#[derive(Clone, Routable, PartialEq, Debug)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/register")]
+    Register,
+    #[at("/verify")]
+    Verify,
+    #[at("/login")]
+    Login,
+    #[at("/dashboard")]
+    Dashboard,
+    #[at("/forgot-password")]
+    ForgotPassword,
+    #[at("/reset-password")]
+    ResetPassword,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <Home /> },
+        Route::Register => html! { <Register /> },
+        Route::Verify => html! { <Verify /> },
+        Route::Login => html! { <Login /> },
+        Route::Dashboard => html! { <Dashboard /> },
+        Route::ForgotPassword => html! { <ForgotPassword /> },
+        Route::ResetPassword => html! { <ResetPassword /> },
+        Route::NotFound => html! { <NotFound /> },
+    }
+}
+
+/// `/` sends a signed-in person to the dashboard and everyone else to registration.
+#[function_component(Home)]
+fn home() -> Html {
+    match use_session().state {
+        AuthState::Restoring => html! { <Loading /> },
+        AuthState::SignedIn(_) => html! { <Redirect<Route> to={Route::Dashboard} /> },
+        AuthState::SignedOut => html! { <Redirect<Route> to={Route::Register} /> },
+    }
+}
+
+#[function_component(Loading)]
+pub fn loading() -> Html {
+    html! {
+        <p class="loading" role="status" data-testid="loading">{ "Loading…" }</p>
+    }
+}
+
+#[function_component(Header)]
+fn header() -> Html {
+    let session = use_session();
+    html! {
+        <header class="topbar">
+            <Link<Route> to={Route::Home} classes="brand">
+                <span class="brand-mark" aria-hidden="true">{ "●" }</span>{ "OTP Portal" }
+            </Link<Route>>
+            <nav aria-label="Account">
+                if let Some(user) = session.user() {
+                    <Link<Route> to={Route::Dashboard} classes="nav-link">{ user.username.clone() }</Link<Route>>
+                } else {
+                    <Link<Route> to={Route::Login} classes="nav-link">{ "Sign in" }</Link<Route>>
+                    <Link<Route> to={Route::Register} classes="nav-link">{ "Create account" }</Link<Route>>
+                }
+            </nav>
+        </header>
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    html! {
+        <BrowserRouter>
+            <SessionProvider>
+                <a class="skip-link" href="#main">{ "Skip to content" }</a>
+                <Header />
+                <main id="main" class="page" tabindex="-1">
+                    <Switch<Route> render={switch} />
+                </main>
+                <footer class="footer">
+                    { "Codes are sent by e-mail and stay valid for a few minutes." }
+                </footer>
+            </SessionProvider>
+        </BrowserRouter>
+    }
+}

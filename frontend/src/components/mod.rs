@@ -1,0 +1,15 @@
+//! Widgets driven by their props. None of them talks to the server.
+
+mod banner;
+mod code_input;
+mod countdown;
+mod form_field;
+mod layout;
+mod resend_button;
+
+pub use banner::{ErrorBanner, Notice};
+pub use code_input::CodeInput;
+pub use countdown::Countdown;
+pub use form_field::FormField;
+pub use layout::Card;
+pub use resend_button::ResendButton;

@@ -1,0 +1,29 @@
+//! Seconds left until a deadline, re-rendering as they tick down.
+
+use chrono::{DateTime, Utc};
+use gloo_timers::callback::Interval;
+use yew::prelude::*;
+
+use crate::countdown::remaining_seconds;
+
+fn left(deadline: Option<DateTime<Utc>>) -> u64 {
+    deadline.map_or(0, |d| remaining_seconds(d, Utc::now()))
+}
+
+/// Whole seconds until `deadline` (0 without one, and once it has passed). The time is recomputed from
+/// the clock on every tick rather than decremented, so a throttled background tab never drifts.
+#[hook]
+pub fn use_countdown(deadline: Option<DateTime<Utc>>) -> u64 {
+    let remaining = use_state_eq(|| left(deadline));
+    {
+        let remaining = remaining.clone();
+        use_effect_with(deadline, move |deadline| {
+            let deadline = *deadline;
+            remaining.set(left(deadline));
+            let interval =
+                deadline.map(|_| Interval::new(250, move || remaining.set(left(deadline))));
+            move || drop(interval)
+        });
+    }
+    *remaining
+}

@@ -1,0 +1,16 @@
+//! OTP Portal's browser client: registration with an e-mailed code, sign-in, the account dashboard and
+//! password recovery, talking to the server's `/api`.
+
+mod api;
+mod app;
+mod code;
+mod components;
+mod countdown;
+mod hooks;
+mod messages;
+mod pages;
+mod tickets;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,340 @@
+//! Words for the person at the keyboard: a message for every problem `code` the server can send, the
+//! field it belongs next to, and the live checks of the form fields (the shared crate's own parsers).
+
+use shared::domain::{Email, Invalid, OtpCode, Password, Username};
+use shared::problem::{Problem, ProblemCode};
+
+use crate::countdown::spoken;
+
+/// The status the client gives a problem it made itself because the server could not be reached.
+pub const NETWORK_STATUS: u16 = 0;
+
+/// A problem for a request that never got an answer.
+pub fn network_problem() -> Problem {
+    let mut problem = Problem::new(ProblemCode::ServiceUnavailable);
+    problem.status = NETWORK_STATUS;
+    problem
+}
+
+/// A problem for an error answer without a readable problem body (a proxy's HTML page, say).
+pub fn problem_for_status(status: u16) -> Problem {
+    let code = match status {
+        400 => ProblemCode::MalformedJson,
+        401 => ProblemCode::Unauthorized,
+        404 => ProblemCode::NotFound,
+        405 => ProblemCode::MethodNotAllowed,
+        413 => ProblemCode::PayloadTooLarge,
+        415 => ProblemCode::UnsupportedMediaType,
+        429 => ProblemCode::RateLimited,
+        502..=504 => ProblemCode::ServiceUnavailable,
+        _ => ProblemCode::InternalError,
+    };
+    let mut problem = Problem::new(code);
+    problem.status = status;
+    problem
+}
+
+/// The form field a problem is about, so that its message is shown next to it; `None` for a banner.
+pub fn field_of(code: ProblemCode) -> Option<&'static str> {
+    match code {
+        ProblemCode::UsernameTaken => Some("username"),
+        ProblemCode::InvalidCode | ProblemCode::CodeExpired | ProblemCode::TooManyAttempts => {
+            Some("code")
+        }
+        ProblemCode::InvalidCredentials => Some("password"),
+        _ => None,
+    }
+}
+
+fn wait(problem: &Problem) -> String {
+    match problem.retry_after {
+        Some(secs) if secs > 0 => format!("in {}", spoken(secs)),
+        _ => "in a moment".to_owned(),
+    }
+}
+
+/// One sentence or two for `problem`, in plain words, naming what to do next.
+pub fn problem_message(problem: &Problem) -> String {
+    if problem.status == NETWORK_STATUS {
+        return "Could not reach the server. Check your connection and try again.".to_owned();
+    }
+    match problem.code {
+        ProblemCode::ValidationFailed => "Please correct the fields marked below.".to_owned(),
+        ProblemCode::UsernameTaken => {
+            "This username is already taken. Please choose another one.".to_owned()
+        }
+        ProblemCode::RateLimited => format!(
+            "Too many attempts in a short time. Please try again {}.",
+            wait(problem)
+        ),
+        ProblemCode::InvalidCode => match problem.attempts_remaining {
+            Some(1) => "That code is not right. 1 attempt left for this code.".to_owned(),
+            Some(n) => format!("That code is not right. {n} attempts left for this code."),
+            None => "That code is not right. Check the e-mail and try again.".to_owned(),
+        },
+        ProblemCode::CodeExpired => {
+            "This code has expired or was replaced by a newer one. Send a new code, or start over."
+                .to_owned()
+        }
+        ProblemCode::TooManyAttempts => match problem.retry_after {
+            Some(secs) if secs > 60 => format!(
+                "Too many wrong codes for this address. You can ask for a new code in {}.",
+                spoken(secs)
+            ),
+            _ => "Too many wrong codes: this code no longer works. Send a new code.".to_owned(),
+        },
+        ProblemCode::ResendCooldown => format!(
+            "A code was sent a moment ago. You can ask for another one {}.",
+            wait(problem)
+        ),
+        ProblemCode::InvalidCredentials => {
+            "The username, e-mail address or password is not right.".to_owned()
+        }
+        ProblemCode::EmailNotVerified => {
+            "Your e-mail address is not confirmed yet. Enter the code we sent you, or send a new one."
+                .to_owned()
+        }
+        ProblemCode::InvalidToken | ProblemCode::Unauthorized => {
+            "Your session has ended. Please sign in again.".to_owned()
+        }
+        ProblemCode::MalformedJson
+        | ProblemCode::PayloadTooLarge
+        | ProblemCode::UnsupportedMediaType
+        | ProblemCode::MethodNotAllowed => {
+            "The server could not read this request. Reload the page and try again.".to_owned()
+        }
+        ProblemCode::NotFound => "That no longer exists. Reload the page.".to_owned(),
+        ProblemCode::ServiceUnavailable => {
+            "The service is busy right now. Please try again in a few seconds.".to_owned()
+        }
+        ProblemCode::InternalError => {
+            "Something went wrong on our side. Please try again.".to_owned()
+        }
+        // `Unknown`, and the codes the server learns before this client does: its own words.
+        #[allow(unreachable_patterns)]
+        _ => problem
+            .detail
+            .clone()
+            .unwrap_or_else(|| "Something unexpected happened. Please try again.".to_owned()),
+    }
+}
+
+/// How a request field is named on the page.
+pub fn label_of(field: &str) -> &'static str {
+    match field {
+        "username" => "Username",
+        "email" => "E-mail address",
+        "password" | "new_password" => "Password",
+        "code" => "Code",
+        "login" => "Username or e-mail address",
+        _ => "This field",
+    }
+}
+
+/// "Username must be 3 to 32 characters long." from the parser's "must be 3 to 32 characters long".
+pub fn field_sentence(field: &str, message: &str) -> String {
+    match (field, message) {
+        ("email", "is not a valid e-mail address") => {
+            "Enter an e-mail address like name@example.com.".to_owned()
+        }
+        ("code", _) => "Enter the 6 digits of the code.".to_owned(),
+        _ => format!("{} {message}.", label_of(field)),
+    }
+}
+
+/// The messages of a `validation_failed` problem, one sentence per field.
+pub fn field_errors(problem: &Problem) -> Vec<(String, String)> {
+    problem
+        .errors
+        .iter()
+        .map(|(field, messages)| {
+            let text = messages
+                .iter()
+                .map(|m| field_sentence(field, m))
+                .collect::<Vec<_>>()
+                .join(" ");
+            (field.clone(), text)
+        })
+        .collect()
+}
+
+fn check<T>(field: &str, result: Result<T, Invalid>) -> Option<String> {
+    result.err().map(|e| field_sentence(field, &e.0))
+}
+
+/// Live checks as the person types: the very rules the server applies.
+pub fn check_username(value: &str) -> Option<String> {
+    check("username", Username::parse(value))
+}
+
+pub fn check_email(value: &str) -> Option<String> {
+    check("email", Email::parse(value))
+}
+
+pub fn check_password(value: &str) -> Option<String> {
+    check("password", Password::parse(value))
+}
+
+pub fn check_code(value: &str) -> Option<String> {
+    check("code", OtpCode::parse(value))
+}
+
+pub fn check_required(field: &str, value: &str) -> Option<String> {
+    value
+        .trim()
+        .is_empty()
+        .then(|| format!("{} is required.", label_of(field)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVERY_CODE: [ProblemCode; 19] = [
+        ProblemCode::ValidationFailed,
+        ProblemCode::UsernameTaken,
+        ProblemCode::RateLimited,
+        ProblemCode::InvalidCode,
+        ProblemCode::CodeExpired,
+        ProblemCode::TooManyAttempts,
+        ProblemCode::ResendCooldown,
+        ProblemCode::InvalidCredentials,
+        ProblemCode::EmailNotVerified,
+        ProblemCode::InvalidToken,
+        ProblemCode::Unauthorized,
+        ProblemCode::MalformedJson,
+        ProblemCode::PayloadTooLarge,
+        ProblemCode::UnsupportedMediaType,
+        ProblemCode::NotFound,
+        ProblemCode::MethodNotAllowed,
+        ProblemCode::ServiceUnavailable,
+        ProblemCode::InternalError,
+        ProblemCode::Unknown,
+    ];
+
+    #[test]
+    fn every_code_has_a_human_message() {
+        for code in EVERY_CODE {
+            let message = problem_message(&Problem::new(code));
+            assert!(message.len() > 10, "{code:?}: {message:?}");
+            assert!(message.ends_with('.'), "{code:?}: {message:?}");
+            // Machine words never reach the person.
+            assert!(!message.contains('_'), "{code:?}: {message:?}");
+            assert!(!message.contains("Bearer"), "{code:?}: {message:?}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_code_says_how_many_attempts_are_left() {
+        let mut p = Problem::new(ProblemCode::InvalidCode);
+        p.attempts_remaining = Some(4);
+        assert_eq!(
+            problem_message(&p),
+            "That code is not right. 4 attempts left for this code."
+        );
+        p.attempts_remaining = Some(1);
+        assert!(problem_message(&p).contains("1 attempt left"));
+    }
+
+    #[test]
+    fn waits_are_spelled_out_from_retry_after() {
+        let mut p = Problem::new(ProblemCode::ResendCooldown);
+        p.retry_after = Some(42);
+        assert_eq!(
+            problem_message(&p),
+            "A code was sent a moment ago. You can ask for another one in 42 seconds."
+        );
+        let mut p = Problem::new(ProblemCode::RateLimited);
+        p.retry_after = Some(120);
+        assert!(problem_message(&p).contains("in 2 minutes"));
+    }
+
+    #[test]
+    fn an_address_locked_for_hours_says_so() {
+        let mut p = Problem::new(ProblemCode::TooManyAttempts);
+        p.retry_after = Some(3600);
+        assert!(problem_message(&p).contains("60 minutes"));
+        p.retry_after = Some(0);
+        assert!(problem_message(&p).contains("Send a new code"));
+    }
+
+    #[test]
+    fn an_unknown_code_falls_back_to_the_server_detail() {
+        let p = Problem::new(ProblemCode::Unknown).with_detail("Something new happened.");
+        assert_eq!(problem_message(&p), "Something new happened.");
+    }
+
+    #[test]
+    fn a_lost_connection_is_not_blamed_on_the_server() {
+        assert!(problem_message(&network_problem()).contains("Could not reach the server"));
+    }
+
+    #[test]
+    fn code_problems_belong_next_to_the_code_boxes() {
+        assert_eq!(field_of(ProblemCode::InvalidCode), Some("code"));
+        assert_eq!(field_of(ProblemCode::CodeExpired), Some("code"));
+        assert_eq!(field_of(ProblemCode::TooManyAttempts), Some("code"));
+        assert_eq!(field_of(ProblemCode::UsernameTaken), Some("username"));
+        assert_eq!(field_of(ProblemCode::RateLimited), None);
+    }
+
+    #[test]
+    fn answers_without_a_problem_body_still_get_a_code() {
+        assert_eq!(problem_for_status(401).code, ProblemCode::Unauthorized);
+        assert_eq!(
+            problem_for_status(502).code,
+            ProblemCode::ServiceUnavailable
+        );
+        assert_eq!(problem_for_status(500).code, ProblemCode::InternalError);
+        assert_eq!(problem_for_status(429).status, 429);
+    }
+
+    #[test]
+    fn server_field_errors_become_sentences() {
+        let mut errors = shared::api::FieldErrors::new();
+        errors.insert(
+            "username".into(),
+            vec!["must be 3 to 32 characters long".into()],
+        );
+        errors.insert("email".into(), vec!["is not a valid e-mail address".into()]);
+        let p = Problem::new(ProblemCode::ValidationFailed).with_errors(errors);
+        assert_eq!(
+            field_errors(&p),
+            [
+                (
+                    "email".to_owned(),
+                    "Enter an e-mail address like name@example.com.".to_owned()
+                ),
+                (
+                    "username".to_owned(),
+                    "Username must be 3 to 32 characters long.".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn live_checks_apply_the_server_rules() {
+        assert_eq!(
+            check_username("al").as_deref(),
+            Some("Username must be 3 to 32 characters long.")
+        );
+        assert!(check_username("alice").is_none());
+        assert!(check_username("al ice")
+            .unwrap()
+            .contains("may only contain"));
+        assert!(check_email("alice@localhost").is_some());
+        assert!(check_email("alice@example.com").is_none());
+        assert_eq!(
+            check_password("short").as_deref(),
+            Some("Password must be at least 8 characters long.")
+        );
+        assert!(check_password("long enough").is_none());
+        assert!(check_code("12345").is_some());
+        assert!(check_code("123456").is_none());
+        assert_eq!(
+            check_required("login", " ").as_deref(),
+            Some("Username or e-mail address is required.")
+        );
+    }
+}

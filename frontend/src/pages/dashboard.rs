@@ -1,0 +1,213 @@
+//! The signed-in person's account: who they are, where they are signed in, and the way out.
+
+use chrono::{DateTime, Local, Utc};
+use shared::api::{SessionInfo, User};
+use shared::problem::Problem;
+use uuid::Uuid;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::LoginQuery;
+use crate::api;
+use crate::app::{Loading, Route};
+use crate::components::{Card, ErrorBanner};
+use crate::hooks::{use_session, AuthState, Session};
+use crate::messages::problem_message;
+
+fn when(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local)
+        .format("%-d %b %Y, %H:%M")
+        .to_string()
+}
+
+/// "Firefox on Linux" is more than most user-agent strings say plainly; keep it short and honest.
+fn device(user_agent: Option<&str>) -> String {
+    let Some(ua) = user_agent.filter(|ua| !ua.is_empty()) else {
+        return "Unknown device".to_owned();
+    };
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        _ => ua.chars().take(60).collect(),
+    }
+}
+
+async fn load(
+    session: Session,
+    sessions: UseStateHandle<Option<Vec<SessionInfo>>>,
+    banner: UseStateHandle<Option<String>>,
+) {
+    // /api/me also refreshes the header's copy of the user if the account changed elsewhere.
+    if let Err(problem) = session.authed(api::me).await {
+        report(&problem, &banner);
+    }
+    match session.authed(api::sessions).await {
+        Ok(mut list) => {
+            list.sort_by_key(|s| (!s.current, std::cmp::Reverse(s.last_used_at)));
+            sessions.set(Some(list));
+        }
+        Err(problem) => report(&problem, &banner),
+    }
+}
+
+fn report(problem: &Problem, banner: &UseStateHandle<Option<String>>) {
+    if problem.status != 401 {
+        banner.set(Some(problem_message(problem)));
+    }
+}
+
+#[function_component(Dashboard)]
+pub fn dashboard() -> Html {
+    let session = use_session();
+    match session.state.clone() {
+        AuthState::Restoring => html! { <Loading /> },
+        AuthState::SignedOut => html! { <Redirect<Route> to={Route::Login} /> },
+        AuthState::SignedIn(user) => html! { <Account {user} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AccountProps {
+    user: User,
+}
+
+#[function_component(Account)]
+fn account(props: &AccountProps) -> Html {
+    let session = use_session();
+    let navigator = use_navigator();
+    let sessions = use_state(|| None::<Vec<SessionInfo>>);
+    let banner = use_state(|| None::<String>);
+    let leaving = use_state(|| false);
+    let revoking = use_state(|| None::<Uuid>);
+    {
+        let (session, sessions, banner) = (session.clone(), sessions.clone(), banner.clone());
+        use_effect_with((), move |_| {
+            spawn_local(load(session, sessions, banner));
+        });
+    }
+
+    let on_logout = {
+        let (session, leaving, navigator) = (session.clone(), leaving.clone(), navigator.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (session, leaving, navigator) =
+                (session.clone(), leaving.clone(), navigator.clone());
+            leaving.set(true);
+            spawn_local(async move {
+                session.logout().await;
+                // In the same turn as the state change, so the dashboard's own redirect never shows.
+                if let Some(navigator) = navigator {
+                    let query = LoginQuery {
+                        notice: Some("signed-out".to_owned()),
+                    };
+                    let _ = navigator.push_with_query(&Route::Login, &query);
+                }
+            });
+        })
+    };
+
+    let on_revoke = |id: Uuid| {
+        let (session, sessions, banner, revoking) = (
+            session.clone(),
+            sessions.clone(),
+            banner.clone(),
+            revoking.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (session, sessions, banner, revoking) = (
+                session.clone(),
+                sessions.clone(),
+                banner.clone(),
+                revoking.clone(),
+            );
+            revoking.set(Some(id));
+            spawn_local(async move {
+                let result = session.authed(|token| api::revoke_session(token, id)).await;
+                revoking.set(None);
+                match result {
+                    Ok(()) => load(session, sessions, banner).await,
+                    Err(problem) => report(&problem, &banner),
+                }
+            });
+        })
+    };
+
+    let user = &props.user;
+    let session_rows = match &*sessions {
+        None => html! { <p class="hint">{ "Loading your sessions…" }</p> },
+        Some(list) => html! {
+            <ul class="sessions" data-testid="session-list">
+                { for list.iter().map(|s| html! {
+                    <li class="session" data-testid="session-row" data-current={s.current.to_string()}>
+                        <div class="session-what">
+                            <strong>{ device(s.user_agent.as_deref()) }</strong>
+                            if s.current {
+                                <span class="badge">{ "This device" }</span>
+                            }
+                            <span class="session-meta">
+                                { format!("Last active {}", when(s.last_used_at)) }
+                                { s.ip.as_ref().map(|ip| format!(" · {ip}")).unwrap_or_default() }
+                            </span>
+                        </div>
+                        if !s.current {
+                            <button type="button" class="button button-small button-secondary" data-testid="revoke-session"
+                                    disabled={*revoking == Some(s.id)} onclick={on_revoke(s.id)}>
+                                { "Sign out" }<span class="visually-hidden">{ format!(" {}", device(s.user_agent.as_deref())) }</span>
+                            </button>
+                        }
+                    </li>
+                }) }
+            </ul>
+        },
+    };
+
+    html! {
+        <Card title={format!("Welcome, {}", user.username)} wide=true>
+            <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
+            <h2>{ "Your account" }</h2>
+            <dl class="facts">
+                <dt>{ "Username" }</dt>
+                <dd id="dashboard-username" data-testid="dashboard-username">{ user.username.clone() }</dd>
+                <dt>{ "E-mail address" }</dt>
+                <dd>
+                    <span id="dashboard-email" data-testid="dashboard-email">{ user.email.clone() }</span>
+                    if user.email_verified {
+                        <span class="badge badge-ok" data-testid="dashboard-verified">{ "Confirmed" }</span>
+                    }
+                </dd>
+                <dt>{ "Member since" }</dt>
+                <dd data-testid="dashboard-created">{ when(user.created_at) }</dd>
+                <dt>{ "Role" }</dt>
+                <dd>{ user.role.clone() }</dd>
+            </dl>
+            <h2>{ "Where you are signed in" }</h2>
+            { session_rows }
+            <div class="actions">
+                <button type="button" class="button button-primary" id="logout-button" data-testid="logout-button"
+                        disabled={*leaving} onclick={on_logout}>
+                    { if *leaving { "Signing out…" } else { "Sign out" } }
+                </button>
+            </div>
+        </Card>
+    }
+}

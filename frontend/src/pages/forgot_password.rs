@@ -1,0 +1,122 @@
+//! Ask for a password reset code. The answer is the same whether or not the address has an account.
+
+use shared::api::EmailRequest;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::CodeQuery;
+use crate::api;
+use crate::app::Route;
+use crate::components::{Card, ErrorBanner, FormField};
+use crate::messages::{check_email, field_errors, problem_message};
+use crate::tickets::{self, Flow};
+
+#[function_component(ForgotPassword)]
+pub fn forgot_password() -> Html {
+    let navigator = use_navigator();
+    let email = use_state(String::new);
+    let touched = use_state(|| false);
+    let server_error = use_state(|| None::<String>);
+    let banner = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let node_ref = use_node_ref();
+
+    let error = (*server_error)
+        .clone()
+        .or_else(|| touched.then(|| check_email(&email)).flatten());
+
+    let onsubmit = {
+        let (email, touched, server_error, banner, busy, node_ref) = (
+            email.clone(),
+            touched.clone(),
+            server_error.clone(),
+            banner.clone(),
+            busy.clone(),
+            node_ref.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            touched.set(true);
+            if check_email(&email).is_some() {
+                if let Some(input) = node_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = input.focus();
+                }
+                return;
+            }
+            let request = EmailRequest {
+                email: email.trim().to_owned(),
+            };
+            let (server_error, banner, busy, navigator) = (
+                server_error.clone(),
+                banner.clone(),
+                busy.clone(),
+                navigator.clone(),
+            );
+            busy.set(true);
+            banner.set(None);
+            spawn_local(async move {
+                let result = api::forgot_password(&request).await;
+                busy.set(false);
+                match result {
+                    Ok(sent) => {
+                        tickets::save(Flow::Reset, &sent);
+                        if let Some(navigator) = navigator {
+                            let query = CodeQuery {
+                                email: Some(request.email.clone()),
+                                ..CodeQuery::default()
+                            };
+                            let _ = navigator.push_with_query(&Route::ResetPassword, &query);
+                        }
+                    }
+                    Err(problem) => match field_errors(&problem).into_iter().next() {
+                        Some((_, message)) => server_error.set(Some(message)),
+                        None => banner.set(Some(problem_message(&problem))),
+                    },
+                }
+            });
+        })
+    };
+    let oninput = {
+        let (email, server_error) = (email.clone(), server_error.clone());
+        Callback::from(move |v: String| {
+            email.set(v);
+            server_error.set(None);
+        })
+    };
+    let onblur = {
+        let touched = touched.clone();
+        Callback::from(move |()| touched.set(true))
+    };
+    let have_code = CodeQuery {
+        email: Some(email.trim().to_owned()).filter(|e| !e.is_empty()),
+        ..CodeQuery::default()
+    };
+
+    let lead = html! { { "Enter the address of your account and we will e-mail you a 6-digit code to set a new password." } };
+    html! {
+        <Card title="Reset your password" lead={lead}>
+            <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
+            <form class="form" novalidate=true {onsubmit}>
+                <FormField id="forgot-email" label="E-mail address" kind="email" value={(*email).clone()}
+                           {oninput} {onblur} {error} autocomplete="email" inputmode="email"
+                           autofocus=true node_ref={node_ref.clone()} />
+                <button type="submit" class="button button-primary button-block" id="forgot-submit"
+                        data-testid="forgot-submit" disabled={*busy}>
+                    { if *busy { "Sending…" } else { "Send me a code" } }
+                </button>
+            </form>
+            <p class="aside">
+                <Link<Route, CodeQuery> to={Route::ResetPassword} query={Some(have_code)} classes="link">
+                    <span data-testid="have-code-link">{ "I already have a code" }</span>
+                </Link<Route, CodeQuery>>
+            </p>
+            <p class="aside">
+                <Link<Route> to={Route::Login} classes="link">{ "Back to sign in" }</Link<Route>>
+            </p>
+        </Card>
+    }
+}

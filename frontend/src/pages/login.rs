@@ -1,0 +1,182 @@
+//! Sign in with the username or the e-mail address. An unconfirmed account is sent on to the verify page.
+
+use shared::api::{LoginRequest, LoginResponse};
+use shared::problem::ProblemCode;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{CodeQuery, LoginQuery, Touched};
+use crate::api;
+use crate::app::Route;
+use crate::components::{Card, ErrorBanner, FormField, Notice};
+use crate::hooks::{use_session, AuthState};
+use crate::messages::{check_required, problem_message};
+
+fn notice_text(key: Option<&str>) -> Option<String> {
+    match key? {
+        "password-reset" => Some("Your password was changed. Sign in with the new one.".to_owned()),
+        "signed-out" => Some("You are signed out.".to_owned()),
+        "session-ended" => Some("Your session has ended. Please sign in again.".to_owned()),
+        _ => None,
+    }
+}
+
+#[function_component(Login)]
+pub fn login() -> Html {
+    let navigator = use_navigator();
+    let session = use_session();
+    let query = use_location()
+        .and_then(|l| l.query::<LoginQuery>().ok())
+        .unwrap_or_default();
+    let login = use_state(String::new);
+    let password = use_state(String::new);
+    let touched = use_state(Touched::default);
+    let password_error_from_server = use_state(|| None::<String>);
+    let banner = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let refs = use_memo((), |_| [NodeRef::default(), NodeRef::default()]);
+
+    if let AuthState::SignedIn(_) = session.state {
+        if !*busy {
+            return html! { <Redirect<Route> to={Route::Dashboard} /> };
+        }
+    }
+
+    let login_error = touched
+        .has("login")
+        .then(|| check_required("login", &login))
+        .flatten();
+    let password_error = (*password_error_from_server).clone().or_else(|| {
+        touched
+            .has("password")
+            .then(|| check_required("password", &password))
+            .flatten()
+    });
+
+    let onsubmit = {
+        let (login, password, touched, password_error_from_server, banner, busy) = (
+            login.clone(),
+            password.clone(),
+            touched.clone(),
+            password_error_from_server.clone(),
+            banner.clone(),
+            busy.clone(),
+        );
+        let (refs, session, navigator) = (refs.clone(), session.clone(), navigator.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            touched.set(touched.with("login").with("password"));
+            let checks = [
+                check_required("login", &login),
+                check_required("password", &password),
+            ];
+            if let Some(first) = checks.iter().position(Option::is_some) {
+                if let Some(input) = refs[first].cast::<web_sys::HtmlElement>() {
+                    let _ = input.focus();
+                }
+                return;
+            }
+            let request = LoginRequest {
+                login: login.trim().to_owned(),
+                password: (*password).clone(),
+            };
+            let (password_error_from_server, banner, busy, session, navigator, refs) = (
+                password_error_from_server.clone(),
+                banner.clone(),
+                busy.clone(),
+                session.clone(),
+                navigator.clone(),
+                refs.clone(),
+            );
+            busy.set(true);
+            banner.set(None);
+            password_error_from_server.set(None);
+            spawn_local(async move {
+                let result = api::login(&request).await;
+                busy.set(false);
+                match result {
+                    Ok(LoginResponse::Tokens(tokens)) => {
+                        session.sign_in(tokens);
+                        if let Some(navigator) = navigator {
+                            navigator.push(&Route::Dashboard);
+                        }
+                    }
+                    Ok(LoginResponse::MfaRequired(_)) => banner.set(Some(
+                        "This account asks for a second factor, which this page cannot do yet."
+                            .to_owned(),
+                    )),
+                    Err(problem) => match problem.code {
+                        ProblemCode::EmailNotVerified => {
+                            let query = CodeQuery {
+                                email: request.login.contains('@').then(|| request.login.clone()),
+                                code: None,
+                                reason: Some("unverified".to_owned()),
+                            };
+                            if let Some(navigator) = navigator {
+                                let _ = navigator.push_with_query(&Route::Verify, &query);
+                            }
+                        }
+                        ProblemCode::InvalidCredentials => {
+                            password_error_from_server.set(Some(problem_message(&problem)));
+                            if let Some(input) = refs[1].cast::<web_sys::HtmlInputElement>() {
+                                let _ = input.focus();
+                                input.select();
+                            }
+                        }
+                        _ => banner.set(Some(problem_message(&problem))),
+                    },
+                }
+            });
+        })
+    };
+
+    let on_login = {
+        let login = login.clone();
+        Callback::from(move |v: String| login.set(v))
+    };
+    let on_password = {
+        let (password, server) = (password.clone(), password_error_from_server.clone());
+        Callback::from(move |v: String| {
+            password.set(v);
+            server.set(None);
+        })
+    };
+    let blur = |field: &'static str| {
+        let touched = touched.clone();
+        Callback::from(move |()| touched.set(touched.with(field)))
+    };
+
+    html! {
+        <Card title="Sign in">
+            <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
+            <Notice testid="notice-banner" message={notice_text(query.notice.as_deref()).map(AttrValue::from)} />
+            <form class="form" novalidate=true {onsubmit}>
+                <FormField id="login-login" label="Username or e-mail address" value={(*login).clone()}
+                           oninput={on_login} onblur={blur("login")} error={login_error}
+                           autocomplete="username" autofocus=true node_ref={refs[0].clone()} />
+                <FormField id="login-password" label="Password" kind="password" value={(*password).clone()}
+                           oninput={on_password} onblur={blur("password")} error={password_error}
+                           autocomplete="current-password" node_ref={refs[1].clone()} />
+                <button type="submit" class="button button-primary button-block" id="login-submit"
+                        data-testid="login-submit" disabled={*busy}>
+                    { if *busy { "Signing in…" } else { "Sign in" } }
+                </button>
+            </form>
+            <p class="aside">
+                <Link<Route> to={Route::ForgotPassword} classes="link">
+                    <span data-testid="forgot-password-link">{ "Forgot your password?" }</span>
+                </Link<Route>>
+            </p>
+            <p class="aside">
+                { "New here? " }
+                <Link<Route> to={Route::Register} classes="link">
+                    <span data-testid="register-link">{ "Create an account" }</span>
+                </Link<Route>>
+            </p>
+        </Card>
+    }
+}

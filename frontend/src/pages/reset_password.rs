@@ -1,0 +1,284 @@
+//! Set a new password with the e-mailed code. Opened from the e-mail's link, it fills in the address and
+//! the code but waits for the person to choose a password and click.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use shared::api::{EmailRequest, ResetPasswordRequest};
+use shared::problem::ProblemCode;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{CodeQuery, LoginQuery, Touched};
+use crate::api;
+use crate::app::Route;
+use crate::code::{boxes_from, joined, CodeBoxes};
+use crate::components::{Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton};
+use crate::hooks::use_countdown;
+use crate::messages::{check_code, check_email, check_password, field_errors, problem_message};
+use crate::tickets::{self, Flow};
+
+#[function_component(ResetPassword)]
+pub fn reset_password() -> Html {
+    let navigator = use_navigator();
+    let query = use_location()
+        .and_then(|l| l.query::<CodeQuery>().ok())
+        .unwrap_or_default();
+
+    let email = use_state(|| query.email.clone().unwrap_or_default());
+    let boxes = use_state(|| boxes_from(query.code.as_deref().unwrap_or_default()));
+    let password = use_state(String::new);
+    let ticket = use_state(|| {
+        query
+            .email
+            .as_deref()
+            .and_then(|email| tickets::load(Flow::Reset, email))
+    });
+    let resend_at = use_state(|| ticket.as_ref().map(|t| t.resend_after));
+    let touched = use_state(Touched::default);
+    let server = use_state(BTreeMap::<String, String>::new);
+    let banner = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let resending = use_state(|| false);
+    let focus_request = use_state(|| 0_u32);
+    let password_ref = use_node_ref();
+
+    let code_left = use_countdown(ticket.as_ref().map(|t| t.expires_at));
+    let resend_wait = use_countdown(*resend_at);
+    let expired = ticket.is_some() && code_left == 0;
+
+    let error_of = |field: &'static str, local: Option<String>| {
+        server
+            .get(field)
+            .cloned()
+            .or_else(|| touched.has(field).then_some(local).flatten())
+    };
+    let email_error = error_of("email", check_email(&email));
+    let code_error = error_of("code", check_code(&joined(&boxes)));
+    let password_error = error_of("new_password", check_password(&password));
+
+    let clear_server = |field: &'static str| {
+        let server = server.clone();
+        move || {
+            if server.contains_key(field) {
+                let mut next = (*server).clone();
+                next.remove(field);
+                server.set(next);
+            }
+        }
+    };
+
+    let on_resend = {
+        let (email, touched, banner, notice, resending, resend_at, ticket, server, boxes) = (
+            email.clone(),
+            touched.clone(),
+            banner.clone(),
+            notice.clone(),
+            resending.clone(),
+            resend_at.clone(),
+            ticket.clone(),
+            server.clone(),
+            boxes.clone(),
+        );
+        let focus_request = focus_request.clone();
+        Callback::from(move |()| {
+            if check_email(&email).is_some() {
+                touched.set(touched.with("email"));
+                return;
+            }
+            let request = EmailRequest {
+                email: email.trim().to_owned(),
+            };
+            let (banner, notice, resending, resend_at, ticket, server, boxes, focus_request) = (
+                banner.clone(),
+                notice.clone(),
+                resending.clone(),
+                resend_at.clone(),
+                ticket.clone(),
+                server.clone(),
+                boxes.clone(),
+                focus_request.clone(),
+            );
+            resending.set(true);
+            banner.set(None);
+            spawn_local(async move {
+                let result = api::forgot_password(&request).await;
+                resending.set(false);
+                match result {
+                    Ok(sent) => {
+                        tickets::save(Flow::Reset, &sent);
+                        resend_at.set(Some(sent.resend_after));
+                        notice.set(Some(format!(
+                            "If {} has an account, a new code is on its way. Earlier codes no longer work.",
+                            sent.email
+                        )));
+                        ticket.set(Some(sent));
+                        server.set(BTreeMap::new());
+                        boxes.set(CodeBoxes::default());
+                        focus_request.set(*focus_request + 1);
+                    }
+                    Err(problem) => {
+                        if let Some(secs) = problem.retry_after {
+                            resend_at.set(Some(Utc::now() + Duration::seconds(secs as i64)));
+                        }
+                        notice.set(None);
+                        banner.set(Some(problem_message(&problem)));
+                    }
+                }
+            });
+        })
+    };
+
+    let onsubmit = {
+        let (email, boxes, password, touched, server, banner, notice, busy) = (
+            email.clone(),
+            boxes.clone(),
+            password.clone(),
+            touched.clone(),
+            server.clone(),
+            banner.clone(),
+            notice.clone(),
+            busy.clone(),
+        );
+        let (navigator, focus_request, password_ref) = (
+            navigator.clone(),
+            focus_request.clone(),
+            password_ref.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            touched.set(touched.with("email").with("code").with("new_password"));
+            if check_email(&email).is_some() || check_code(&joined(&boxes)).is_some() {
+                focus_request.set(*focus_request + 1);
+                return;
+            }
+            if check_password(&password).is_some() {
+                if let Some(input) = password_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = input.focus();
+                }
+                return;
+            }
+            let request = ResetPasswordRequest {
+                email: email.trim().to_owned(),
+                code: joined(&boxes),
+                new_password: (*password).clone(),
+            };
+            let (server, banner, notice, busy, navigator, boxes, focus_request) = (
+                server.clone(),
+                banner.clone(),
+                notice.clone(),
+                busy.clone(),
+                navigator.clone(),
+                boxes.clone(),
+                focus_request.clone(),
+            );
+            busy.set(true);
+            banner.set(None);
+            spawn_local(async move {
+                let result = api::reset_password(&request).await;
+                busy.set(false);
+                match result {
+                    Ok(()) => {
+                        tickets::clear(Flow::Reset);
+                        if let Some(navigator) = navigator {
+                            let query = LoginQuery {
+                                notice: Some("password-reset".to_owned()),
+                            };
+                            let _ = navigator.push_with_query(&Route::Login, &query);
+                        }
+                    }
+                    Err(problem) => {
+                        notice.set(None);
+                        match problem.code {
+                            ProblemCode::ValidationFailed => {
+                                server.set(field_errors(&problem).into_iter().collect())
+                            }
+                            ProblemCode::InvalidCode
+                            | ProblemCode::CodeExpired
+                            | ProblemCode::TooManyAttempts => {
+                                server.set(BTreeMap::from([(
+                                    "code".to_owned(),
+                                    problem_message(&problem),
+                                )]));
+                                boxes.set(CodeBoxes::default());
+                                focus_request.set(*focus_request + 1);
+                            }
+                            _ => banner.set(Some(problem_message(&problem))),
+                        }
+                    }
+                }
+            });
+        })
+    };
+
+    let on_email = {
+        let (email, ticket, clear) = (email.clone(), ticket.clone(), clear_server("email"));
+        Callback::from(move |v: String| {
+            ticket.set(tickets::load(Flow::Reset, &v));
+            email.set(v);
+            clear();
+        })
+    };
+    let on_code = {
+        let (boxes, clear) = (boxes.clone(), clear_server("code"));
+        Callback::from(move |next: CodeBoxes| {
+            boxes.set(next);
+            clear();
+        })
+    };
+    let on_password = {
+        let (password, clear) = (password.clone(), clear_server("new_password"));
+        Callback::from(move |v: String| {
+            password.set(v);
+            clear();
+        })
+    };
+    let blur = |field: &'static str| {
+        let touched = touched.clone();
+        Callback::from(move |()| touched.set(touched.with(field)))
+    };
+
+    let lead = html! { { "Enter the 6-digit code from our e-mail and choose a new password. Every device signed in to your account will be signed out." } };
+    html! {
+        <Card title="Choose a new password" lead={lead}>
+            <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
+            <Notice testid="notice-banner" message={(*notice).clone().map(AttrValue::from)} />
+            <form class="form" novalidate=true {onsubmit}>
+                <FormField id="reset-email" label="E-mail address" kind="email" value={(*email).clone()}
+                           oninput={on_email} onblur={blur("email")} error={email_error}
+                           autocomplete="email" inputmode="email" autofocus={query.email.is_none()} />
+                <CodeInput value={(*boxes).clone()} onchange={on_code} invalid={code_error.is_some()}
+                           describedby="code-error" focus_request={*focus_request} />
+                <p class="field-error" id="code-error" data-testid="code-error" aria-live="polite">
+                    { code_error.clone().unwrap_or_default() }
+                </p>
+                if expired {
+                    <p class="expired" role="alert" data-testid="code-expired">
+                        { "This code has expired. Send a new one below." }
+                    </p>
+                } else if ticket.is_some() {
+                    <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
+                }
+                <FormField id="reset-password" label="New password" kind="password" value={(*password).clone()}
+                           oninput={on_password} onblur={blur("new_password")} error={password_error}
+                           autocomplete="new-password" hint="At least 8 characters."
+                           node_ref={password_ref.clone()} />
+                <div class="actions">
+                    <button type="submit" class="button button-primary" id="reset-submit" data-testid="reset-submit"
+                            disabled={*busy}>
+                        { if *busy { "Saving…" } else { "Set new password" } }
+                    </button>
+                    <ResendButton wait={resend_wait} busy={*resending} onclick={on_resend} />
+                </div>
+            </form>
+            <p class="aside">
+                <Link<Route> to={Route::Login} classes="link">{ "Back to sign in" }</Link<Route>>
+            </p>
+        </Card>
+    }
+}
