@@ -27,6 +27,12 @@ pub enum AppError {
         attempts_remaining: Option<u32>,
         retry_after: u64,
     },
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
+    #[error("captcha required")]
+    CaptchaRequired,
+    #[error("captcha invalid: {0}")]
+    CaptchaInvalid(String),
     #[error("resend cooldown")]
     ResendCooldown { retry_after: u64 },
     #[error("invalid credentials")]
@@ -73,6 +79,9 @@ impl AppError {
             Self::CodeExpired => ProblemCode::CodeExpired,
             Self::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
             Self::ResendCooldown { .. } => ProblemCode::ResendCooldown,
+            Self::RateLimited { .. } => ProblemCode::RateLimited,
+            Self::CaptchaRequired => ProblemCode::CaptchaRequired,
+            Self::CaptchaInvalid(_) => ProblemCode::CaptchaInvalid,
             Self::InvalidCredentials => ProblemCode::InvalidCredentials,
             Self::EmailNotVerified => ProblemCode::EmailNotVerified,
             Self::InvalidToken => ProblemCode::InvalidToken,
@@ -116,6 +125,17 @@ impl AppError {
                     "A code was sent recently. You can ask for another in {retry_after} second(s)."
                 ))
             },
+            Self::RateLimited { retry_after } => Problem {
+                retry_after: Some(*retry_after),
+                ..problem.with_detail(format!("Too many requests. Try again in {retry_after} second(s)."))
+            },
+            Self::CaptchaRequired => problem.with_detail(
+                "Get a puzzle from GET /api/captcha, solve it, and repeat the request with the solution in the \
+                 X-Captcha header.",
+            ),
+            Self::CaptchaInvalid(why) => {
+                problem.with_detail(format!("{why} Get a new puzzle from GET /api/captcha."))
+            }
             Self::InvalidCredentials => {
                 problem.with_detail("The login or the password is wrong.")
             }
@@ -146,9 +166,9 @@ impl AppError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::TooManyAttempts { retry_after, .. } | Self::ResendCooldown { retry_after } => {
-                Some(*retry_after)
-            }
+            Self::TooManyAttempts { retry_after, .. }
+            | Self::ResendCooldown { retry_after }
+            | Self::RateLimited { retry_after } => Some(*retry_after),
             Self::Unavailable(_) => Some(5),
             _ => None,
         }

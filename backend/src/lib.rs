@@ -1,6 +1,7 @@
 //! OTP Portal's server: registration with e-mailed one-time codes, login, sessions and recovery.
 
 pub mod auth;
+pub mod captcha;
 pub mod error;
 pub mod mail;
 pub mod routes;

@@ -2,13 +2,20 @@
 
 use std::process::ExitCode;
 
+use otp_portal::captcha::{self, Challenge};
 use otp_portal::settings::Settings;
 use otp_portal::startup::Application;
 use otp_portal::telemetry;
 
-const USAGE: &str = "usage: otp-portal [serve]\n\n\
-Starts the OTP Portal server. Configuration comes from the environment and a .env file;\n\
-see the README for the variables (BIND_ADDR, DATABASE_URL, SMTP_URL, ...).";
+const USAGE: &str =
+    "usage: otp-portal [serve]\n       otp-portal solve-captcha < challenge.json\n\n\
+serve          starts the OTP Portal server. Configuration comes from the environment and a .env\n\
+               file; see the README for the variables (BIND_ADDR, DATABASE_URL, SMTP_URL, ...).\n\
+solve-captcha  reads a puzzle from GET /api/captcha on standard input and prints the value of\n\
+               the X-Captcha header that solves it.";
+
+/// A puzzle asking for more work than this is refused rather than solved: it did not come from us.
+const MAX_CAPTCHA_WORK: u64 = 50_000_000;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -20,6 +27,7 @@ async fn main() -> ExitCode {
         .as_slice()
     {
         [] | ["serve"] => {}
+        ["solve-captcha"] => return solve_captcha(),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -38,6 +46,35 @@ async fn main() -> ExitCode {
         Err(e) => {
             tracing::error!(error = ?e, "otp-portal stopped");
             eprintln!("otp-portal: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn solve_captcha() -> ExitCode {
+    let challenge: Challenge = match serde_json::from_reader(std::io::stdin().lock()) {
+        Ok(challenge) => challenge,
+        Err(e) => {
+            eprintln!(
+                "otp-portal solve-captcha: standard input is not a puzzle from /api/captcha: {e}"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if challenge.maxnumber > MAX_CAPTCHA_WORK {
+        eprintln!(
+            "otp-portal solve-captcha: refusing a puzzle of {} tries",
+            challenge.maxnumber
+        );
+        return ExitCode::from(2);
+    }
+    match captcha::solve(&challenge) {
+        Some(solution) => {
+            println!("{}", solution.to_header_value());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("otp-portal solve-captcha: the puzzle has no solution");
             ExitCode::FAILURE
         }
     }

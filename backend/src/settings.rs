@@ -40,6 +40,36 @@ pub struct Settings {
     /// Lowest zxcvbn score (0-4) a new password needs.
     pub password_min_score: u8,
     pub audit_retention: Duration,
+    pub limits: LimitSettings,
+    /// Peers whose `X-Forwarded-For` is believed (a load balancer or reverse proxy).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Abuse limits. Counts are per hour; 0 turns a limit off.
+#[derive(Clone, Debug)]
+pub struct LimitSettings {
+    /// Mail-sending requests (register, resend-code, password/forgot) per client IP: refused above.
+    pub mail_per_ip: u32,
+    /// ... per target address, from all IPs together.
+    pub mail_per_address: u32,
+    /// ... for the whole server.
+    pub mail_total: u32,
+    /// Above these, mail-sending requests need a solved CAPTCHA.
+    pub captcha_mail_per_ip: u32,
+    pub captcha_mail_per_address: u32,
+    pub captcha_mail_total: u32,
+    /// Code checks (verify-email, password/reset) per client IP.
+    pub code_checks_per_ip: u32,
+    /// Password checks (login) per client IP, against spraying across accounts.
+    pub logins_per_ip: u32,
+    /// Consecutive wrong passwords before an account's logins pause.
+    pub login_lockout_threshold: u32,
+    /// The first pause; it doubles with each further failure up to `login_lockout_max`.
+    pub login_lockout_base: Duration,
+    pub login_lockout_max: Duration,
+    /// Upper bound of the CAPTCHA's secret number: the expected work is half of it in SHA-256 calls.
+    pub captcha_difficulty: u64,
+    pub captcha_ttl: Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +103,16 @@ impl Settings {
                     .parse::<u64>()
                     .map(Duration::from_secs)
                     .with_context(|| format!("{key} must be a whole number of seconds, got {v:?}")),
+            }
+        };
+
+        let count = |key: &str, default: u32| -> anyhow::Result<u32> {
+            match get(key) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<u32>()
+                    .with_context(|| format!("{key} must be a whole number, got {v:?}")),
             }
         };
 
@@ -140,6 +180,34 @@ impl Settings {
                         })?,
                     },
             ),
+            limits: LimitSettings {
+                mail_per_ip: count("LIMIT_MAIL_PER_IP_PER_HOUR", 40)?,
+                mail_per_address: count("LIMIT_MAIL_PER_ADDRESS_PER_HOUR", 6)?,
+                mail_total: count("LIMIT_MAIL_PER_HOUR", 2000)?,
+                captcha_mail_per_ip: count("CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR", 20)?,
+                captcha_mail_per_address: count("CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR", 5)?,
+                captcha_mail_total: count("CAPTCHA_AFTER_MAIL_PER_HOUR", 500)?,
+                code_checks_per_ip: count("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR", 100)?,
+                logins_per_ip: count("LIMIT_LOGINS_PER_IP_PER_HOUR", 100)?,
+                login_lockout_threshold: count("LOGIN_LOCKOUT_THRESHOLD", 5)?,
+                login_lockout_base: seconds("LOGIN_LOCKOUT_BASE_SECONDS", 30)?,
+                login_lockout_max: seconds("LOGIN_LOCKOUT_MAX_SECONDS", 900)?,
+                captcha_difficulty: u64::from(count("CAPTCHA_DIFFICULTY", 100_000)?).max(1),
+                captcha_ttl: seconds("CAPTCHA_TTL_SECONDS", 300)?,
+            },
+            trusted_proxies: get("TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<ipnet::IpNet>()
+                        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .with_context(|| {
+                            format!("TRUSTED_PROXIES: {s:?} is not an IP address or CIDR range")
+                        })
+                })
+                .collect::<anyhow::Result<_>>()?,
             client_dir: PathBuf::from(get("CLIENT_DIR").unwrap_or_else(|| "frontend/dist".into())),
             bind_addr,
         })
@@ -183,6 +251,15 @@ mod tests {
         let err = from(&[("JWT_SECRET", "too-short")]).unwrap_err();
         assert!(err.to_string().contains("at least 32 bytes"), "{err}");
         assert!(from(&[("JWT_SECRET", &"k".repeat(32))]).is_ok());
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges() {
+        let s = from(&[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1")]).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 3);
+        assert!(s.trusted_proxies[0].contains(&"10.1.2.3".parse::<std::net::IpAddr>().unwrap()));
+        assert!(from(&[("TRUSTED_PROXIES", "10.0.0.0/8,nonsense")]).is_err());
+        assert!(from(&[]).unwrap().trusted_proxies.is_empty());
     }
 
     #[test]

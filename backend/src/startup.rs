@@ -15,9 +15,11 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::keys::Keys;
 use crate::auth::password::DecoyHash;
+use crate::captcha::Captcha;
 use crate::error::problem_for_bare_errors;
 use crate::mail::transport::Transport;
 use crate::mail::worker::Worker;
+use crate::services::limits::Limits;
 use crate::services::{maintenance, Ctx};
 use crate::settings::Settings;
 use crate::{routes, store};
@@ -42,8 +44,16 @@ impl Application {
             .parse()
             .with_context(|| format!("MAIL_FROM {:?} is not a mailbox", settings.mail_from))?;
         let transport = Transport::from_settings(&settings)?;
+        let captcha = Captcha::new(
+            &keys.captcha_key,
+            settings.limits.captcha_difficulty,
+            settings.limits.captcha_ttl,
+        );
+        let limits = Limits::new(&settings.limits);
         let settings = Arc::new(settings);
         let ctx = Ctx {
+            limits: Arc::new(limits),
+            captcha: Arc::new(captcha),
             pool: pool.clone(),
             settings: settings.clone(),
             keys: Arc::new(keys),

@@ -18,6 +18,8 @@ pub struct Keys {
     pub jwt_decoding: DecodingKey,
     /// HMAC key for e-mailed codes, derived so that it never equals the JWT key.
     pub code_key: Vec<u8>,
+    /// HMAC key that signs CAPTCHA challenges.
+    pub captcha_key: Vec<u8>,
 }
 
 impl Keys {
@@ -34,6 +36,7 @@ impl Keys {
             jwt_encoding: EncodingKey::from_secret(master),
             jwt_decoding: DecodingKey::from_secret(master),
             code_key: derive(master, "otp-portal email code v1"),
+            captcha_key: derive(master, "otp-portal captcha v1"),
         }
     }
 }

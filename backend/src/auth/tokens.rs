@@ -79,6 +79,7 @@ mod tests {
             jwt_encoding: jsonwebtoken::EncodingKey::from_secret(secret),
             jwt_decoding: jsonwebtoken::DecodingKey::from_secret(secret),
             code_key: vec![],
+            captcha_key: vec![],
         }
     }
 

@@ -14,6 +14,7 @@ pub enum MailKind {
     PasswordReset,
     AccountExists,
     PasswordChanged,
+    LoginThrottled,
 }
 
 impl MailKind {
@@ -23,6 +24,7 @@ impl MailKind {
             Self::PasswordReset => "password_reset",
             Self::AccountExists => "account_exists",
             Self::PasswordChanged => "password_changed",
+            Self::LoginThrottled => "login_throttled",
         }
     }
 }

@@ -178,6 +178,35 @@ pub fn password_changed(public_url: &str, email: &str) -> Rendered {
     }
 }
 
+pub fn login_throttled(public_url: &str, email: &str, failures: i32, pause: Duration) -> Rendered {
+    let forgot = format!("{public_url}/forgot-password");
+    let pause = human_duration(pause);
+    let title = format!("Sign-in to your {PRODUCT} account was paused");
+    Rendered {
+        subject: title.clone(),
+        text: format!(
+            "Someone entered a wrong password for the {PRODUCT} account of {email} {failures} times in a \
+             row, so sign-in is paused for {pause}; each further wrong password makes the pause longer \
+             (at most a few minutes more each time).\n\n\
+             If it was you: wait, then try again, or reset your password at {forgot}\n\
+             If it was not you: your password held, and nobody signed in. To be safe, choose a new, \
+             unique password at {forgot}\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>Someone entered a wrong password for the {PRODUCT} account of {email} {failures} times \
+                 in a row, so sign-in is paused for <strong>{pause}</strong>.</p>\
+                 <p>If it was you: wait, then try again, or <a href=\"{forgot}\">reset your password</a>.</p>\
+                 <p>If it was not you: your password held, and nobody signed in. To be safe, \
+                 <a href=\"{forgot}\">choose a new, unique password</a>.</p>",
+                email = escape(email),
+                forgot = escape(&forgot),
+            ),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use shared::problem::Problem;
 use super::json::{Json, OptionalJson};
 use super::{blocking, client_meta};
 use crate::auth::extractor::AuthUser;
+use crate::captcha::{self, CaptchaError, Solution};
 use crate::error::AppError;
 use crate::services::{login as login_service, now, recovery, registration, sessions, Ctx};
 
@@ -38,6 +39,25 @@ fn tokens(ctx: &Ctx, tokens: TokenResponse) -> HttpResponse {
         .json(tokens)
 }
 
+/// Whether the request carries a valid CAPTCHA solution in `X-Captcha`; a bad one is an error.
+fn captcha_solved(req: &HttpRequest, ctx: &Ctx) -> Result<bool, AppError> {
+    let Some(value) = req.headers().get(captcha::HEADER_NAME) else {
+        return Ok(false);
+    };
+    let invalid = |e: CaptchaError| match e {
+        CaptchaError::Busy => AppError::Unavailable(anyhow::anyhow!("captcha replay store full")),
+        other => AppError::CaptchaInvalid(other.to_string()),
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| invalid(CaptchaError::Malformed))?;
+    let solution = Solution::from_header_value(value).map_err(invalid)?;
+    ctx.captcha
+        .verify(&solution, now().and_utc())
+        .map_err(invalid)?;
+    Ok(true)
+}
+
 fn cleared_cookie(ctx: &Ctx) -> Cookie<'static> {
     let mut cookie = refresh_cookie(ctx, String::new(), time::Duration::ZERO);
     cookie.make_removal();
@@ -52,7 +72,9 @@ fn cleared_cookie(ctx: &Ctx) -> Cookie<'static> {
         (status = 202, description = "A code has been queued for e-mail", body = CodeSentResponse),
         (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`too_many_attempts` for this address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts` for this address, or `rate_limited`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`captcha_required`: solve `GET /api/captcha` and resend with `X-Captcha`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`captcha_invalid` (a bad `X-Captcha`) or `malformed_json`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register(
     req: HttpRequest,
@@ -61,8 +83,10 @@ pub async fn register(
 ) -> Result<HttpResponse, AppError> {
     let registration = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
+    let solved = captcha_solved(&req, &ctx)?;
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || registration::register(&ctx, registration, &meta, now())).await?;
+    let sent =
+        blocking(move || registration::register(&ctx, registration, solved, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -82,6 +106,9 @@ pub async fn verify_email(
 ) -> Result<HttpResponse, AppError> {
     let (email, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
+    ctx.limits
+        .code_check(meta.addr)
+        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     let response = blocking(move || registration::verify(&ctx2, email, code, &meta, now())).await?;
@@ -93,7 +120,9 @@ pub async fn verify_email(
     responses(
         (status = 202, description = "A new code has been queued (the same answer for every address)", body = CodeSentResponse),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`resend_cooldown` or `too_many_attempts`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`resend_cooldown`, `too_many_attempts` or `rate_limited`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`captcha_required`: solve `GET /api/captcha` and resend with `X-Captcha`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`captcha_invalid` (a bad `X-Captcha`) or `malformed_json`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn resend_code(
     req: HttpRequest,
@@ -102,8 +131,9 @@ pub async fn resend_code(
 ) -> Result<HttpResponse, AppError> {
     let email = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
+    let solved = captcha_solved(&req, &ctx)?;
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || registration::resend(&ctx, email, &meta, now())).await?;
+    let sent = blocking(move || registration::resend(&ctx, email, solved, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -114,6 +144,7 @@ pub async fn resend_code(
         (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`email_not_verified` (only when the password is right)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many tries from this client, or logins to this account paused after repeated wrong passwords", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     req: HttpRequest,
@@ -122,6 +153,9 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let (login, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
+    ctx.limits
+        .login(meta.addr)
+        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     let response =
@@ -199,7 +233,9 @@ pub async fn logout(
     responses(
         (status = 202, description = "If the address has an account, a code has been queued", body = CodeSentResponse),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`resend_cooldown` or `too_many_attempts`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`resend_cooldown`, `too_many_attempts` or `rate_limited`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`captcha_required`: solve `GET /api/captcha` and resend with `X-Captcha`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`captcha_invalid` (a bad `X-Captcha`) or `malformed_json`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn forgot_password(
     req: HttpRequest,
@@ -208,8 +244,9 @@ pub async fn forgot_password(
 ) -> Result<HttpResponse, AppError> {
     let email = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
+    let solved = captcha_solved(&req, &ctx)?;
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || recovery::forgot(&ctx, email, &meta, now())).await?;
+    let sent = blocking(move || recovery::forgot(&ctx, email, solved, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -229,6 +266,9 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let (email, code, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
+    ctx.limits
+        .code_check(meta.addr)
+        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
     let ctx = ctx.get_ref().clone();
     blocking(move || recovery::reset(&ctx, email, code, password, &meta, now())).await?;
     Ok(HttpResponse::NoContent().finish())

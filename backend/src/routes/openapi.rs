@@ -7,7 +7,12 @@ use shared::api::{
     TokenResponse, User, VerifyEmailRequest,
 };
 use shared::problem::{Problem, ProblemCode};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::request_body::RequestBody;
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Required, Response, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -17,14 +22,14 @@ use utoipa::{Modify, OpenApi};
         super::auth::register, super::auth::verify_email, super::auth::resend_code, super::auth::login,
         super::auth::refresh, super::auth::logout, super::auth::forgot_password, super::auth::reset_password,
         super::me::me, super::me::sessions, super::me::revoke_session,
-        super::health::health, openapi_json,
+        super::health::health, super::captcha::challenge, openapi_json,
     ),
     components(schemas(
         RegisterRequest, VerifyEmailRequest, EmailRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,
         CodeSentResponse, TokenResponse, MfaRequiredResponse, LoginResponse, User, SessionInfo, HealthResponse,
-        Problem, ProblemCode,
+        Problem, ProblemCode, crate::captcha::Challenge, crate::captcha::Solution,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonProblems, &RequestRules, &OptionalRefreshBody),
     tags(
         (name = "auth", description = "Registration, verification, login, sessions and recovery"),
         (name = "account", description = "The signed-in account"),
@@ -47,6 +52,187 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The problems any JSON endpoint can answer with, whatever its handler does: they come from the body
+/// extractor (`routes/json.rs`), the validation of the fields, the rate limits, the `AuthUser` extractor
+/// and the database (`error.rs`). Documented once here instead of on every handler.
+struct CommonProblems;
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+/// `(status, description)` of the problems every operation with a JSON request body can answer with.
+const BODY_PROBLEMS: [(&str, &str); 7] = [
+    ("400", "`malformed_json`: the body is not valid JSON"),
+    ("413", "`payload_too_large`: the body is over 16 KiB"),
+    ("415", "`unsupported_media_type`: the body is not sent as `application/json`"),
+    ("422", "`validation_failed`: a field is missing, unknown, of the wrong type or not valid; `errors` names it"),
+    ("429", "Rate limited (`rate_limited`, `resend_cooldown` or `too_many_attempts`); see `Retry-After`"),
+    ("500", "`internal_error`"),
+    ("503", "`service_unavailable`: the database is busy or unreachable; see `Retry-After`"),
+];
+
+/// `(status, description)` of the problems every operation behind the bearer token can answer with.
+const AUTH_PROBLEMS: [(&str, &str); 3] = [
+    (
+        "401",
+        "`unauthorized`: the bearer access token is missing, invalid, expired or revoked",
+    ),
+    ("500", "`internal_error`"),
+    (
+        "503",
+        "`service_unavailable`: the database is busy or unreachable; see `Retry-After`",
+    ),
+];
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if operation.request_body.is_some() {
+                    add_problems(operation, &BODY_PROBLEMS);
+                }
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add_problems(operation, &AUTH_PROBLEMS);
+                }
+            }
+        }
+    }
+}
+
+/// Adds each problem the operation does not document yet; a status it documents with another `code`
+/// (`400 invalid_code`, say) gets this one appended to its description. `429` and `503` carry `Retry-After`.
+fn add_problems(operation: &mut Operation, problems: &[(&str, &str)]) {
+    for (status, description) in problems {
+        let responses = &mut operation.responses.responses;
+        let response = responses
+            .entry((*status).to_owned())
+            .or_insert_with(|| RefOr::T(problem_response(description)));
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        // "`malformed_json`: ..." → "`malformed_json`", the part an existing description would mention.
+        let code = description.split(':').next().unwrap_or(description);
+        if code.starts_with('`') && !response.description.contains(code) {
+            response.description = format!("{}; or {description}", response.description);
+        }
+        if matches!(*status, "429" | "503") {
+            response
+                .headers
+                .entry("Retry-After".to_owned())
+                .or_insert_with(|| {
+                    HeaderBuilder::new()
+                        .schema(
+                            ObjectBuilder::new()
+                                .schema_type(Type::Integer)
+                                .minimum(Some(0)),
+                        )
+                        .description(Some("Seconds to wait before trying again"))
+                        .build()
+                });
+        }
+    }
+}
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        )
+        .build()
+}
+
+/// The rules the server checks on request fields (`shared::domain`), written into the request schemas so
+/// that clients and fuzzers know which values are acceptable.
+struct RequestRules;
+
+/// 3 to 32 of `[A-Za-z0-9_.-]` (`Username::parse`).
+const USERNAME_PATTERN: &str = "^[A-Za-z0-9_.-]{3,32}$";
+/// Six decimal digits (`OtpCode::parse`).
+const CODE_PATTERN: &str = "^[0-9]{6}$";
+/// At least one character that is not white space (the login is trimmed).
+const NOT_BLANK_PATTERN: &str = "\\S";
+
+impl Modify for RequestRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let username = |o: &mut Object| {
+            o.pattern = Some(USERNAME_PATTERN.to_owned());
+            o.min_length = Some(3);
+            o.max_length = Some(32);
+        };
+        let email = |o: &mut Object| {
+            o.format = Some(SchemaFormat::Custom("email".to_owned()));
+            o.max_length = Some(254);
+        };
+        let password = |o: &mut Object| {
+            o.min_length = Some(8);
+            o.max_length = Some(128);
+        };
+        let code = |o: &mut Object| o.pattern = Some(CODE_PATTERN.to_owned());
+        let not_blank = |o: &mut Object| {
+            o.min_length = Some(1);
+            o.pattern = Some(NOT_BLANK_PATTERN.to_owned());
+        };
+        let not_empty = |o: &mut Object| o.min_length = Some(1);
+        let rules: [(&str, &str, &dyn Fn(&mut Object)); 11] = [
+            ("RegisterRequest", "username", &username),
+            ("RegisterRequest", "email", &email),
+            ("RegisterRequest", "password", &password),
+            ("VerifyEmailRequest", "email", &email),
+            ("VerifyEmailRequest", "code", &code),
+            ("EmailRequest", "email", &email),
+            ("LoginRequest", "login", &not_blank),
+            ("LoginRequest", "password", &not_empty),
+            ("ResetPasswordRequest", "email", &email),
+            ("ResetPasswordRequest", "code", &code),
+            ("ResetPasswordRequest", "new_password", &password),
+        ];
+        for (schema, property, rule) in rules {
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
+                continue;
+            };
+            if let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property) {
+                rule(field);
+            }
+        }
+    }
+}
+
+/// `refresh` takes either no body (the cookie is used) or a `RefreshRequest` object; the generated
+/// `oneOf: [null, RefreshRequest]` would promise that a JSON `null` is accepted, which it is not.
+struct OptionalRefreshBody;
+
+impl Modify for OptionalRefreshBody {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let body = openapi
+            .paths
+            .paths
+            .get_mut("/api/auth/refresh")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|operation| operation.request_body.as_mut());
+        if let Some(body) = body {
+            let mut optional = RequestBody::new();
+            optional.description = body.description.take();
+            optional.content.insert(
+                "application/json".to_owned(),
+                Content::new(Some(Ref::from_schema_name("RefreshRequest"))),
+            );
+            optional.required = Some(Required::False);
+            *body = optional;
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::{Duration, TimeDelta};
 use shared::api::CodeSentResponse;
 use shared::domain::{Email, OtpCode};
 
+use super::limits::Verdict;
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
 use crate::error::AppError;
@@ -36,6 +37,27 @@ pub fn ensure_address_not_locked(
         attempts_remaining: None,
         retry_after: seconds_until(now, unlocking + FAILURE_WINDOW),
     })
+}
+
+/// Applies the mail-sending limits to a request that passed every other check, so only requests that
+/// would send mail (or would for an address that has an account: decoys count the same) are counted.
+pub fn ensure_within_mail_limits(
+    ctx: &Ctx,
+    meta: &ClientMeta,
+    email_key: &str,
+    captcha_solved: bool,
+) -> Result<(), AppError> {
+    match ctx.limits.mail(meta.addr, email_key, captcha_solved) {
+        Verdict::Allowed => Ok(()),
+        Verdict::CaptchaRequired => {
+            tracing::warn!(ip = ?meta.addr, "mail request under pressure: CAPTCHA required");
+            Err(AppError::CaptchaRequired)
+        }
+        Verdict::Refused { retry_after } => {
+            tracing::warn!(ip = ?meta.addr, retry_after, "mail request refused by rate limit");
+            Err(AppError::RateLimited { retry_after })
+        }
+    }
 }
 
 /// Refuses a new code while the previous one's resend cooldown runs.

@@ -4,12 +4,13 @@
 use chrono::TimeDelta;
 
 use super::{now, Ctx};
-use crate::store::{self, audit, codes, outbox, sessions, users};
+use crate::store::{self, audit, codes, login_throttle, outbox, sessions, users};
 
 const SESSION_RETENTION: TimeDelta = TimeDelta::days(7);
 const OUTBOX_RETENTION: TimeDelta = TimeDelta::days(30);
 
 pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
+    ctx.limits.prune();
     let now = now();
     let pending_ttl =
         TimeDelta::from_std(ctx.settings.pending_account_ttl).unwrap_or(TimeDelta::MAX);
@@ -23,7 +24,8 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
                 codes::purge(conn, now, now - super::codes::FAILURE_WINDOW)?,
                 sessions::purge(conn, now - SESSION_RETENTION)?,
                 outbox::purge(conn, now - OUTBOX_RETENTION)?,
-                audit::purge(conn, now - audit_retention)?,
+                audit::purge(conn, now - audit_retention)?
+                    + login_throttle::purge(conn, now - TimeDelta::days(1), now)?,
             ))
         })?;
     if accounts + codes + sessions + mails + events > 0 {

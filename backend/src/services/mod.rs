@@ -2,6 +2,7 @@
 //! and the auth primitives, run off the async workers by the routes; no actix types in here.
 
 pub mod codes;
+pub mod limits;
 pub mod login;
 pub mod maintenance;
 pub mod recovery;
@@ -29,6 +30,8 @@ pub struct Ctx {
     pub decoy_hash: Arc<DecoyHash>,
     /// Wakes the mail worker once a transaction that queued mail has committed.
     pub mail_wakeup: Arc<Notify>,
+    pub limits: Arc<limits::Limits>,
+    pub captcha: Arc<crate::captcha::Captcha>,
 }
 
 impl Ctx {
@@ -44,6 +47,7 @@ impl Ctx {
 /// Where a request came from, recorded with the sessions it opens.
 #[derive(Clone, Debug, Default)]
 pub struct ClientMeta {
+    pub addr: Option<std::net::IpAddr>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
 }

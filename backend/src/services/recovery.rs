@@ -4,7 +4,9 @@
 use shared::api::CodeSentResponse;
 use shared::domain::{Email, OtpCode, Password, Username};
 
-use super::codes::{self, ensure_address_not_locked, ensure_cooldown_over, sent_response};
+use super::codes::{
+    self, ensure_address_not_locked, ensure_cooldown_over, ensure_within_mail_limits, sent_response,
+};
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{password, policy};
 use crate::error::AppError;
@@ -16,6 +18,7 @@ use crate::store::{self, sessions, users, Timestamp};
 pub fn forgot(
     ctx: &Ctx,
     email: Email,
+    captcha_solved: bool,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
@@ -24,6 +27,7 @@ pub fn forgot(
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
         ensure_address_not_locked(conn, &email_key, now)?;
         ensure_cooldown_over(conn, &email_key, Purpose::PasswordReset, now)?;
+        ensure_within_mail_limits(ctx, meta, &email_key, captcha_solved)?;
         let user = users::find_by_email_key(conn, &email_key)?;
         let (row, code) = codes::issue(
             ctx,

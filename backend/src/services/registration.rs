@@ -5,7 +5,9 @@ use chrono::TimeDelta;
 use shared::api::{CodeSentResponse, Registration, TokenResponse};
 use shared::domain::{Email, OtpCode};
 
-use super::codes::{self, ensure_address_not_locked, ensure_cooldown_over, sent_response};
+use super::codes::{
+    self, ensure_address_not_locked, ensure_cooldown_over, ensure_within_mail_limits, sent_response,
+};
 use super::sessions;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{password, policy};
@@ -22,6 +24,7 @@ const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
 pub fn register(
     ctx: &Ctx,
     reg: Registration,
+    captcha_solved: bool,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
@@ -48,6 +51,7 @@ pub fn register(
             }
         }
         ensure_address_not_locked(conn, &email_key, now)?;
+        ensure_within_mail_limits(ctx, meta, &email_key, captcha_solved)?;
 
         let user_id = match by_email {
             Some(owner) if owner.email_verified => {
@@ -165,6 +169,7 @@ fn send_verification_code(
 pub fn resend(
     ctx: &Ctx,
     email: Email,
+    captcha_solved: bool,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
@@ -173,6 +178,7 @@ pub fn resend(
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
         ensure_address_not_locked(conn, &email_key, now)?;
         ensure_cooldown_over(conn, &email_key, Purpose::VerifyEmail, now)?;
+        ensure_within_mail_limits(ctx, meta, &email_key, captcha_solved)?;
         let pending = users::find_by_email_key(conn, &email_key)?.filter(|u| !u.email_verified);
         let row = match pending {
             // Mail goes to the address as the account holder typed it.

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod codes;
+pub mod login_throttle;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;

@@ -91,6 +91,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -100,5 +109,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     outbox,
-    audit_events
+    audit_events,
+    login_throttle
 );
