@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs OTP Portal on the embedded defaults: SQLite under ./data and the development mailer, which prints
-# every mail (codes included) to this terminal and keeps a copy under ./data/mail.
+# every mail (codes included) to this terminal and keeps a copy under ./data/mail. The browser client is
+# built first when it is missing or older than its sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 ensure_rust
+scripts/build-frontend.sh
+# The server serves the client from here (history fallback for its routes); /api is the API.
+export CLIENT_DIR="${CLIENT_DIR:-$PWD/frontend/dist}"
 log "building otp-portal (release; the first build takes a few minutes)"
 cargo build --release --locked --bin otp-portal
 exec "$CARGO_TARGET_DIR/release/otp-portal" serve "$@"
