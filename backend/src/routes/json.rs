@@ -165,4 +165,83 @@ mod tests {
         );
         assert_eq!(field_of(&err("[1,2]")), ["body"]);
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+        use shared::api::{
+            LoginRequest, RegisterRequest, ResetPasswordRequest, VerifyEmailRequest,
+        };
+
+        /// Every body is either accepted or refused with a client error; nothing else can happen.
+        fn classify<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+            match parse::<T>(body) {
+                Ok(value) => Some(value),
+                Err(AppError::MalformedJson(_) | AppError::Validation(_)) => None,
+                Err(other) => panic!("a body was refused as {other:?}"),
+            }
+        }
+
+        fn json_value() -> impl Strategy<Value = serde_json::Value> {
+            let leaf = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<bool>().prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                "\\PC{0,40}".prop_map(serde_json::Value::from),
+            ];
+            leaf.prop_recursive(3, 24, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                    prop::collection::btree_map(
+                        prop_oneof![
+                            Just("username".to_owned()),
+                            Just("email".to_owned()),
+                            Just("password".to_owned()),
+                            Just("code".to_owned()),
+                            Just("login".to_owned()),
+                            Just("new_password".to_owned()),
+                            "[a-z]{1,8}",
+                        ],
+                        inner,
+                        0..5,
+                    )
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_bytes_never_panic_the_decoder(body in prop::collection::vec(any::<u8>(), 0..256)) {
+                let _ = classify::<RegisterRequest>(&body);
+                let _ = classify::<LoginRequest>(&body);
+            }
+
+            #[test]
+            fn arbitrary_json_is_decoded_then_validated_without_panic(value in json_value()) {
+                let body = serde_json::to_vec(&value).unwrap();
+                if let Some(request) = classify::<RegisterRequest>(&body) {
+                    let _ = request.validate();
+                }
+                if let Some(request) = classify::<VerifyEmailRequest>(&body) {
+                    let _ = request.validate();
+                }
+                if let Some(request) = classify::<ResetPasswordRequest>(&body) {
+                    let _ = request.validate();
+                }
+                if let Some(request) = classify::<LoginRequest>(&body) {
+                    let _ = request.validate();
+                }
+            }
+
+            #[test]
+            fn well_formed_registrations_decode_to_the_same_fields(
+                username in "\\PC{0,40}", email in "\\PC{0,40}", password in "\\PC{0,40}",
+            ) {
+                let body = serde_json::json!({"username": username, "email": email, "password": password});
+                let decoded: RegisterRequest = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+                prop_assert_eq!(decoded, RegisterRequest { username, email, password });
+            }
+        }
+    }
 }
