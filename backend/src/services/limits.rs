@@ -9,7 +9,8 @@
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::{Clock, DefaultClock, QuantaInstant};
+use governor::NotUntil;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::settings::LimitSettings;
@@ -17,6 +18,13 @@ use crate::settings::LimitSettings;
 /// An hourly allowance; `None` when the setting is 0 (off).
 struct Keyed<K: std::hash::Hash + Eq + Clone>(Option<DefaultKeyedRateLimiter<K>>);
 struct Direct(Option<DefaultDirectRateLimiter>);
+
+fn wait_seconds(not_until: NotUntil<QuantaInstant>) -> u64 {
+    not_until
+        .wait_time_from(DefaultClock::default().now())
+        .as_secs()
+        .max(1)
+}
 
 fn quota(per_hour: u32) -> Option<Quota> {
     NonZeroU32::new(per_hour).map(Quota::per_hour)
@@ -30,12 +38,7 @@ impl<K: std::hash::Hash + Eq + Clone> Keyed<K> {
     /// Seconds to wait if the key is over its allowance.
     fn check(&self, key: &K) -> Option<u64> {
         let limiter = self.0.as_ref()?;
-        limiter.check_key(key).err().map(|not_until| {
-            not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs()
-                .max(1)
-        })
+        limiter.check_key(key).err().map(wait_seconds)
     }
 
     fn prune(&self) {
@@ -53,12 +56,7 @@ impl Direct {
 
     fn check(&self) -> Option<u64> {
         let limiter = self.0.as_ref()?;
-        limiter.check().err().map(|not_until| {
-            not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs()
-                .max(1)
-        })
+        limiter.check().err().map(wait_seconds)
     }
 }
 
