@@ -33,7 +33,12 @@ fn focus(refs: &[NodeRef], index: usize) {
 
 #[function_component(CodeInput)]
 pub fn code_input(props: &CodeInputProps) -> Html {
-    let refs = use_memo((), |_| vec![NodeRef::default(); OTP_CODE_LEN]);
+    // One NodeRef per box: `vec![NodeRef::default(); 6]` would clone a single shared ref six times.
+    let refs = use_memo((), |_| {
+        (0..OTP_CODE_LEN)
+            .map(|_| NodeRef::default())
+            .collect::<Vec<_>>()
+    });
     {
         let refs = refs.clone();
         let value = props.value.clone();

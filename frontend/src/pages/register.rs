@@ -147,7 +147,7 @@ pub fn register() -> Html {
                 <FormField id="register-password" label="Password" kind="password" value={(*password).clone()}
                            oninput={on_change(&password, "password")} onblur={on_blur("password")}
                            error={password_error} autocomplete="new-password"
-                           hint={format!("At least 8 characters; a few words are easy to remember. {} typed.", password.chars().count())}
+                           hint="At least 8 characters; a few words are easy to remember."
                            node_ref={refs[2].clone()} />
                 <button type="submit" class="button button-primary button-block" id="register-submit"
                         data-testid="register-submit" disabled={*busy}>
