@@ -37,9 +37,16 @@ impl Checker {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    #[cfg_attr(feature = "openapi", schema(example = "alice"))]
+    /// 3 to 32 of `A-Z a-z 0-9 _ . -`, unique ignoring case (surrounding spaces are dropped).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice", pattern = r"^\s*[A-Za-z0-9_.-]{3,32}\s*$")
+    )]
     pub username: String,
-    #[cfg_attr(feature = "openapi", schema(example = "alice@example.com"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice@example.com", format = "email", max_length = 254)
+    )]
     pub email: String,
     #[cfg_attr(
         feature = "openapi",
@@ -80,9 +87,15 @@ impl RegisterRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyEmailRequest {
-    #[cfg_attr(feature = "openapi", schema(example = "alice@example.com"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice@example.com", format = "email", max_length = 254)
+    )]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(example = "042917"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "042917", pattern = "^[0-9]{6}$")
+    )]
     pub code: String,
 }
 
@@ -100,7 +113,10 @@ impl VerifyEmailRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmailRequest {
-    #[cfg_attr(feature = "openapi", schema(example = "alice@example.com"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice@example.com", format = "email", max_length = 254)
+    )]
     pub email: String,
 }
 
@@ -117,8 +133,12 @@ impl EmailRequest {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The username or the e-mail address, either ignoring case.
-    #[cfg_attr(feature = "openapi", schema(example = "alice"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice", min_length = 1, pattern = r"\S")
+    )]
     pub login: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
 }
 
@@ -154,10 +174,18 @@ pub struct RefreshRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordRequest {
-    #[cfg_attr(feature = "openapi", schema(example = "alice@example.com"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice@example.com", format = "email", max_length = 254)
+    )]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(example = "042917"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "042917", pattern = "^[0-9]{6}$")
+    )]
     pub code: String,
+    /// 8 to 128 characters, not common or guessable, not containing the username or address.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 

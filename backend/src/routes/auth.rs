@@ -68,6 +68,7 @@ fn cleared_cookie(ctx: &Ctx) -> Cookie<'static> {
 ///
 /// The answer is the same whether or not the address already has an account (its owner is told by mail).
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    params(("X-Captcha" = Option<String>, Header, description = "A solved puzzle from `GET /api/captcha` (base64 JSON); needed only after a `428 captcha_required`")),
     responses(
         (status = 202, description = "A code has been queued for e-mail", body = CodeSentResponse),
         (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
@@ -97,7 +98,7 @@ pub async fn register(
         (status = 400, description = "`invalid_code`, with `attempts_remaining`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`code_expired`: register again or request a new code", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`too_many_attempts`: the code is void", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts` (the code is void) or `rate_limited`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn verify_email(
     req: HttpRequest,
@@ -117,6 +118,7 @@ pub async fn verify_email(
 
 /// Send a new verification code (voiding the previous one) once the cooldown has passed.
 #[utoipa::path(post, path = "/api/auth/resend-code", tag = "auth", request_body = EmailRequest,
+    params(("X-Captcha" = Option<String>, Header, description = "A solved puzzle from `GET /api/captcha` (base64 JSON); needed only after a `428 captcha_required`")),
     responses(
         (status = 202, description = "A new code has been queued (the same answer for every address)", body = CodeSentResponse),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
@@ -230,6 +232,7 @@ pub async fn logout(
 
 /// Ask for a password reset code. The answer is the same whether or not the address is known.
 #[utoipa::path(post, path = "/api/auth/password/forgot", tag = "auth", request_body = EmailRequest,
+    params(("X-Captcha" = Option<String>, Header, description = "A solved puzzle from `GET /api/captcha` (base64 JSON); needed only after a `428 captcha_required`")),
     responses(
         (status = 202, description = "If the address has an account, a code has been queued", body = CodeSentResponse),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
@@ -257,7 +260,7 @@ pub async fn forgot_password(
         (status = 400, description = "`invalid_code`, with `attempts_remaining`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`code_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts` (the code is void) or `rate_limited`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn reset_password(
     req: HttpRequest,

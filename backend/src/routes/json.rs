@@ -52,6 +52,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
             if !is_json {
                 return Err(AppError::UnsupportedMediaType);
             }
+            // `null` says "no body" as plainly as an empty one does.
+            if serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_null()) {
+                return Ok(OptionalJson(None));
+            }
             parse(&body).map(|v| OptionalJson(Some(v)))
         })
     }

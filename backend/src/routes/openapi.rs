@@ -9,10 +9,9 @@ use shared::api::{
 use shared::problem::{Problem, ProblemCode};
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{Content, Ref, RefOr, Required, Response, ResponseBuilder, Schema};
+use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -29,7 +28,7 @@ use utoipa::{Modify, OpenApi};
         CodeSentResponse, TokenResponse, MfaRequiredResponse, LoginResponse, User, SessionInfo, HealthResponse,
         Problem, ProblemCode, crate::captcha::Challenge, crate::captcha::Solution,
     )),
-    modifiers(&BearerAuth, &CommonProblems, &RequestRules, &OptionalRefreshBody),
+    modifiers(&BearerAuth, &CommonProblems),
     tags(
         (name = "auth", description = "Registration, verification, login, sessions and recovery"),
         (name = "account", description = "The signed-in account"),
@@ -150,90 +149,6 @@ fn problem_response(description: &str) -> Response {
             Content::new(Some(Ref::from_schema_name("Problem"))),
         )
         .build()
-}
-
-/// The rules the server checks on request fields (`shared::domain`), written into the request schemas so
-/// that clients and fuzzers know which values are acceptable.
-struct RequestRules;
-
-/// 3 to 32 of `[A-Za-z0-9_.-]` (`Username::parse`).
-const USERNAME_PATTERN: &str = "^[A-Za-z0-9_.-]{3,32}$";
-/// Six decimal digits (`OtpCode::parse`).
-const CODE_PATTERN: &str = "^[0-9]{6}$";
-/// At least one character that is not white space (the login is trimmed).
-const NOT_BLANK_PATTERN: &str = "\\S";
-
-impl Modify for RequestRules {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let Some(components) = openapi.components.as_mut() else {
-            return;
-        };
-        let username = |o: &mut Object| {
-            o.pattern = Some(USERNAME_PATTERN.to_owned());
-            o.min_length = Some(3);
-            o.max_length = Some(32);
-        };
-        let email = |o: &mut Object| {
-            o.format = Some(SchemaFormat::Custom("email".to_owned()));
-            o.max_length = Some(254);
-        };
-        let password = |o: &mut Object| {
-            o.min_length = Some(8);
-            o.max_length = Some(128);
-        };
-        let code = |o: &mut Object| o.pattern = Some(CODE_PATTERN.to_owned());
-        let not_blank = |o: &mut Object| {
-            o.min_length = Some(1);
-            o.pattern = Some(NOT_BLANK_PATTERN.to_owned());
-        };
-        let not_empty = |o: &mut Object| o.min_length = Some(1);
-        let rules: [(&str, &str, &dyn Fn(&mut Object)); 11] = [
-            ("RegisterRequest", "username", &username),
-            ("RegisterRequest", "email", &email),
-            ("RegisterRequest", "password", &password),
-            ("VerifyEmailRequest", "email", &email),
-            ("VerifyEmailRequest", "code", &code),
-            ("EmailRequest", "email", &email),
-            ("LoginRequest", "login", &not_blank),
-            ("LoginRequest", "password", &not_empty),
-            ("ResetPasswordRequest", "email", &email),
-            ("ResetPasswordRequest", "code", &code),
-            ("ResetPasswordRequest", "new_password", &password),
-        ];
-        for (schema, property, rule) in rules {
-            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
-                continue;
-            };
-            if let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property) {
-                rule(field);
-            }
-        }
-    }
-}
-
-/// `refresh` takes either no body (the cookie is used) or a `RefreshRequest` object; the generated
-/// `oneOf: [null, RefreshRequest]` would promise that a JSON `null` is accepted, which it is not.
-struct OptionalRefreshBody;
-
-impl Modify for OptionalRefreshBody {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let body = openapi
-            .paths
-            .paths
-            .get_mut("/api/auth/refresh")
-            .and_then(|item| item.post.as_mut())
-            .and_then(|operation| operation.request_body.as_mut());
-        if let Some(body) = body {
-            let mut optional = RequestBody::new();
-            optional.description = body.description.take();
-            optional.content.insert(
-                "application/json".to_owned(),
-                Content::new(Some(Ref::from_schema_name("RefreshRequest"))),
-            );
-            optional.required = Some(Required::False);
-            *body = optional;
-        }
-    }
 }
 
 /// This document.
