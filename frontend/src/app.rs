@@ -14,7 +14,8 @@
 //! | `/reset-password` | `reset-email`, `code-digit-0` … `code-digit-5`, `code-error`, `reset-password`, `reset-submit`, `resend-button`, `code-countdown` |
 //! | any other path | `not-found` |
 //!
-//! Field errors appear once a field has lost focus or the form was submitted, then follow every keystroke.
+//! Field errors appear once a field has lost focus with something typed in it, or the form was submitted,
+//! and from then on follow every keystroke.
 
 use yew::prelude::*;
 use yew_router::prelude::*;

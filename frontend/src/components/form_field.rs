@@ -45,7 +45,20 @@ pub fn form_field(props: &FormFieldProps) -> Html {
     let oninput = props
         .oninput
         .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-    let onblur = props.onblur.reform(|_: FocusEvent| ());
+    // A field left empty is judged on submit, not on blur: tabbing or clicking past it must not raise
+    // an error that shifts the page under the pointer.
+    let onblur = {
+        let onblur = props.onblur.clone();
+        Callback::from(move |e: FocusEvent| {
+            if !e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .is_empty()
+            {
+                onblur.emit(());
+            }
+        })
+    };
     let id = &props.id;
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
