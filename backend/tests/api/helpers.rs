@@ -792,3 +792,54 @@ pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Abuse resistance: CAPTCHA and client addresses
+// ---------------------------------------------------------------------------------------------------------
+
+pub const LOGIN_THROTTLED: &str = "login_throttled";
+
+impl TestApp {
+    /// `GET /api/captcha`, expecting `200`, decoded.
+    pub async fn captcha_challenge(&self) -> otp_portal::captcha::Challenge {
+        let body = expect_json(self.get("/api/captcha").await, StatusCode::OK).await;
+        serde_json::from_value(body.clone())
+            .unwrap_or_else(|e| panic!("not a CAPTCHA challenge ({e}): {body}"))
+    }
+
+    /// `POST /api/auth/register` with `value` in the `X-Captcha` header.
+    pub async fn post_register_with_captcha(&self, body: &Value, value: &str) -> Response {
+        self.client
+            .post(self.url("/api/auth/register"))
+            .header("X-Captcha", value)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `POST /api/auth/login` as forwarded by a proxy with `X-Forwarded-For: forwarded_for`.
+    pub async fn login_forwarded_for(&self, body: &Value, forwarded_for: &str) -> Response {
+        self.client
+            .post(self.url("/api/auth/login"))
+            .header("X-Forwarded-For", forwarded_for)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Asserts a `429 rate_limited` problem whose `Retry-After` header and `retry_after` member agree and are
+/// positive; returns the wait in seconds.
+pub async fn expect_rate_limited(response: Response) -> u64 {
+    let (body, headers) = expect_problem(response, 429, "rate_limited").await;
+    let seconds = retry_after(&headers);
+    assert!(seconds > 0, "Retry-After is 0: {body}");
+    assert_eq!(
+        body["retry_after"].as_u64(),
+        Some(seconds),
+        "the body's retry_after differs from Retry-After: {body}"
+    );
+    seconds
+}

@@ -5,20 +5,25 @@
 mod helpers;
 
 mod audit;
+mod captcha;
 mod client;
 mod csrf;
 mod duplicate_registration;
 mod login;
+mod login_lockout;
 mod logout;
 mod maintenance;
 mod malformed_input;
 mod openapi_and_health;
 mod password_policy;
 mod password_recovery;
+mod rate_limits;
 mod refresh;
 mod registration;
 mod resend;
 mod security_headers;
 mod sessions;
 mod smtp_outage;
+mod solve_captcha_cli;
+mod trusted_proxies;
 mod verification;
