@@ -291,7 +291,7 @@ pub fn verify() -> Html {
                     } else if ticket.is_some() {
                         <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
                     } else {
-                        <p class="hint">{ "Codes stay valid for 5 minutes after they are sent." }</p>
+                        <p class="hint">{ "Codes stay valid for a few minutes after they are sent." }</p>
                     }
                 </div>
                 <div class="actions">
