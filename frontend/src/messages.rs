@@ -25,6 +25,7 @@ pub fn problem_for_status(status: u16) -> Problem {
         405 => ProblemCode::MethodNotAllowed,
         413 => ProblemCode::PayloadTooLarge,
         415 => ProblemCode::UnsupportedMediaType,
+        428 => ProblemCode::CaptchaRequired,
         429 => ProblemCode::RateLimited,
         502..=504 => ProblemCode::ServiceUnavailable,
         _ => ProblemCode::InternalError,
@@ -97,7 +98,13 @@ pub fn problem_message(problem: &Problem) -> String {
         ProblemCode::InvalidToken | ProblemCode::Unauthorized => {
             "Your session has ended. Please sign in again.".to_owned()
         }
-        ProblemCode::MalformedJson
+        // This client cannot solve the server's proof-of-work check yet, so it asks for patience.
+        ProblemCode::CaptchaRequired | ProblemCode::CaptchaInvalid => {
+            "Too many attempts from this connection. Please wait a few minutes and try again."
+                .to_owned()
+        }
+        ProblemCode::CsrfHeaderRequired
+        | ProblemCode::MalformedJson
         | ProblemCode::PayloadTooLarge
         | ProblemCode::UnsupportedMediaType
         | ProblemCode::MethodNotAllowed => {
@@ -190,10 +197,12 @@ pub fn check_required(field: &str, value: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const EVERY_CODE: [ProblemCode; 19] = [
+    const EVERY_CODE: [ProblemCode; 22] = [
         ProblemCode::ValidationFailed,
         ProblemCode::UsernameTaken,
         ProblemCode::RateLimited,
+        ProblemCode::CaptchaRequired,
+        ProblemCode::CaptchaInvalid,
         ProblemCode::InvalidCode,
         ProblemCode::CodeExpired,
         ProblemCode::TooManyAttempts,
@@ -202,6 +211,7 @@ mod tests {
         ProblemCode::EmailNotVerified,
         ProblemCode::InvalidToken,
         ProblemCode::Unauthorized,
+        ProblemCode::CsrfHeaderRequired,
         ProblemCode::MalformedJson,
         ProblemCode::PayloadTooLarge,
         ProblemCode::UnsupportedMediaType,
