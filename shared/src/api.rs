@@ -200,6 +200,26 @@ impl ResetPasswordRequest {
     }
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    pub current_password: String,
+    /// 8 to 128 characters, not common or guessable, not containing the username or address.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
+    pub new_password: String,
+}
+
+impl ChangePasswordRequest {
+    pub fn validate(&self) -> Result<(String, Password), FieldErrors> {
+        let mut c = Checker::default();
+        let current = c.check("current_password", non_empty(&self.current_password));
+        let new = c.check("new_password", Password::parse(&self.new_password));
+        c.finish(current.zip(new))
+    }
+}
+
 /// Answer to register, resend-code and password/forgot: a code has been queued for e-mail.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

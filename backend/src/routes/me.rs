@@ -1,9 +1,10 @@
 //! `/api/me`: the signed-in account and its sessions (the dashboard's data).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use shared::api::{SessionInfo, User};
+use shared::api::{ChangePasswordRequest, SessionInfo, User};
 use shared::problem::Problem;
 
+use super::json::Json;
 use super::{blocking, client_meta};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
@@ -54,5 +55,32 @@ pub async fn revoke_session(
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
     blocking(move || sessions::revoke_own(&ctx, &auth, &id, &meta, now())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Change the password: the current one is required; every other session is signed out and the owner
+/// gets a mail.
+#[utoipa::path(post, path = "/api/me/password", tag = "account", security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed; the other sessions are revoked"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: the current password is wrong, or the new one is refused (`errors` says why)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn change_password(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+    Json(body): Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (current, new_password) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits
+        .login(meta.addr)
+        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+    let ctx = ctx.get_ref().clone();
+    blocking(move || sessions::change_password(&ctx, &auth, &current, &new_password, &meta, now()))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/me", M::GET).route(web::get().to(me::me)))
             .service(resource("/me/sessions", M::GET).route(web::get().to(me::sessions)))
+            .service(resource("/me/password", M::POST).route(web::post().to(me::change_password)))
             .service(
                 resource("/me/sessions/{id}", M::DELETE)
                     .route(web::delete().to(me::revoke_session)),

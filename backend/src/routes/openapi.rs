@@ -2,9 +2,9 @@
 
 use actix_web::HttpResponse;
 use shared::api::{
-    CodeSentResponse, EmailRequest, HealthResponse, LoginRequest, LoginResponse,
-    MfaRequiredResponse, RefreshRequest, RegisterRequest, ResetPasswordRequest, SessionInfo,
-    TokenResponse, User, VerifyEmailRequest,
+    ChangePasswordRequest, CodeSentResponse, EmailRequest, HealthResponse, LoginRequest,
+    LoginResponse, MfaRequiredResponse, RefreshRequest, RegisterRequest, ResetPasswordRequest,
+    SessionInfo, TokenResponse, User, VerifyEmailRequest,
 };
 use shared::problem::{Problem, ProblemCode};
 use utoipa::openapi::header::HeaderBuilder;
@@ -20,11 +20,11 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::auth::register, super::auth::verify_email, super::auth::resend_code, super::auth::login,
         super::auth::refresh, super::auth::logout, super::auth::forgot_password, super::auth::reset_password,
-        super::me::me, super::me::sessions, super::me::revoke_session,
+        super::me::me, super::me::sessions, super::me::revoke_session, super::me::change_password,
         super::health::health, super::captcha::challenge, openapi_json,
     ),
     components(schemas(
-        RegisterRequest, VerifyEmailRequest, EmailRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,
+        RegisterRequest, VerifyEmailRequest, EmailRequest, ChangePasswordRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,
         CodeSentResponse, TokenResponse, MfaRequiredResponse, LoginResponse, User, SessionInfo, HealthResponse,
         Problem, ProblemCode, crate::captcha::Challenge, crate::captcha::Solution,
     )),

@@ -222,3 +222,67 @@ pub fn revoke_own(
         }
     })
 }
+
+/// Changes the password of a signed-in account: the current password must be given, the new one must
+/// pass the policy; every other session is signed out and the owner is told by mail.
+#[tracing::instrument(skip_all)]
+pub fn change_password(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    current: &str,
+    new_password: &shared::domain::Password,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    use crate::auth::{password, policy};
+    use crate::mail::{self, templates, MailKind};
+    use shared::domain::{Email, Username};
+
+    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    if !password::verify(current, &user.password_hash) {
+        let mut conn = ctx.conn()?;
+        let subject = Subject {
+            user_id: Some(&user.id),
+            email: None,
+            detail: Some("wrong current password"),
+        };
+        store::write(&mut conn, |conn| {
+            audit(conn, Event::LoginFailed, subject, meta, now)
+        })?;
+        return Err(AppError::validation(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    if let (Ok(username), Ok(email)) = (Username::parse(&user.username), Email::parse(&user.email))
+    {
+        policy::check(
+            new_password,
+            Some(&username),
+            &email,
+            ctx.settings.password_min_score,
+        )
+        .map_err(|why| AppError::validation("new_password", why))?;
+    }
+    let hash = password::hash(new_password.expose())?;
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<(), AppError> {
+        users::set_password(conn, &user.id, &hash, now)?;
+        let others = sessions::list_active_for_user(conn, &user.id, now)?;
+        for other in others.iter().filter(|s| s.id != auth.session_id) {
+            sessions::revoke(conn, &other.id, "password_changed", now)?;
+        }
+        let notice = templates::password_changed(&ctx.settings.public_url, &user.email);
+        mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
+        let subject = Subject {
+            user_id: Some(&user.id),
+            email: Some(&user.email),
+            detail: None,
+        };
+        audit(conn, Event::PasswordChanged, subject, meta, now)?;
+        Ok(())
+    })?;
+    ctx.wake_mailer();
+    tracing::info!(user = %user.id, "password changed");
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod helpers;
 
 mod audit;
 mod captcha;
+mod change_password;
 mod client;
 mod csrf;
 mod duplicate_registration;
