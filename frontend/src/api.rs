@@ -11,6 +11,7 @@ use shared::api::{
 use shared::problem::{Problem, ProblemCode};
 use uuid::Uuid;
 
+use crate::captcha::{self, Challenge};
 use crate::messages::{network_problem, problem_for_status};
 
 /// The server refuses cookie-authenticated calls without it (a cross-site form cannot set it).
@@ -25,6 +26,15 @@ fn request(method: Method, path: &str) -> RequestBuilder {
 
 fn authorized(method: Method, path: &str, token: &str) -> RequestBuilder {
     request(method, path).header("Authorization", &format!("Bearer {token}"))
+}
+
+/// A call that sends mail may be asked for a solved CAPTCHA (`428 captcha_required`); the retry
+/// carries it.
+fn with_captcha(builder: RequestBuilder, solution: Option<&str>) -> RequestBuilder {
+    match solution {
+        Some(value) => builder.header(captcha::HEADER_NAME, value),
+        None => builder,
+    }
 }
 
 fn client_problem(why: impl std::fmt::Display) -> Problem {
@@ -66,8 +76,15 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Problem> {
 }
 
 /// `POST /api/auth/register`: a code is on its way to the address.
-pub async fn register(body: &RegisterRequest) -> Result<CodeSentResponse, Problem> {
-    json(send(request(Method::POST, "/api/auth/register"), Some(body)).await?).await
+pub async fn register(
+    body: &RegisterRequest,
+    captcha: Option<String>,
+) -> Result<CodeSentResponse, Problem> {
+    let builder = with_captcha(
+        request(Method::POST, "/api/auth/register"),
+        captcha.as_deref(),
+    );
+    json(send(builder, Some(body)).await?).await
 }
 
 /// `POST /api/auth/verify-email`: the account is active and signed in.
@@ -76,8 +93,15 @@ pub async fn verify_email(body: &VerifyEmailRequest) -> Result<TokenResponse, Pr
 }
 
 /// `POST /api/auth/resend-code`: a new code replaces the previous one.
-pub async fn resend_code(body: &EmailRequest) -> Result<CodeSentResponse, Problem> {
-    json(send(request(Method::POST, "/api/auth/resend-code"), Some(body)).await?).await
+pub async fn resend_code(
+    body: &EmailRequest,
+    captcha: Option<String>,
+) -> Result<CodeSentResponse, Problem> {
+    let builder = with_captcha(
+        request(Method::POST, "/api/auth/resend-code"),
+        captcha.as_deref(),
+    );
+    json(send(builder, Some(body)).await?).await
 }
 
 /// `POST /api/auth/login`.
@@ -126,15 +150,15 @@ pub async fn revoke_session(token: String, id: Uuid) -> Result<(), Problem> {
 }
 
 /// `POST /api/auth/password/forgot`: the same answer whether or not the address has an account.
-pub async fn forgot_password(body: &EmailRequest) -> Result<CodeSentResponse, Problem> {
-    json(
-        send(
-            request(Method::POST, "/api/auth/password/forgot"),
-            Some(body),
-        )
-        .await?,
-    )
-    .await
+pub async fn forgot_password(
+    body: &EmailRequest,
+    captcha: Option<String>,
+) -> Result<CodeSentResponse, Problem> {
+    let builder = with_captcha(
+        request(Method::POST, "/api/auth/password/forgot"),
+        captcha.as_deref(),
+    );
+    json(send(builder, Some(body)).await?).await
 }
 
 /// `POST /api/auth/password/reset`: the password is changed and every session revoked.
@@ -145,4 +169,9 @@ pub async fn reset_password(body: &ResetPasswordRequest) -> Result<(), Problem> 
     )
     .await
     .map(drop)
+}
+
+/// `GET /api/captcha`: a puzzle to solve before repeating a call that answered `captcha_required`.
+pub async fn captcha() -> Result<Challenge, Problem> {
+    json(send(request(Method::GET, "/api/captcha"), None::<&()>).await?).await
 }

@@ -12,6 +12,7 @@
 //! | `/dashboard` | `dashboard-username`, `dashboard-email`, `dashboard-verified`, `dashboard-created`, `session-list`, `session-row` (one per session, `data-current="true"` for this one), `revoke-session` (its button), `logout-button` |
 //! | `/forgot-password` | `forgot-email`, `forgot-submit`, `have-code-link` |
 //! | `/reset-password` | `reset-email`, `code-digit-0` … `code-digit-5`, `code-error`, `reset-password`, `reset-submit`, `resend-button`, `code-countdown` |
+//! | `/register`, `/verify`, `/forgot-password`, `/reset-password` | `captcha-status` (role=status; empty, `data-solving="false"`, until the server asks for a CAPTCHA, then "Checking you're not a robot…" with `data-solving="true"` while the browser solves it) |
 //! | any other path | `not-found` |
 //!
 //! Field errors appear once a field has lost focus with something typed in it, or the form was submitted,

@@ -3,6 +3,7 @@
 
 mod api;
 mod app;
+mod captcha;
 mod code;
 mod components;
 mod countdown;

@@ -98,10 +98,13 @@ pub fn problem_message(problem: &Problem) -> String {
         ProblemCode::InvalidToken | ProblemCode::Unauthorized => {
             "Your session has ended. Please sign in again.".to_owned()
         }
-        // This client cannot solve the server's proof-of-work check yet, so it asks for patience.
-        ProblemCode::CaptchaRequired | ProblemCode::CaptchaInvalid => {
-            "Too many attempts from this connection. Please wait a few minutes and try again."
+        // The client solves the puzzle by itself; these reach the person only when that failed.
+        ProblemCode::CaptchaRequired => {
+            "We could not finish checking that you're not a robot. Please wait a minute and try again."
                 .to_owned()
+        }
+        ProblemCode::CaptchaInvalid => {
+            "The check that you're not a robot did not go through. Please try again.".to_owned()
         }
         ProblemCode::CsrfHeaderRequired
         | ProblemCode::MalformedJson
@@ -132,6 +135,7 @@ pub fn label_of(field: &str) -> &'static str {
         "username" => "Username",
         "email" => "E-mail address",
         "password" | "new_password" => "Password",
+        "current_password" => "Current password",
         "code" => "Code",
         "login" => "Username or e-mail address",
         _ => "This field",
@@ -145,6 +149,9 @@ pub fn field_sentence(field: &str, message: &str) -> String {
             "Enter an e-mail address like name@example.com.".to_owned()
         }
         ("code", _) => "Enter the 6 digits of the code.".to_owned(),
+        ("current_password", "is not your current password") => {
+            "That is not your current password.".to_owned()
+        }
         _ => format!("{} {message}.", label_of(field)),
     }
 }
@@ -321,6 +328,44 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_wrong_current_password_reads_as_a_sentence() {
+        let mut errors = shared::api::FieldErrors::new();
+        errors.insert(
+            "current_password".into(),
+            vec!["is not your current password".into()],
+        );
+        errors.insert(
+            "new_password".into(),
+            vec!["must be at least 8 characters long".into()],
+        );
+        let p = Problem::new(ProblemCode::ValidationFailed).with_errors(errors);
+        assert_eq!(
+            field_errors(&p),
+            [
+                (
+                    "current_password".to_owned(),
+                    "That is not your current password.".to_owned()
+                ),
+                (
+                    "new_password".to_owned(),
+                    "Password must be at least 8 characters long.".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            field_sentence("current_password", "is required"),
+            "Current password is required."
+        );
+    }
+
+    #[test]
+    fn captcha_failures_ask_to_try_again() {
+        for code in [ProblemCode::CaptchaRequired, ProblemCode::CaptchaInvalid] {
+            assert!(problem_message(&Problem::new(code)).contains("try again"));
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Widgets driven by their props. None of them talks to the server.
 
 mod banner;
+mod captcha_status;
 mod code_input;
 mod countdown;
 mod form_field;
@@ -8,6 +9,7 @@ mod layout;
 mod resend_button;
 
 pub use banner::{ErrorBanner, Notice};
+pub use captcha_status::CaptchaStatus;
 pub use code_input::CodeInput;
 pub use countdown::Countdown;
 pub use form_field::FormField;

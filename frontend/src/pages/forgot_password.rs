@@ -8,7 +8,8 @@ use yew_router::prelude::*;
 use super::CodeQuery;
 use crate::api;
 use crate::app::Route;
-use crate::components::{Card, ErrorBanner, FormField};
+use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField};
+use crate::hooks::use_captcha;
 use crate::messages::{check_email, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
@@ -20,6 +21,7 @@ pub fn forgot_password() -> Html {
     let server_error = use_state(|| None::<String>);
     let banner = use_state(|| None::<String>);
     let busy = use_state(|| false);
+    let captcha = use_captcha();
     let node_ref = use_node_ref();
 
     let error = (*server_error)
@@ -35,6 +37,7 @@ pub fn forgot_password() -> Html {
             busy.clone(),
             node_ref.clone(),
         );
+        let captcha = captcha.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
@@ -50,16 +53,19 @@ pub fn forgot_password() -> Html {
             let request = EmailRequest {
                 email: email.trim().to_owned(),
             };
-            let (server_error, banner, busy, navigator) = (
+            let (server_error, banner, busy, navigator, captcha) = (
                 server_error.clone(),
                 banner.clone(),
                 busy.clone(),
                 navigator.clone(),
+                captcha.clone(),
             );
             busy.set(true);
             banner.set(None);
             spawn_local(async move {
-                let result = api::forgot_password(&request).await;
+                let result = captcha
+                    .call(|solution| api::forgot_password(&request, solution))
+                    .await;
                 busy.set(false);
                 match result {
                     Ok(sent) => {
@@ -104,6 +110,7 @@ pub fn forgot_password() -> Html {
                 <FormField id="forgot-email" label="E-mail address" kind="email" value={(*email).clone()}
                            {oninput} {onblur} {error} autocomplete="email" inputmode="email"
                            autofocus=true node_ref={node_ref.clone()} />
+                <CaptchaStatus solving={captcha.solving} />
                 <button type="submit" class="button button-primary button-block" id="forgot-submit"
                         data-testid="forgot-submit" disabled={*busy}>
                     { if *busy { "Sending…" } else { "Send me a code" } }

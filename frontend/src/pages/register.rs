@@ -11,7 +11,8 @@ use yew_router::prelude::*;
 use super::{CodeQuery, Touched};
 use crate::api;
 use crate::app::Route;
-use crate::components::{Card, ErrorBanner, FormField};
+use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField};
+use crate::hooks::use_captcha;
 use crate::messages::{
     check_email, check_password, check_username, field_errors, field_of, problem_message,
 };
@@ -28,6 +29,7 @@ pub fn register() -> Html {
     let server = use_state(BTreeMap::<String, String>::new);
     let banner = use_state(|| None::<String>);
     let busy = use_state(|| false);
+    let captcha = use_captcha();
     let refs = use_memo((), |_| {
         [NodeRef::default(), NodeRef::default(), NodeRef::default()]
     });
@@ -66,7 +68,7 @@ pub fn register() -> Html {
             banner.clone(),
             busy.clone(),
         );
-        let refs = refs.clone();
+        let (refs, captcha) = (refs.clone(), captcha.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
@@ -89,16 +91,20 @@ pub fn register() -> Html {
                 email: email.trim().to_owned(),
                 password: (*password).clone(),
             };
-            let (server, banner, busy, navigator) = (
+            let (server, banner, busy, navigator, captcha) = (
                 server.clone(),
                 banner.clone(),
                 busy.clone(),
                 navigator.clone(),
+                captcha.clone(),
             );
             busy.set(true);
             banner.set(None);
             spawn_local(async move {
-                match api::register(&request).await {
+                let result = captcha
+                    .call(|solution| api::register(&request, solution))
+                    .await;
+                match result {
                     Ok(sent) => {
                         tickets::save(Flow::Verify, &sent);
                         if let Some(navigator) = navigator {
@@ -149,6 +155,7 @@ pub fn register() -> Html {
                            error={password_error} autocomplete="new-password"
                            hint="At least 8 characters; a few words are easy to remember."
                            node_ref={refs[2].clone()} />
+                <CaptchaStatus solving={captcha.solving} />
                 <button type="submit" class="button button-primary button-block" id="register-submit"
                         data-testid="register-submit" disabled={*busy}>
                     { if *busy { "Creating your account…" } else { "Create account" } }

@@ -14,8 +14,10 @@ use super::{CodeQuery, LoginQuery, Touched};
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
-use crate::components::{Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton};
-use crate::hooks::use_countdown;
+use crate::components::{
+    CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
+};
+use crate::hooks::{use_captcha, use_countdown};
 use crate::messages::{check_code, check_email, check_password, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
@@ -42,6 +44,7 @@ pub fn reset_password() -> Html {
     let notice = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let resending = use_state(|| false);
+    let captcha = use_captcha();
     let focus_request = use_state(|| 0_u32);
     let password_ref = use_node_ref();
 
@@ -82,7 +85,7 @@ pub fn reset_password() -> Html {
             server.clone(),
             boxes.clone(),
         );
-        let focus_request = focus_request.clone();
+        let (focus_request, captcha) = (focus_request.clone(), captcha.clone());
         Callback::from(move |()| {
             if check_email(&email).is_some() {
                 touched.set(touched.with("email"));
@@ -101,10 +104,13 @@ pub fn reset_password() -> Html {
                 boxes.clone(),
                 focus_request.clone(),
             );
+            let captcha = captcha.clone();
             resending.set(true);
             banner.set(None);
             spawn_local(async move {
-                let result = api::forgot_password(&request).await;
+                let result = captcha
+                    .call(|solution| api::forgot_password(&request, solution))
+                    .await;
                 resending.set(false);
                 match result {
                     Ok(sent) => {
@@ -275,6 +281,7 @@ pub fn reset_password() -> Html {
                     </button>
                     <ResendButton wait={resend_wait} busy={*resending} onclick={on_resend} />
                 </div>
+                <CaptchaStatus solving={captcha.solving} />
             </form>
             <p class="aside">
                 <Link<Route> to={Route::Login} classes="link">{ "Back to sign in" }</Link<Route>>

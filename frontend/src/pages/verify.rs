@@ -13,8 +13,10 @@ use super::{CodeQuery, Touched};
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
-use crate::components::{Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton};
-use crate::hooks::{use_countdown, use_session};
+use crate::components::{
+    CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
+};
+use crate::hooks::{use_captcha, use_countdown, use_session};
 use crate::messages::{check_code, check_email, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
@@ -58,6 +60,7 @@ pub fn verify() -> Html {
     });
     let verifying = use_state(|| false);
     let resending = use_state(|| false);
+    let captcha = use_captcha();
     let focus_request = use_state(|| if query.code.is_some() { 0 } else { 1 });
 
     let code_left = use_countdown(ticket.as_ref().map(|t| t.expires_at));
@@ -110,6 +113,7 @@ pub fn verify() -> Html {
             code_error.clone(),
             notice.clone(),
         );
+        let captcha = captcha.clone();
         Callback::from(move |()| {
             if check_email(&email).is_some() {
                 touched.set(touched.with("email"));
@@ -126,10 +130,13 @@ pub fn verify() -> Html {
                 notice.clone(),
                 on_sent.clone(),
             );
+            let captcha = captcha.clone();
             resending.set(true);
             banner.set(None);
             spawn_local(async move {
-                let result = api::resend_code(&request).await;
+                let result = captcha
+                    .call(|solution| api::resend_code(&request, solution))
+                    .await;
                 resending.set(false);
                 match result {
                     Ok(sent) => on_sent(sent),
@@ -301,6 +308,7 @@ pub fn verify() -> Html {
                     </button>
                     <ResendButton wait={resend_wait} busy={*resending} onclick={on_resend} />
                 </div>
+                <CaptchaStatus solving={captcha.solving} />
             </form>
             <p class="aside">
                 { "Wrong address? " }

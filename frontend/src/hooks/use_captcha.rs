@@ -1,0 +1,67 @@
+//! The CAPTCHA the server asks for under pressure (`428 captcha_required`): fetch a puzzle, solve it a
+//! few thousand hashes at a time so the page stays responsive, and repeat the call once with the answer.
+
+use std::future::Future;
+use std::time::Duration;
+
+use shared::problem::{Problem, ProblemCode};
+use yew::platform::time::sleep;
+use yew::prelude::*;
+
+use crate::api;
+use crate::captcha::{Progress, Solver};
+
+/// Hashes between two turns of the browser's event loop: a few milliseconds of work even on a phone.
+const HASHES_PER_TURN: u64 = 4096;
+
+/// Runs calls that may need a solved CAPTCHA; `solving` is true while a puzzle is being worked on.
+#[derive(Clone, PartialEq)]
+pub struct CaptchaGuard {
+    pub solving: bool,
+    set_solving: UseStateSetter<bool>,
+}
+
+impl CaptchaGuard {
+    /// `call(None)`, and when the server wants a CAPTCHA, `call(Some(header value))` once more. A puzzle
+    /// that cannot be solved gives back the server's `captcha_required` problem.
+    pub async fn call<T, F, Fut>(&self, call: F) -> Result<T, Problem>
+    where
+        F: Fn(Option<String>) -> Fut,
+        Fut: Future<Output = Result<T, Problem>>,
+    {
+        match call(None).await {
+            Err(required) if required.code == ProblemCode::CaptchaRequired => {
+                self.set_solving.set(true);
+                let solved = solve(required).await;
+                self.set_solving.set(false);
+                call(Some(solved?)).await
+            }
+            other => other,
+        }
+    }
+}
+
+async fn solve(required: Problem) -> Result<String, Problem> {
+    let challenge = api::captcha().await?;
+    let Some(mut solver) = Solver::new(&challenge) else {
+        return Err(required);
+    };
+    loop {
+        match solver.step(HASHES_PER_TURN) {
+            Progress::Found(solution) => return Ok(solution.header_value()),
+            Progress::Exhausted => return Err(required),
+            // A timer, not a resolved promise: only a new task lets the browser paint and take input.
+            Progress::Working => sleep(Duration::ZERO).await,
+        }
+    }
+}
+
+/// A guard for the calls of one page.
+#[hook]
+pub fn use_captcha() -> CaptchaGuard {
+    let solving = use_state_eq(|| false);
+    CaptchaGuard {
+        solving: *solving,
+        set_solving: solving.setter(),
+    }
+}
