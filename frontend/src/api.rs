@@ -5,8 +5,8 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::{
-    CodeSentResponse, EmailRequest, LoginRequest, LoginResponse, RegisterRequest,
-    ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
+    ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginRequest, LoginResponse,
+    RegisterRequest, ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
 };
 use shared::problem::{Problem, ProblemCode};
 use uuid::Uuid;
@@ -166,6 +166,16 @@ pub async fn reset_password(body: &ResetPasswordRequest) -> Result<(), Problem> 
     send(
         request(Method::POST, "/api/auth/password/reset"),
         Some(body),
+    )
+    .await
+    .map(drop)
+}
+
+/// `POST /api/me/password`: changed; the account's other sessions are signed out.
+pub async fn change_password(token: String, body: ChangePasswordRequest) -> Result<(), Problem> {
+    send(
+        authorized(Method::POST, "/api/me/password", &token),
+        Some(&body),
     )
     .await
     .map(drop)

@@ -1,4 +1,5 @@
-//! The signed-in person's account: who they are, where they are signed in, and the way out.
+//! The signed-in person's account: who they are, where they are signed in, a new password, and the way
+//! out.
 
 use chrono::{DateTime, Local, Utc};
 use shared::api::{SessionInfo, User};
@@ -8,6 +9,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::change_password::ChangePassword;
 use super::LoginQuery;
 use crate::api;
 use crate::app::{Loading, Route};
@@ -152,6 +154,14 @@ fn account(props: &AccountProps) -> Html {
         })
     };
 
+    // The server signed the other sessions out: show the list as it now is.
+    let on_password_changed = {
+        let (session, sessions, banner) = (session.clone(), sessions.clone(), banner.clone());
+        Callback::from(move |()| {
+            spawn_local(load(session.clone(), sessions.clone(), banner.clone()));
+        })
+    };
+
     let user = &props.user;
     let session_rows = match &*sessions {
         None => html! { <p class="hint">{ "Loading your sessions…" }</p> },
@@ -202,6 +212,7 @@ fn account(props: &AccountProps) -> Html {
             </dl>
             <h2>{ "Where you are signed in" }</h2>
             { session_rows }
+            <ChangePassword username={user.username.clone()} on_changed={on_password_changed} />
             <div class="actions">
                 <button type="button" class="button button-primary" id="logout-button" data-testid="logout-button"
                         disabled={*leaving} onclick={on_logout}>

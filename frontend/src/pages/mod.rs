@@ -1,5 +1,6 @@
 //! One module per route.
 
+mod change_password;
 mod dashboard;
 mod forgot_password;
 mod login;

@@ -1,0 +1,186 @@
+//! The dashboard's "Change your password" form: the current password, a new one checked as it is typed
+//! by the server's own rules, and the server's verdict under each field. A part of the dashboard, not a
+//! route of its own.
+
+use std::collections::BTreeMap;
+
+use shared::api::ChangePasswordRequest;
+use shared::problem::ProblemCode;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::Touched;
+use crate::api;
+use crate::components::{ErrorBanner, FormField, Notice};
+use crate::hooks::use_session;
+use crate::messages::{check_password, field_errors, field_sentence, problem_message};
+
+const CURRENT: &str = "current_password";
+const NEW: &str = "new_password";
+
+/// The server takes any non-empty current password (spaces included) and judges it by its hash.
+fn check_current(value: &str) -> Option<String> {
+    value
+        .is_empty()
+        .then(|| field_sentence(CURRENT, "is required"))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChangePasswordProps {
+    /// For password managers: the account the new password belongs to.
+    pub username: AttrValue,
+    /// The password was changed (and the account's other sessions were signed out).
+    pub on_changed: Callback<()>,
+}
+
+#[function_component(ChangePassword)]
+pub fn change_password(props: &ChangePasswordProps) -> Html {
+    let session = use_session();
+    let current = use_state(String::new);
+    let new = use_state(String::new);
+    let touched = use_state(Touched::default);
+    // Messages from the server, per field, until that field is edited.
+    let server = use_state(BTreeMap::<String, String>::new);
+    let banner = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let current_ref = use_node_ref();
+    let new_ref = use_node_ref();
+
+    let error_of = |field: &'static str, local: Option<String>| -> Option<String> {
+        server
+            .get(field)
+            .cloned()
+            .or_else(|| touched.has(field).then_some(local).flatten())
+    };
+    let current_error = error_of(CURRENT, check_current(&current));
+    let new_error = error_of(NEW, check_password(&new));
+
+    let on_change = |state: &UseStateHandle<String>, field: &'static str| {
+        let (state, server, notice) = (state.clone(), server.clone(), notice.clone());
+        Callback::from(move |value: String| {
+            state.set(value);
+            notice.set(None);
+            if server.contains_key(field) {
+                let mut next = (*server).clone();
+                next.remove(field);
+                server.set(next);
+            }
+        })
+    };
+    let on_blur = |field: &'static str| {
+        let touched = touched.clone();
+        Callback::from(move |()| touched.set(touched.with(field)))
+    };
+
+    let onsubmit = {
+        let (current, new, touched, server, banner, notice, busy) = (
+            current.clone(),
+            new.clone(),
+            touched.clone(),
+            server.clone(),
+            banner.clone(),
+            notice.clone(),
+            busy.clone(),
+        );
+        let (current_ref, new_ref, session, on_changed) = (
+            current_ref.clone(),
+            new_ref.clone(),
+            session.clone(),
+            props.on_changed.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            touched.set(touched.with(CURRENT).with(NEW));
+            let first_invalid = if check_current(&current).is_some() {
+                Some(&current_ref)
+            } else if check_password(&new).is_some() {
+                Some(&new_ref)
+            } else {
+                None
+            };
+            if let Some(node) = first_invalid {
+                if let Some(input) = node.cast::<web_sys::HtmlElement>() {
+                    let _ = input.focus();
+                }
+                return;
+            }
+            let request = ChangePasswordRequest {
+                current_password: (*current).clone(),
+                new_password: (*new).clone(),
+            };
+            let (current, new, touched, server, banner, notice, busy) = (
+                current.clone(),
+                new.clone(),
+                touched.clone(),
+                server.clone(),
+                banner.clone(),
+                notice.clone(),
+                busy.clone(),
+            );
+            let (session, on_changed) = (session.clone(), on_changed.clone());
+            busy.set(true);
+            banner.set(None);
+            notice.set(None);
+            spawn_local(async move {
+                let result = session
+                    .authed(|token| api::change_password(token, request.clone()))
+                    .await;
+                busy.set(false);
+                match result {
+                    Ok(()) => {
+                        current.set(String::new());
+                        new.set(String::new());
+                        touched.set(Touched::default());
+                        server.set(BTreeMap::new());
+                        notice.set(Some(
+                            "Password changed. Other devices were signed out.".to_owned(),
+                        ));
+                        on_changed.emit(());
+                    }
+                    // The session has ended: the dashboard sends the person to sign in.
+                    Err(problem) if problem.status == 401 => {}
+                    Err(problem) if problem.code == ProblemCode::ValidationFailed => {
+                        let errors: BTreeMap<_, _> = field_errors(&problem).into_iter().collect();
+                        if errors.is_empty() {
+                            banner.set(Some(problem_message(&problem)));
+                        }
+                        server.set(errors);
+                    }
+                    Err(problem) => banner.set(Some(problem_message(&problem))),
+                }
+            });
+        })
+    };
+
+    html! {
+        <section class="change-password" aria-labelledby="change-password-heading">
+            <h2 id="change-password-heading">{ "Change your password" }</h2>
+            <ErrorBanner testid="change-password-error" message={(*banner).clone().map(AttrValue::from)} />
+            <Notice testid="change-password-notice" message={(*notice).clone().map(AttrValue::from)} />
+            <form class="form" novalidate=true {onsubmit}>
+                // Tells password managers which account the new password is for.
+                <input type="text" name="username" autocomplete="username" value={props.username.clone()}
+                       readonly=true hidden=true />
+                <FormField id="change-current-password" label="Current password" kind="password"
+                           value={(*current).clone()} oninput={on_change(&current, CURRENT)}
+                           onblur={on_blur(CURRENT)} error={current_error}
+                           autocomplete="current-password" node_ref={current_ref.clone()} />
+                <FormField id="change-new-password" label="New password" kind="password"
+                           value={(*new).clone()} oninput={on_change(&new, NEW)}
+                           onblur={on_blur(NEW)} error={new_error} autocomplete="new-password"
+                           hint="At least 8 characters. Your other devices will be signed out."
+                           node_ref={new_ref.clone()} />
+                <div class="actions">
+                    <button type="submit" class="button button-secondary" id="change-password-submit"
+                            data-testid="change-password-submit" disabled={*busy}>
+                        { if *busy { "Changing…" } else { "Change password" } }
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
