@@ -107,9 +107,7 @@ pub async fn verify_email(
 ) -> Result<HttpResponse, AppError> {
     let (email, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits
-        .code_check(meta.addr)
-        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+    ctx.limits.code_check(meta.addr)?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     let response = blocking(move || registration::verify(&ctx2, email, code, &meta, now())).await?;
@@ -155,9 +153,7 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let (login, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits
-        .login(meta.addr)
-        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+    ctx.limits.login(meta.addr)?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     let response =
@@ -269,9 +265,7 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let (email, code, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits
-        .code_check(meta.addr)
-        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+    ctx.limits.code_check(meta.addr)?;
     let ctx = ctx.get_ref().clone();
     blocking(move || recovery::reset(&ctx, email, code, password, &meta, now())).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -76,9 +76,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let (current, new_password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits
-        .login(meta.addr)
-        .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+    ctx.limits.login(meta.addr)?;
     let ctx = ctx.get_ref().clone();
     blocking(move || sessions::change_password(&ctx, &auth, &current, &new_password, &meta, now()))
         .await?;

@@ -21,8 +21,27 @@ fn delta(d: std::time::Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }
 
+/// Every check a request that would mail a code must pass, in the order that reveals least: the
+/// address's wrong-try lockout, the resend cooldown of `purpose` (registration, which replaces the
+/// pending account, has none), then the rate limits, which count only requests that got this far.
+pub fn ensure_may_send_code(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    email_key: &str,
+    cooldown_of: Option<Purpose>,
+    captcha_solved: bool,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    ensure_address_not_locked(conn, email_key, now)?;
+    if let Some(purpose) = cooldown_of {
+        ensure_cooldown_over(conn, email_key, purpose, now)?;
+    }
+    ensure_within_mail_limits(ctx, meta, email_key, captcha_solved)
+}
+
 /// Refuses to issue a code for an address that has used up its wrong tries.
-pub fn ensure_address_not_locked(
+fn ensure_address_not_locked(
     conn: &mut Conn,
     email_key: &str,
     now: Timestamp,
@@ -39,9 +58,8 @@ pub fn ensure_address_not_locked(
     })
 }
 
-/// Applies the mail-sending limits to a request that passed every other check, so only requests that
-/// would send mail (or would for an address that has an account: decoys count the same) are counted.
-pub fn ensure_within_mail_limits(
+/// Decoys count like real codes, so the limits reveal nothing about which addresses have accounts.
+fn ensure_within_mail_limits(
     ctx: &Ctx,
     meta: &ClientMeta,
     email_key: &str,
@@ -61,7 +79,7 @@ pub fn ensure_within_mail_limits(
 }
 
 /// Refuses a new code while the previous one's resend cooldown runs.
-pub fn ensure_cooldown_over(
+fn ensure_cooldown_over(
     conn: &mut Conn,
     email_key: &str,
     purpose: Purpose,

@@ -13,6 +13,7 @@ use governor::clock::{Clock, DefaultClock, QuantaInstant};
 use governor::NotUntil;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::error::AppError;
 use crate::settings::LimitSettings;
 
 /// An hourly allowance; `None` when the setting is 0 (off).
@@ -24,6 +25,13 @@ fn wait_seconds(not_until: NotUntil<QuantaInstant>) -> u64 {
         .wait_time_from(DefaultClock::default().now())
         .as_secs()
         .max(1)
+}
+
+fn refuse_if(wait: Option<u64>) -> Result<(), AppError> {
+    match wait {
+        Some(retry_after) => Err(AppError::RateLimited { retry_after }),
+        None => Ok(()),
+    }
 }
 
 fn quota(per_hour: u32) -> Option<Quota> {
@@ -122,20 +130,14 @@ impl Limits {
         Verdict::Allowed
     }
 
-    /// A request that checks an e-mailed code; `Err` holds the seconds to wait.
-    pub fn code_check(&self, ip: Option<IpAddr>) -> Result<(), u64> {
-        match ip.and_then(|ip| self.code_checks_per_ip.check(&ip)) {
-            Some(wait) => Err(wait),
-            None => Ok(()),
-        }
+    /// A request that checks an e-mailed code.
+    pub fn code_check(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        refuse_if(ip.and_then(|ip| self.code_checks_per_ip.check(&ip)))
     }
 
-    /// A request that checks a password; `Err` holds the seconds to wait.
-    pub fn login(&self, ip: Option<IpAddr>) -> Result<(), u64> {
-        match ip.and_then(|ip| self.logins_per_ip.check(&ip)) {
-            Some(wait) => Err(wait),
-            None => Ok(()),
-        }
+    /// A request that checks a password.
+    pub fn login(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        refuse_if(ip.and_then(|ip| self.logins_per_ip.check(&ip)))
     }
 
     /// Drops the state of keys that are back to a full allowance, so memory follows current traffic.
@@ -227,10 +229,13 @@ mod tests {
     fn a_zero_setting_turns_the_limit_off() {
         let limits = Limits::new(&settings());
         for _ in 0..50 {
-            assert_eq!(limits.login(Some(A)), Ok(()));
+            assert!(limits.login(Some(A)).is_ok());
         }
-        assert_eq!(limits.code_check(Some(A)), Ok(()));
-        assert_eq!(limits.code_check(Some(A)), Ok(()));
-        assert!(limits.code_check(Some(A)).is_err());
+        assert!(limits.code_check(Some(A)).is_ok());
+        assert!(limits.code_check(Some(A)).is_ok());
+        assert!(matches!(
+            limits.code_check(Some(A)),
+            Err(AppError::RateLimited { retry_after }) if retry_after > 0
+        ));
     }
 }

@@ -4,9 +4,7 @@
 use shared::api::CodeSentResponse;
 use shared::domain::{Email, OtpCode, Password, Username};
 
-use super::codes::{
-    self, ensure_address_not_locked, ensure_cooldown_over, ensure_within_mail_limits, sent_response,
-};
+use super::codes::{self, ensure_may_send_code, sent_response};
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{password, policy};
 use crate::error::AppError;
@@ -25,9 +23,8 @@ pub fn forgot(
     let email_key = email.canonical();
     let mut conn = ctx.conn()?;
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        ensure_address_not_locked(conn, &email_key, now)?;
-        ensure_cooldown_over(conn, &email_key, Purpose::PasswordReset, now)?;
-        ensure_within_mail_limits(ctx, meta, &email_key, captcha_solved)?;
+        let cooldown = Some(Purpose::PasswordReset);
+        ensure_may_send_code(ctx, conn, &email_key, cooldown, captcha_solved, meta, now)?;
         let user = users::find_by_email_key(conn, &email_key)?;
         let (row, code) = codes::issue(
             ctx,

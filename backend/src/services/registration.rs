@@ -5,9 +5,7 @@ use chrono::TimeDelta;
 use shared::api::{CodeSentResponse, Registration, TokenResponse};
 use shared::domain::{Email, OtpCode};
 
-use super::codes::{
-    self, ensure_address_not_locked, ensure_cooldown_over, ensure_within_mail_limits, sent_response,
-};
+use super::codes::{self, ensure_may_send_code, sent_response};
 use super::sessions;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{password, policy};
@@ -50,8 +48,7 @@ pub fn register(
                 return Err(AppError::UsernameTaken);
             }
         }
-        ensure_address_not_locked(conn, &email_key, now)?;
-        ensure_within_mail_limits(ctx, meta, &email_key, captcha_solved)?;
+        ensure_may_send_code(ctx, conn, &email_key, None, captcha_solved, meta, now)?;
 
         let user_id = match by_email {
             Some(owner) if owner.email_verified => {
@@ -176,9 +173,8 @@ pub fn resend(
     let email_key = email.canonical();
     let mut conn = ctx.conn()?;
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        ensure_address_not_locked(conn, &email_key, now)?;
-        ensure_cooldown_over(conn, &email_key, Purpose::VerifyEmail, now)?;
-        ensure_within_mail_limits(ctx, meta, &email_key, captcha_solved)?;
+        let cooldown = Some(Purpose::VerifyEmail);
+        ensure_may_send_code(ctx, conn, &email_key, cooldown, captcha_solved, meta, now)?;
         let pending = users::find_by_email_key(conn, &email_key)?.filter(|u| !u.email_verified);
         let row = match pending {
             // Mail goes to the address as the account holder typed it.
