@@ -1,0 +1,21 @@
+//! End-to-end tests: the real server (fresh SQLite, in-process SMTP sink, the built client at `/`) driven
+//! through headless Chromium and chromedriver, the way a person uses the portal. One module per journey.
+//!
+//! They need Debian's `chromium` and `chromium-driver` (or `$CHROMIUM` / `$CHROMEDRIVER`) and the built
+//! client (`scripts/build-frontend.sh`); without them each test prints `skipping: …` and passes, unless
+//! `CI=true`. Screenshots of every page go to `$SCREENSHOTS_DIR` (relative to the workspace root), else
+//! to the target folder's `tmp/screenshots`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod browser;
+
+mod code_entry;
+mod keyboard;
+mod layout;
+mod password_reset;
+mod security;
+mod sign_up;
