@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI checks: formatting, lints, and every test of the workspace (unit, property and the API
-# suite, which runs the real server against a real SMTP listener and a real SQLite file).
+# suite, which runs the real server against a real SMTP listener and a real SQLite file, and the
+# end-to-end suite, which drives the built browser client in headless Chromium against that server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -23,11 +24,39 @@ ensure_schemathesis() {
     cp "$requirements" "$venv/installed-requirements.txt"
 }
 
+# The end-to-end tests (backend/tests/e2e) drive Debian's Chromium through chromedriver. Where they cannot
+# be installed the tests skip themselves, except under CI=true, where a missing browser is an error.
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+        return
+    fi
+    local as_root=()
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+        as_root=(sudo)
+    fi
+    log "installing Debian's chromium and chromium-driver for the end-to-end tests"
+    if command -v apt-get >/dev/null 2>&1 &&
+        { [ "$(id -u)" -eq 0 ] || [ ${#as_root[@]} -gt 0 ]; } &&
+        "${as_root[@]}" apt-get update -qq &&
+        "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+            chromium chromium-driver; then
+        return
+    fi
+    if [ "${CI:-}" = "true" ]; then
+        log "chromium and chromium-driver could not be installed, and CI=true needs the end-to-end tests"
+        exit 1
+    fi
+    log "chromium and chromium-driver could not be installed: the end-to-end tests will be skipped"
+}
+
 log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 ensure_schemathesis
+ensure_chromium
+# The end-to-end tests serve frontend/dist: build it when it is missing or older than its sources.
+./scripts/build-frontend.sh
 log "cargo test"
 cargo test --workspace --locked
 log "all checks passed"
