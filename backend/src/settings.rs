@@ -181,14 +181,14 @@ impl Settings {
                     },
             ),
             limits: LimitSettings {
-                mail_per_ip: count("LIMIT_MAIL_PER_IP_PER_HOUR", 40)?,
+                mail_per_ip: count("LIMIT_MAIL_PER_IP_PER_HOUR", 48)?,
                 mail_per_address: count("LIMIT_MAIL_PER_ADDRESS_PER_HOUR", 6)?,
                 mail_total: count("LIMIT_MAIL_PER_HOUR", 2000)?,
-                captcha_mail_per_ip: count("CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR", 20)?,
+                captcha_mail_per_ip: count("CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR", 30)?,
                 captcha_mail_per_address: count("CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR", 5)?,
                 captcha_mail_total: count("CAPTCHA_AFTER_MAIL_PER_HOUR", 500)?,
-                code_checks_per_ip: count("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR", 100)?,
-                logins_per_ip: count("LIMIT_LOGINS_PER_IP_PER_HOUR", 100)?,
+                code_checks_per_ip: count("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR", 300)?,
+                logins_per_ip: count("LIMIT_LOGINS_PER_IP_PER_HOUR", 300)?,
                 login_lockout_threshold: count("LOGIN_LOCKOUT_THRESHOLD", 5)?,
                 login_lockout_base: seconds("LOGIN_LOCKOUT_BASE_SECONDS", 30)?,
                 login_lockout_max: seconds("LOGIN_LOCKOUT_MAX_SECONDS", 900)?,
@@ -236,6 +236,11 @@ mod tests {
         assert_eq!(s.otp_resend_cooldown, Duration::from_secs(60));
         assert_eq!(s.mail_from, "OTP Portal <no-reply@localhost>");
         assert!(s.smtp_url.is_none() && s.jwt_secret.is_none());
+        // Strict enough that one IP gets a handful of mails to an address and a few dozen in all.
+        let l = &s.limits;
+        assert_eq!((l.mail_per_address, l.mail_per_ip), (6, 48));
+        assert!(l.captcha_mail_per_address < l.mail_per_address && l.captcha_mail_per_ip < l.mail_per_ip);
+        assert_eq!(l.login_lockout_threshold, 5);
     }
 
     #[test]
