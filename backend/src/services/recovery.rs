@@ -98,22 +98,50 @@ pub fn reset(
                 )
                 .map_err(|why| AppError::validation("new_password", why))?;
             }
-            users::set_password(conn, &user.id, &password_hash, now)?;
             // The code proved control of the mailbox, which is all verification asks.
             users::mark_verified(conn, &user.id, now)?;
-            let revoked = sessions::revoke_all_for_user(conn, &user.id, "password_reset", now)?;
-            let notice = templates::password_changed(&ctx.settings.public_url, &user.email);
-            mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
-            let subject = Subject {
-                user_id: Some(&user.id),
-                email: Some(&user.email),
-                detail: None,
+            let change = NewPassword {
+                hash: &password_hash,
+                keep_session: None,
+                event: Event::PasswordReset,
             };
-            audit(conn, Event::PasswordReset, subject, meta, now)?;
-            tracing::info!(user = %user.id, revoked, "password reset");
+            replace_password(ctx, conn, &user, change, meta, now)?;
             Ok(Ok(()))
         },
     )??;
     ctx.wake_mailer();
+    Ok(())
+}
+
+/// A password about to replace an account's current one, and how.
+pub(super) struct NewPassword<'a> {
+    pub hash: &'a str,
+    /// The session the change was made from, which stays signed in; every other one is revoked.
+    pub keep_session: Option<&'a str>,
+    pub event: Event,
+}
+
+/// Stores a new password in the caller's transaction: every other session is signed out, the owner is
+/// told by mail, and the change is audited.
+pub(super) fn replace_password(
+    ctx: &Ctx,
+    conn: &mut store::Conn,
+    user: &users::UserRow,
+    change: NewPassword<'_>,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    users::set_password(conn, &user.id, change.hash, now)?;
+    let reason = change.event.as_str();
+    let revoked = sessions::revoke_all_for_user(conn, &user.id, change.keep_session, reason, now)?;
+    let notice = templates::password_changed(&ctx.settings.public_url, &user.email);
+    mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
+    let subject = Subject {
+        user_id: Some(&user.id),
+        email: Some(&user.email),
+        detail: None,
+    };
+    audit(conn, change.event, subject, meta, now)?;
+    tracing::info!(user = %user.id, revoked, event = reason, "password replaced");
     Ok(())
 }

@@ -234,8 +234,8 @@ pub fn change_password(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
+    use super::recovery::{replace_password, NewPassword};
     use crate::auth::{password, policy};
-    use crate::mail::{self, templates, MailKind};
     use shared::domain::{Email, Username};
 
     let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
@@ -266,23 +266,14 @@ pub fn change_password(
     }
     let hash = password::hash(new_password.expose())?;
     let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<(), AppError> {
-        users::set_password(conn, &user.id, &hash, now)?;
-        let others = sessions::list_active_for_user(conn, &user.id, now)?;
-        for other in others.iter().filter(|s| s.id != auth.session_id) {
-            sessions::revoke(conn, &other.id, "password_changed", now)?;
-        }
-        let notice = templates::password_changed(&ctx.settings.public_url, &user.email);
-        mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
-        let subject = Subject {
-            user_id: Some(&user.id),
-            email: Some(&user.email),
-            detail: None,
-        };
-        audit(conn, Event::PasswordChanged, subject, meta, now)?;
-        Ok(())
+    let change = NewPassword {
+        hash: &hash,
+        keep_session: Some(&auth.session_id),
+        event: Event::PasswordChanged,
+    };
+    store::write(&mut conn, |conn| {
+        replace_password(ctx, conn, &user, change, meta, now)
     })?;
     ctx.wake_mailer();
-    tracing::info!(user = %user.id, "password changed");
     Ok(())
 }

@@ -84,17 +84,19 @@ pub fn revoke(conn: &mut Conn, id: &str, reason: &str, now: Timestamp) -> QueryR
     .map(|n| n > 0)
 }
 
-/// Revokes every session of the user; returns how many were still open.
+/// Revokes every session of the user but `except`; returns how many were still open.
 pub fn revoke_all_for_user(
     conn: &mut Conn,
     user_id: &str,
+    except: Option<&str>,
     reason: &str,
     now: Timestamp,
 ) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null()),
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::id.ne(except.unwrap_or_default())),
     )
     .set((
         sessions::revoked_at.eq(now),
