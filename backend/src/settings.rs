@@ -239,7 +239,10 @@ mod tests {
         // Strict enough that one IP gets a handful of mails to an address and a few dozen in all.
         let l = &s.limits;
         assert_eq!((l.mail_per_address, l.mail_per_ip), (6, 48));
-        assert!(l.captcha_mail_per_address < l.mail_per_address && l.captcha_mail_per_ip < l.mail_per_ip);
+        assert!(
+            l.captcha_mail_per_address < l.mail_per_address
+                && l.captcha_mail_per_ip < l.mail_per_ip
+        );
         assert_eq!(l.login_lockout_threshold, 5);
     }
 
