@@ -1,36 +1,23 @@
 //! A self-hosted proof-of-work CAPTCHA in the manner of ALTCHA: the server signs a hash of a random salt and
 //! a secret number, the client finds the number by brute force, and the server checks the work, the
-//! signature, the expiry, and that each solution is used only once.
-//!
-//! Wire format (compatible with ALTCHA's SHA-256 challenges):
-//! - `challenge = hex(SHA-256(salt ‖ decimal(number)))`, `signature = hex(HMAC-SHA-256(key, challenge))`
-//!   where the HMAC input is the challenge's lowercase hex text;
-//! - `salt = "<32 lowercase hex>?expires=<unix seconds>&"`: the expiry lives in the salt, so it is covered by
-//!   the hash, and the hash by the signature; changing it breaks the proof.
-//! - the solution travels in the `X-Captcha` header as standard padded base64 of its JSON.
+//! signature, the expiry, and that each solution is used only once. This is the server's half; the wire
+//! format, the types and the solver are shared with the browser in [`shared::captcha`].
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
+use shared::captcha::proof_digest;
+pub use shared::captcha::{Challenge, Malformed, Solution, ALGORITHM, HEADER_NAME};
 use subtle::ConstantTimeEq;
-use utoipa::ToSchema;
 
 type HmacSha256 = Hmac<Sha256>;
-
-/// The only algorithm issued and accepted, spelled as ALTCHA spells it.
-pub const ALGORITHM: &str = "SHA-256";
-
-/// The request header that carries [`Solution::to_header_value`].
-pub const HEADER_NAME: &str = "X-Captcha";
 
 /// The largest secret number we draw (ALTCHA's `maxnumber`); the client tries on average half of it.
 ///
@@ -47,64 +34,7 @@ pub const DEFAULT_MAX_SPENT: usize = 200_000;
 /// Longer lifetimes only let a bot stockpile solutions ahead of a burst, so they are cut to this.
 const MAX_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// A real header is about 350 characters; anything much longer is not ours and is not worth decoding.
-const MAX_HEADER_LEN: usize = 1024;
-
 const SALT_RANDOM_BYTES: usize = 16;
-
-/// A puzzle issued by the server: find `number` in `0..=maxnumber` with
-/// `hex(SHA-256(salt + number)) == challenge`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Challenge {
-    /// Always `SHA-256`.
-    #[schema(example = "SHA-256")]
-    pub algorithm: String,
-    /// Lowercase hex SHA-256 of the salt followed by the secret number in decimal.
-    pub challenge: String,
-    /// Random hex, then the expiry: `<hex>?expires=<unix seconds>&`. Hash it byte for byte, unparsed.
-    #[schema(example = "3f2a9c0d5e7b41a8c6d2e0f1a4b7c9d3?expires=1700000300&")]
-    pub salt: String,
-    /// The secret number lies in `0..=maxnumber`.
-    #[schema(example = 100000)]
-    pub maxnumber: u64,
-    /// Lowercase hex HMAC-SHA-256 of `challenge` under a server key.
-    pub signature: String,
-    /// When the challenge stops being accepted; the same instant as `expires` in the salt.
-    pub expires_at: DateTime<Utc>,
-}
-
-/// A solved challenge, sent back in the `X-Captcha` header (see [`Solution::to_header_value`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Solution {
-    #[schema(example = "SHA-256")]
-    pub algorithm: String,
-    pub challenge: String,
-    pub salt: String,
-    /// The number found.
-    pub number: u64,
-    pub signature: String,
-}
-
-impl Solution {
-    /// Standard padded base64 of the JSON, as ALTCHA's payload.
-    pub fn to_header_value(&self) -> String {
-        let json = serde_json::to_string(self)
-            .unwrap_or_else(|_| unreachable!("four strings and an integer always serialize"));
-        base64::engine::general_purpose::STANDARD.encode(json)
-    }
-
-    pub fn from_header_value(value: &str) -> Result<Self, CaptchaError> {
-        let value = value.trim();
-        if value.len() > MAX_HEADER_LEN {
-            return Err(CaptchaError::Malformed);
-        }
-        let json = base64::engine::general_purpose::STANDARD
-            .decode(value)
-            .map_err(|_| CaptchaError::Malformed)?;
-        serde_json::from_slice(&json).map_err(|_| CaptchaError::Malformed)
-    }
-}
 
 /// Why a solution was refused. Every variant but `Busy` means "fetch a new challenge and solve it".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -123,6 +53,12 @@ pub enum CaptchaError {
     Replayed,
     #[error("too many CAPTCHA solutions are in use; try again shortly")]
     Busy,
+}
+
+impl From<Malformed> for CaptchaError {
+    fn from(_: Malformed) -> Self {
+        Self::Malformed
+    }
 }
 
 /// Issues and verifies challenges. Share one instance (e.g. in `web::Data`) across all workers: the
@@ -270,45 +206,9 @@ impl Captcha {
     }
 }
 
-/// Finds the number by trying every candidate in `0..=maxnumber`, as the browser does. `None` if the
-/// challenge is not a SHA-256 one or has no solution in range. The caller bounds `maxnumber`: a hostile
-/// challenge could ask for 2^64 tries.
-pub fn solve(challenge: &Challenge) -> Option<Solution> {
-    if challenge.algorithm != ALGORITHM {
-        return None;
-    }
-    let target = decode_digest(&challenge.challenge).ok()?;
-    let salted = Sha256::new_with_prefix(challenge.salt.as_bytes());
-    let number = (0..=challenge.maxnumber).find(|number| {
-        let mut hasher = salted.clone();
-        hasher.update(number.to_string().as_bytes());
-        hasher.finalize().as_slice() == target.as_slice()
-    })?;
-    Some(Solution {
-        algorithm: challenge.algorithm.clone(),
-        challenge: challenge.challenge.clone(),
-        salt: challenge.salt.clone(),
-        number,
-        signature: challenge.signature.clone(),
-    })
-}
-
-fn proof_digest(salt: &str, number: u64) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(salt.as_bytes());
-    hasher.update(number.to_string().as_bytes());
-    hasher.finalize().into()
-}
-
-/// Only the lowercase form we issue: the replay store keys on the digest, and one spelling per digest
-/// keeps the signed text, the digest and the store entry in one-to-one correspondence.
+/// A digest in the only spelling we issue (see [`shared::captcha::decode_digest`]).
 fn decode_digest(text: &str) -> Result<[u8; 32], CaptchaError> {
-    if !text.bytes().all(is_lower_hex) {
-        return Err(CaptchaError::Malformed);
-    }
-    let mut digest = [0u8; 32];
-    hex::decode_to_slice(text, &mut digest).map_err(|_| CaptchaError::Malformed)?;
-    Ok(digest)
+    shared::captcha::decode_digest(text).ok_or(CaptchaError::Malformed)
 }
 
 /// Accepts exactly the salts we issue. The strictness matters for the trailing `&`: with it, the boundary
@@ -335,8 +235,10 @@ fn is_lower_hex(byte: u8) -> bool {
 mod tests {
     use std::collections::HashSet;
 
+    use base64::Engine as _;
     use rand::rngs::StdRng;
     use rand::SeedableRng;
+    use shared::captcha::solve;
 
     use super::*;
 
@@ -596,61 +498,15 @@ mod tests {
     }
 
     #[test]
-    fn a_solution_survives_the_header_round_trip() {
-        let solution = solved(&captcha(), t0());
-        let header = solution.to_header_value();
-        assert!(header
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
-        assert_eq!(Solution::from_header_value(&header), Ok(solution.clone()));
+    fn a_malformed_header_is_a_malformed_solution() {
+        // The header's parsing and its cases live in `shared::captcha`; the server reports it as its own.
+        let error = Solution::from_header_value("not base64!").unwrap_err();
+        assert_eq!(CaptchaError::from(error), CaptchaError::Malformed);
         assert_eq!(
-            Solution::from_header_value(&format!(" {header}\t")),
-            Ok(solution)
+            error.to_string(),
+            CaptchaError::Malformed.to_string(),
+            "the client is told the same either way"
         );
-    }
-
-    #[test]
-    fn malformed_header_values_are_refused() {
-        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let valid = solved(&captcha(), t0());
-        let valid_json = serde_json::to_value(&valid).unwrap();
-        let with = |field: &str, value: serde_json::Value| {
-            let mut json = valid_json.clone();
-            json[field] = value;
-            b64(&json.to_string())
-        };
-        // Trailing blanks are valid JSON; they make the length need padding, which is then left off.
-        let mut padded_json = valid_json.to_string();
-        while padded_json.len() % 3 != 1 {
-            padded_json.push(' ');
-        }
-        let unpadded = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&padded_json);
-        let cases = [
-            String::new(),
-            "not base64!".into(),
-            b64("not json"),
-            b64("{}"),
-            b64("[]"),
-            b64("null"),
-            with("number", serde_json::json!(-1)),
-            with("number", serde_json::json!(1.5)),
-            with("number", serde_json::json!("7")),
-            b64(&valid_json.to_string().replace(
-                &format!("\"number\":{}", valid.number),
-                "\"number\":18446744073709551616",
-            )),
-            with("salt", serde_json::json!(null)),
-            with("took", serde_json::json!(12)),
-            "A".repeat(MAX_HEADER_LEN + 4),
-            unpadded,
-        ];
-        for case in cases {
-            assert_eq!(
-                Solution::from_header_value(&case),
-                Err(CaptchaError::Malformed),
-                "{case:?}"
-            );
-        }
     }
 
     #[test]
@@ -734,27 +590,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn solve_gives_up_on_foreign_or_unsolvable_challenges() {
-        let challenge = captcha().challenge_with_number(t0(), 500);
-        assert!(solve(&Challenge {
-            maxnumber: 499,
-            ..challenge.clone()
-        })
-        .is_none());
-        assert!(solve(&Challenge {
-            algorithm: "SHA-512".into(),
-            ..challenge.clone()
-        })
-        .is_none());
-        assert!(solve(&Challenge {
-            challenge: "xyz".into(),
-            ..challenge.clone()
-        })
-        .is_none());
-        assert_eq!(solve(&challenge).map(|s| s.number), Some(500));
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use otp_portal::captcha::{self, Challenge};
 use otp_portal::settings::Settings;
 use otp_portal::startup::Application;
 use otp_portal::telemetry;
+use shared::captcha::{self, Challenge};
 
 const USAGE: &str =
     "usage: otp-portal [serve]\n       otp-portal solve-captcha < challenge.json\n\n\

@@ -8,10 +8,10 @@ use shared::api::{
     ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginRequest, LoginResponse,
     RegisterRequest, ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
 };
+use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
 use uuid::Uuid;
 
-use crate::captcha::{self, Challenge};
 use crate::messages::{network_problem, problem_for_status};
 
 /// The server refuses cookie-authenticated calls without it (a cross-site form cannot set it).

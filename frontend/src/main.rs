@@ -3,7 +3,6 @@
 
 mod api;
 mod app;
-mod captcha;
 mod code;
 mod components;
 mod countdown;

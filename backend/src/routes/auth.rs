@@ -51,7 +51,7 @@ fn captcha_solved(req: &HttpRequest, ctx: &Ctx) -> Result<bool, AppError> {
     let value = value
         .to_str()
         .map_err(|_| invalid(CaptchaError::Malformed))?;
-    let solution = Solution::from_header_value(value).map_err(invalid)?;
+    let solution = Solution::from_header_value(value).map_err(|e| invalid(e.into()))?;
     ctx.captcha
         .verify(&solution, now().and_utc())
         .map_err(invalid)?;

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use otp_portal::captcha::{solve, Challenge, Solution};
+use otp_portal::captcha::{Challenge, Solution};
 use reqwest::header::CACHE_CONTROL;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use shared::captcha::solve;
 
 use crate::helpers::{
     expect_json, expect_problem, expect_rate_limited, keys, spawn_app, spawn_app_with, timestamp,

@@ -47,4 +47,15 @@ async fn the_openapi_document_is_3_1_and_describes_every_endpoint() {
         "the OpenAPI document lacks {missing:?}; it has {:?}",
         paths.keys().collect::<Vec<_>>()
     );
+    // The CAPTCHA's wire types come from the shared crate and still document themselves.
+    let schemas = &body["components"]["schemas"];
+    assert_eq!(
+        schemas["Challenge"]["properties"]["salt"]["example"],
+        "3f2a9c0d5e7b41a8c6d2e0f1a4b7c9d3?expires=1700000300&",
+        "{schemas}"
+    );
+    assert_eq!(
+        schemas["Solution"]["properties"]["algorithm"]["example"], "SHA-256",
+        "{schemas}"
+    );
 }
