@@ -12,6 +12,7 @@
 mod helpers;
 
 mod browser;
+mod captcha;
 
 mod code_entry;
 mod keyboard;
