@@ -4,7 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -48,14 +48,51 @@ async fn file(
     path: &Path,
     cache: &'static str,
 ) -> Result<HttpResponse, AppError> {
-    let file = NamedFile::open_async(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    let mut response = file.into_response(req);
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    let mut response = match gzipped_sibling(req, path) {
+        Some(gz) => {
+            let extension = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            NamedFile::open_async(&gz)
+                .await
+                .map_err(|_| AppError::NotFound)?
+                .set_content_type(actix_files::file_extension_to_mime(extension))
+                .set_content_encoding(ContentEncoding::Gzip)
+                .into_response(req)
+        }
+        None => NamedFile::open_async(path)
+            .await
+            .map_err(|_| AppError::NotFound)?
+            .into_response(req),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     Ok(response)
+}
+
+/// `path.gz`, made by the client's build, when the browser accepts gzip and it exists.
+fn gzipped_sibling(req: &HttpRequest, path: &Path) -> Option<PathBuf> {
+    let accepts_gzip = req
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case("gzip") && !refused
+        });
+    let mut gz = path.as_os_str().to_owned();
+    gz.push(".gz");
+    let gz = PathBuf::from(gz);
+    (accepts_gzip && gz.is_file()).then_some(gz)
 }
 
 /// The request path as a path under the client folder, or `None` if it tries to leave it.

@@ -87,3 +87,53 @@ async fn without_a_built_client_the_root_is_a_clear_404() {
         "{problem}"
     );
 }
+
+#[tokio::test]
+async fn a_gzipped_copy_goes_to_browsers_that_accept_gzip() {
+    let (app, client) = app_with_client().await;
+    let original = b"console.log('a long enough script to be worth compressing');".repeat(20);
+    std::fs::write(client.path().join(ASSET), &original).unwrap();
+    // The same tool the client's build uses.
+    let status = std::process::Command::new("gzip")
+        .args(["-9", "--keep", "--force"])
+        .arg(client.path().join(ASSET))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let encoder = std::fs::read(client.path().join(format!("{ASSET}.gz"))).unwrap();
+    assert!(encoder.len() < original.len());
+
+    let gzipped = app
+        .client
+        .get(app.url(&format!("/{ASSET}")))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert!(gzipped.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    assert_eq!(gzipped.headers()["vary"], "Accept-Encoding");
+    assert_eq!(gzipped.bytes().await.unwrap().as_ref(), encoder.as_slice());
+
+    for refusing in ["identity", "gzip;q=0", "gzip; q=0.0", "br"] {
+        let plain = app
+            .client
+            .get(app.url(&format!("/{ASSET}")))
+            .header("accept-encoding", refusing)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            plain.headers().get("content-encoding").is_none(),
+            "{refusing}"
+        );
+        assert_eq!(
+            plain.bytes().await.unwrap().as_ref(),
+            original.as_slice(),
+            "{refusing}"
+        );
+    }
+}
