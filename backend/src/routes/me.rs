@@ -8,7 +8,7 @@ use super::json::Json;
 use super::{blocking, client_meta};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
-use crate::services::{now, sessions, Ctx};
+use crate::services::{now, recovery, sessions, Ctx};
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/me", tag = "account", security(("bearer" = [])),
@@ -78,7 +78,7 @@ pub async fn change_password(
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || sessions::change_password(&ctx, &auth, &current, &new_password, &meta, now()))
+    blocking(move || recovery::change_password(&ctx, &auth, &current, &new_password, &meta, now()))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,12 @@
-//! Password recovery by e-mailed code. The request step answers the same for every address; the reset
-//! step revokes every session of the account and tells its owner.
+//! Passwords: recovery by e-mailed code (the request step answers the same for every address; the reset
+//! step revokes every session of the account) and change from a signed-in session. Either way the owner
+//! is told by mail.
 
 use shared::api::CodeSentResponse;
 use shared::domain::{Email, OtpCode, Password, Username};
 
 use super::codes::{self, ensure_may_send_code, sent_response};
+use super::sessions::Authenticated;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{password, policy};
 use crate::error::AppError;
@@ -113,17 +115,68 @@ pub fn reset(
     Ok(())
 }
 
+/// Changes the password of a signed-in account: the current password must be given, the new one must
+/// pass the policy; every other session is signed out and the owner is told by mail.
+#[tracing::instrument(skip_all)]
+pub fn change_password(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    current: &str,
+    new_password: &Password,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    if !password::verify(current, &user.password_hash) {
+        let mut conn = ctx.conn()?;
+        let subject = Subject {
+            user_id: Some(&user.id),
+            email: None,
+            detail: Some("wrong current password"),
+        };
+        store::write(&mut conn, |conn| {
+            audit(conn, Event::LoginFailed, subject, meta, now)
+        })?;
+        return Err(AppError::validation(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    if let (Ok(username), Ok(email)) = (Username::parse(&user.username), Email::parse(&user.email))
+    {
+        policy::check(
+            new_password,
+            Some(&username),
+            &email,
+            ctx.settings.password_min_score,
+        )
+        .map_err(|why| AppError::validation("new_password", why))?;
+    }
+    let hash = password::hash(new_password.expose())?;
+    let mut conn = ctx.conn()?;
+    let change = NewPassword {
+        hash: &hash,
+        keep_session: Some(&auth.session_id),
+        event: Event::PasswordChanged,
+    };
+    store::write(&mut conn, |conn| {
+        replace_password(ctx, conn, &user, change, meta, now)
+    })?;
+    ctx.wake_mailer();
+    Ok(())
+}
+
 /// A password about to replace an account's current one, and how.
-pub(super) struct NewPassword<'a> {
-    pub hash: &'a str,
+struct NewPassword<'a> {
+    hash: &'a str,
     /// The session the change was made from, which stays signed in; every other one is revoked.
-    pub keep_session: Option<&'a str>,
-    pub event: Event,
+    keep_session: Option<&'a str>,
+    event: Event,
 }
 
 /// Stores a new password in the caller's transaction: every other session is signed out, the owner is
 /// told by mail, and the change is audited.
-pub(super) fn replace_password(
+fn replace_password(
     ctx: &Ctx,
     conn: &mut store::Conn,
     user: &users::UserRow,
