@@ -56,7 +56,13 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 ensure_schemathesis
 ensure_chromium
 # The end-to-end tests serve frontend/dist: build it when it is missing or older than its sources.
-./scripts/build-frontend.sh
+if ! ./scripts/build-frontend.sh; then
+    if [ "${CI:-}" = "true" ]; then
+        log "the browser client could not be built, and CI=true needs the end-to-end tests"
+        exit 1
+    fi
+    log "the browser client could not be built: the end-to-end tests will be skipped"
+fi
 log "cargo test"
 cargo test --workspace --locked
 log "all checks passed"
