@@ -17,6 +17,7 @@ mod captcha;
 mod code_entry;
 mod keyboard;
 mod layout;
+mod mail_link;
 mod password_reset;
 mod security;
 mod sign_up;
