@@ -9,6 +9,7 @@ mod captcha;
 mod change_password;
 mod client;
 mod csrf;
+mod database_outage;
 mod duplicate_registration;
 mod login;
 mod login_lockout;
