@@ -9,6 +9,7 @@ mod countdown;
 mod hooks;
 mod messages;
 mod pages;
+mod tab_lock;
 mod tickets;
 
 fn main() {

@@ -12,6 +12,10 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
+use crate::tab_lock;
+
+/// The Web Lock every tab of the portal takes around a refresh: they all send the same cookie.
+const REFRESH_LOCK: &str = "otp-portal-refresh";
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuthState {
@@ -38,13 +42,20 @@ impl Core {
 
     /// One refresh at a time: a second caller waits for the first one's answer. Presenting a refresh
     /// token the server has already rotated away would revoke the whole session.
+    ///
+    /// The other tabs of this origin share the cookie, so the request also waits for the cross-tab lock:
+    /// a tab that waited then sends the cookie the other tab's refresh has rotated, not the spent one.
+    /// If that refresh failed, the server cleared the cookie, and this tab's 401 signs it out too.
     fn refresh(self: &Rc<Self>) -> RefreshFuture {
         if let Some(in_flight) = self.refreshing.borrow().as_ref() {
             return in_flight.clone();
         }
         let core = Rc::clone(self);
         let future = async move {
+            let lock = tab_lock::acquire(REFRESH_LOCK).await;
             let result = api::refresh().await;
+            // The answer's Set-Cookie is stored by now: the next tab may go.
+            drop(lock);
             match &result {
                 Ok(tokens) => *core.access_token.borrow_mut() = Some(tokens.access_token.clone()),
                 Err(problem) if problem.status == 401 => *core.access_token.borrow_mut() = None,
