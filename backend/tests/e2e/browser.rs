@@ -11,7 +11,7 @@ use std::time::Duration;
 use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::key::Key;
-use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::wd::{WebDriverCompatibleCommand, WindowHandle};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -307,6 +307,57 @@ impl Page {
             .issue_cmd(CdpCommand { cmd, params })
             .await
             .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+    }
+
+    /// Opens another browser window of the same session (same profile, same cookies: another tab of
+    /// the portal, as far as the server can tell) and makes it the current one. Its documents are
+    /// watched like the first window's.
+    pub async fn open_window(&self) -> WindowHandle {
+        let window = self
+            .client
+            .new_window(false)
+            .await
+            .expect("opening a second window")
+            .handle;
+        self.switch_to(&window).await;
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": WATCHERS }),
+        )
+        .await;
+        window
+    }
+
+    /// The window this handle names becomes the one commands (and CDP) go to.
+    pub async fn switch_to(&self, window: &WindowHandle) {
+        self.client
+            .switch_to_window(window.clone())
+            .await
+            .expect("switching windows");
+    }
+
+    /// The current window.
+    pub async fn window(&self) -> WindowHandle {
+        self.client
+            .window()
+            .await
+            .expect("reading the window handle")
+    }
+
+    /// Every request of the current window takes at least `latency` to be answered (DevTools network
+    /// emulation), which keeps a request in flight long enough for another one to overlap it.
+    pub async fn slow_network(&self, latency: Duration) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": false,
+                "latency": latency.as_millis(),
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            }),
+        )
+        .await;
     }
 
     /// Runs `script` (a function body; `arguments[i]` are `args`) in the page.

@@ -21,3 +21,4 @@ mod mail_link;
 mod password_reset;
 mod security;
 mod sign_up;
+mod tabs;
