@@ -45,9 +45,28 @@ struct Reloaded {
     refresh_requests: u64,
 }
 
+/// Reloads both tabs together until their documents really arrive together (a busy machine can delay
+/// one tab's reload; such a round proves nothing, but also harms nothing, so it is tried again).
+async fn reload_together(page: &Page, windows: [&WindowHandle; 2]) -> Vec<Reloaded> {
+    const ROUNDS: usize = 3;
+    let mut rounds = Vec::new();
+    for _ in 0..ROUNDS {
+        let reloaded = reload_once(page, windows).await;
+        let apart = (reloaded[0].document_at - reloaded[1].document_at).abs();
+        if apart < LATENCY.as_secs_f64() * 1000.0 / 2.0 {
+            return reloaded;
+        }
+        rounds.push((apart, reloaded));
+    }
+    panic!(
+        "in {ROUNDS} rounds the tabs never started together, so this test could not make their \
+         refreshes meet: {rounds:?}"
+    );
+}
+
 /// Slows both tabs' network down, reloads them at the same moment and waits until each has decided
 /// whether the person is signed in (the dashboard or the login form shows).
-async fn reload_together(page: &Page, windows: [&WindowHandle; 2]) -> Vec<Reloaded> {
+async fn reload_once(page: &Page, windows: [&WindowHandle; 2]) -> Vec<Reloaded> {
     for window in windows {
         page.switch_to(window).await;
         page.slow_network(LATENCY).await;
@@ -95,12 +114,6 @@ async fn reload_together(page: &Page, windows: [&WindowHandle; 2]) -> Vec<Reload
             refresh_requests: facts[1].as_u64().expect("a count"),
         });
     }
-    let apart = (reloaded[0].document_at - reloaded[1].document_at).abs();
-    assert!(
-        apart < LATENCY.as_secs_f64() * 1000.0 / 2.0,
-        "the tabs did not start together ({apart} ms apart), so this test no longer makes their \
-         refreshes meet: {reloaded:?}"
-    );
     reloaded
 }
 
