@@ -2,17 +2,14 @@
 
 use serde_json::json;
 
-use crate::helpers::{spawn_app, wrong_code, PASSWORD, VERIFY_EMAIL};
+use crate::helpers::{spawn_app, wrong_code, PASSWORD};
 
 #[tokio::test]
 async fn the_security_events_of_an_account_are_recorded_with_their_origin() {
     let app = spawn_app().await;
-    app.register("alice", "alice@example.com", PASSWORD).await;
     let code = app
-        .smtp
-        .wait_for_mail("alice@example.com", VERIFY_EMAIL)
-        .await
-        .code();
+        .register_for_code("alice", "alice@example.com", PASSWORD)
+        .await;
     app.verify_email(&json!({"email": "alice@example.com", "code": wrong_code(&code)}))
         .await;
     let tokens = app.verify("alice@example.com", &code).await;

@@ -595,6 +595,12 @@ impl TestApp {
         expect_json(response, StatusCode::ACCEPTED).await
     }
 
+    /// Registers and reads the code from the verification mail.
+    pub async fn register_for_code(&self, username: &str, email: &str, password: &str) -> String {
+        self.register(username, email, password).await;
+        self.smtp.wait_for_mail(email, VERIFY_EMAIL).await.code()
+    }
+
     /// Registers, reads the code from the mail and verifies the address.
     pub async fn register_and_verify(
         &self,
@@ -602,8 +608,7 @@ impl TestApp {
         email: &str,
         password: &str,
     ) -> TokenResponse {
-        self.register(username, email, password).await;
-        let code = self.smtp.wait_for_mail(email, VERIFY_EMAIL).await.code();
+        let code = self.register_for_code(username, email, password).await;
         self.verify(email, &code).await
     }
 

@@ -14,12 +14,9 @@ use crate::helpers::{
 #[tokio::test]
 async fn the_right_code_activates_the_account_and_signs_in() {
     let app = spawn_app().await;
-    app.register("alice", "alice@example.com", PASSWORD).await;
     let code = app
-        .smtp
-        .wait_for_mail("alice@example.com", VERIFY_EMAIL)
-        .await
-        .code();
+        .register_for_code("alice", "alice@example.com", PASSWORD)
+        .await;
 
     let response = app
         .verify_email(&json!({"email": "alice@example.com", "code": code}))
@@ -42,12 +39,9 @@ async fn the_right_code_activates_the_account_and_signs_in() {
 #[tokio::test]
 async fn a_wrong_code_reports_the_attempts_left() {
     let app = spawn_app().await;
-    app.register("bob", "bob@example.com", PASSWORD).await;
     let code = app
-        .smtp
-        .wait_for_mail("bob@example.com", VERIFY_EMAIL)
-        .await
-        .code();
+        .register_for_code("bob", "bob@example.com", PASSWORD)
+        .await;
     let wrong = wrong_code(&code);
 
     for remaining in [4, 3, 2, 1] {
@@ -62,12 +56,9 @@ async fn a_wrong_code_reports_the_attempts_left() {
 #[tokio::test]
 async fn five_wrong_codes_void_the_code_even_for_the_right_one() {
     let app = spawn_app().await;
-    app.register("carol", "carol@example.com", PASSWORD).await;
     let code = app
-        .smtp
-        .wait_for_mail("carol@example.com", VERIFY_EMAIL)
-        .await
-        .code();
+        .register_for_code("carol", "carol@example.com", PASSWORD)
+        .await;
     let wrong = wrong_code(&code);
     for _ in 0..4 {
         let response = app
@@ -94,12 +85,9 @@ async fn five_wrong_codes_void_the_code_even_for_the_right_one() {
 #[tokio::test]
 async fn a_code_works_only_once() {
     let app = spawn_app().await;
-    app.register("dave", "dave@example.com", PASSWORD).await;
     let code = app
-        .smtp
-        .wait_for_mail("dave@example.com", VERIFY_EMAIL)
-        .await
-        .code();
+        .register_for_code("dave", "dave@example.com", PASSWORD)
+        .await;
     app.verify("dave@example.com", &code).await;
 
     let again = app
