@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::sync::Semaphore;
 
-use crate::helpers::{self, poll_until, TestApp};
+use crate::helpers::{self, poll_until, TestApp, VERIFY_EMAIL};
 
 /// How long the page may take to show what a test waits for.
 pub const DEADLINE: Duration = Duration::from_secs(20);
@@ -756,6 +756,15 @@ impl Page {
     // -----------------------------------------------------------------------------------------------------
     // Steps many scenarios share
     // -----------------------------------------------------------------------------------------------------
+
+    /// The code of the first verification mail to `email`, waiting for it to arrive.
+    pub async fn verification_code(&self, email: &str) -> String {
+        self.app
+            .smtp
+            .wait_for_mail(email, VERIFY_EMAIL)
+            .await
+            .code()
+    }
 
     /// Fills in and sends the registration form; waits for the verify page.
     pub async fn register(&self, username: &str, email: &str, password: &str) {

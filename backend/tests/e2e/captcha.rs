@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::browser::{run, Page};
-use crate::helpers::{PASSWORD, VERIFY_EMAIL};
+use crate::helpers::PASSWORD;
 
 #[tokio::test]
 async fn a_registration_asked_for_a_captcha_is_solved_by_the_browser_and_goes_through() {
@@ -28,12 +28,7 @@ async fn a_registration_asked_for_a_captcha_is_solved_by_the_browser_and_goes_th
             assert_eq!(refused.status(), 428);
 
             page.register("grace", "grace@example.com", PASSWORD).await;
-            let code = page
-                .app
-                .smtp
-                .wait_for_mail("grace@example.com", VERIFY_EMAIL)
-                .await
-                .code();
+            let code = page.verification_code("grace@example.com").await;
             page.type_code(&code).await;
             page.click("verify-submit").await;
             page.expect_dashboard("grace", "grace@example.com").await;

@@ -8,7 +8,7 @@ async fn a_wrong_code_shows_the_attempts_left_next_to_the_boxes() {
     run(|_| {}, |page: Page| async move {
         let email = "barbara@example.com";
         page.register("barbara", email, PASSWORD).await;
-        let code = page.app.smtp.wait_for_mail(email, VERIFY_EMAIL).await.code();
+        let code = page.verification_code(email).await;
 
         page.type_code(&wrong_code(&code)).await;
         page.click("verify-submit").await;

@@ -3,7 +3,7 @@
 use fantoccini::key::Key;
 
 use crate::browser::{run, Page};
-use crate::helpers::{PASSWORD, VERIFY_EMAIL};
+use crate::helpers::PASSWORD;
 
 #[tokio::test]
 async fn registration_works_with_the_keyboard_alone() {
@@ -54,12 +54,7 @@ async fn registration_works_with_the_keyboard_alone() {
             page.wait_for_path("/verify").await;
 
             // The code, typed where the focus lands, and Enter again.
-            let code = page
-                .app
-                .smtp
-                .wait_for_mail(email, VERIFY_EMAIL)
-                .await
-                .code();
+            let code = page.verification_code(email).await;
             page.wait_for_focus("code-digit-0").await;
             for (i, digit) in code.chars().enumerate() {
                 page.wait_for_focus(&format!("code-digit-{i}")).await;

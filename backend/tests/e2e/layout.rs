@@ -1,7 +1,7 @@
 //! Every page at desktop and phone width: no sideways scrolling at 360 px, and a screenshot of each.
 
 use crate::browser::{run, Page, DESKTOP, PHONE};
-use crate::helpers::{PASSWORD, PASSWORD_RESET, VERIFY_EMAIL};
+use crate::helpers::{PASSWORD, PASSWORD_RESET};
 
 /// Checks the page at both widths and photographs it as `<name>-desktop.png` and `<name>-phone.png`.
 async fn check_and_photograph(page: &Page, name: &str) {
@@ -28,12 +28,7 @@ async fn no_page_scrolls_sideways_on_a_phone() {
             page.find("code-countdown").await;
             check_and_photograph(&page, "verify").await;
 
-            let code = page
-                .app
-                .smtp
-                .wait_for_mail(email, VERIFY_EMAIL)
-                .await
-                .code();
+            let code = page.verification_code(email).await;
             page.type_code(&code).await;
             page.click("verify-submit").await;
             page.expect_dashboard("katherine", email).await;

@@ -2,7 +2,7 @@
 //! the session through the refresh cookie.
 
 use crate::browser::{run, Page};
-use crate::helpers::{PASSWORD, VERIFY_EMAIL};
+use crate::helpers::PASSWORD;
 
 #[tokio::test]
 async fn a_newcomer_registers_verifies_logs_out_logs_in_and_a_reload_keeps_the_session() {
@@ -19,12 +19,7 @@ async fn a_newcomer_registers_verifies_logs_out_logs_in_and_a_reload_keeps_the_s
                 .unwrap();
             assert!(remaining > 0, "a fresh code shows {remaining} s left");
 
-            let code = page
-                .app
-                .smtp
-                .wait_for_mail(email, VERIFY_EMAIL)
-                .await
-                .code();
+            let code = page.verification_code(email).await;
             page.type_code(&code).await;
             page.click("verify-submit").await;
             page.expect_dashboard("ada", email).await;
@@ -63,12 +58,7 @@ async fn a_code_pasted_into_the_first_box_fills_all_six_and_verifies() {
         |page: Page| async move {
             let email = "grace@example.com";
             page.register("grace", email, PASSWORD).await;
-            let code = page
-                .app
-                .smtp
-                .wait_for_mail(email, VERIFY_EMAIL)
-                .await
-                .code();
+            let code = page.verification_code(email).await;
 
             page.paste_code(&code).await;
             page.wait_for_code_boxes(&code).await;
@@ -86,12 +76,7 @@ async fn signing_in_to_an_unverified_account_leads_to_the_verify_page() {
         |page: Page| async move {
             let email = "linus@example.com";
             page.app.register("linus", email, PASSWORD).await;
-            let code = page
-                .app
-                .smtp
-                .wait_for_mail(email, VERIFY_EMAIL)
-                .await
-                .code();
+            let code = page.verification_code(email).await;
 
             page.goto("/login").await;
             page.fill("login-login", email).await;
