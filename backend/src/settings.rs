@@ -192,7 +192,13 @@ impl Settings {
                 login_lockout_threshold: count("LOGIN_LOCKOUT_THRESHOLD", 5)?,
                 login_lockout_base: seconds("LOGIN_LOCKOUT_BASE_SECONDS", 30)?,
                 login_lockout_max: seconds("LOGIN_LOCKOUT_MAX_SECONDS", 900)?,
-                captcha_difficulty: u64::from(count("CAPTCHA_DIFFICULTY", 100_000)?).max(1),
+                captcha_difficulty: match get("CAPTCHA_DIFFICULTY") {
+                    None => crate::captcha::DEFAULT_DIFFICULTY,
+                    Some(v) => v.trim().parse::<u64>().with_context(|| {
+                        format!("CAPTCHA_DIFFICULTY must be a whole number, got {v:?}")
+                    })?,
+                }
+                .max(1),
                 captcha_ttl: seconds("CAPTCHA_TTL_SECONDS", 300)?,
             },
             trusted_proxies: get("TRUSTED_PROXIES")
@@ -244,6 +250,7 @@ mod tests {
                 && l.captcha_mail_per_ip < l.mail_per_ip
         );
         assert_eq!(l.login_lockout_threshold, 5);
+        assert_eq!(l.captcha_difficulty, crate::captcha::DEFAULT_DIFFICULTY);
     }
 
     #[test]
