@@ -12,7 +12,7 @@ use crate::auth::{password, policy};
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::codes::Purpose;
-use crate::store::users::{self, NewUser};
+use crate::store::users::{self, NewUser, UserRow};
 use crate::store::{self, outbox, Timestamp};
 
 /// At most one "someone tried to register with your address" notice per address in this period.
@@ -220,8 +220,13 @@ pub fn verify(
                 return Ok(Err(AppError::CodeExpired));
             };
             users::mark_verified(conn, &user.id, now)?;
+            let user = UserRow {
+                email_verified: true,
+                verified_at: Some(now),
+                updated_at: now,
+                ..user
+            };
             let session = sessions::create(ctx, conn, &user.id, meta, now)?;
-            let user = users::find(conn, &user.id)?.unwrap_or(user);
             let subject = Subject {
                 user_id: Some(&user.id),
                 email: Some(&user.email),
