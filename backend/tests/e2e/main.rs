@@ -13,6 +13,7 @@ mod helpers;
 
 mod browser;
 mod captcha;
+mod change_password;
 
 mod code_entry;
 mod keyboard;
