@@ -6,6 +6,7 @@ mod app;
 mod code;
 mod components;
 mod countdown;
+mod form;
 mod hooks;
 mod messages;
 mod pages;

@@ -2,17 +2,14 @@
 //! by the server's own rules, and the server's verdict under each field. A part of the dashboard, not a
 //! route of its own.
 
-use std::collections::BTreeMap;
-
 use shared::api::ChangePasswordRequest;
 use shared::problem::ProblemCode;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::Touched;
 use crate::api;
 use crate::components::{ErrorBanner, FormField, Notice};
-use crate::hooks::use_session;
+use crate::hooks::{use_form_state, use_session};
 use crate::messages::{check_password, field_errors, field_sentence, problem_message};
 
 const CURRENT: &str = "current_password";
@@ -38,47 +35,26 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
     let session = use_session();
     let current = use_state(String::new);
     let new = use_state(String::new);
-    let touched = use_state(Touched::default);
-    // Messages from the server, per field, until that field is edited.
-    let server = use_state(BTreeMap::<String, String>::new);
+    let form = use_form_state(&[CURRENT, NEW]);
     let banner = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let current_ref = use_node_ref();
     let new_ref = use_node_ref();
 
-    let error_of = |field: &'static str, local: Option<String>| -> Option<String> {
-        server
-            .get(field)
-            .cloned()
-            .or_else(|| touched.has(field).then_some(local).flatten())
-    };
-    let current_error = error_of(CURRENT, check_current(&current));
-    let new_error = error_of(NEW, check_password(&new));
-
+    let current_error = form.error_of(CURRENT, check_current(&current));
+    let new_error = form.error_of(NEW, check_password(&new));
+    // Typing in either field puts away the notice of an earlier change.
     let on_change = |state: &UseStateHandle<String>, field: &'static str| {
-        let (state, server, notice) = (state.clone(), server.clone(), notice.clone());
-        Callback::from(move |value: String| {
-            state.set(value);
-            notice.set(None);
-            if server.contains_key(field) {
-                let mut next = (*server).clone();
-                next.remove(field);
-                server.set(next);
-            }
-        })
-    };
-    let on_blur = |field: &'static str| {
-        let touched = touched.clone();
-        Callback::from(move |()| touched.set(touched.with(field)))
+        let notice = notice.clone();
+        form.on_change_and(state, field, move |_| notice.set(None))
     };
 
     let onsubmit = {
-        let (current, new, touched, server, banner, notice, busy) = (
+        let (current, new, form, banner, notice, busy) = (
             current.clone(),
             new.clone(),
-            touched.clone(),
-            server.clone(),
+            form.clone(),
             banner.clone(),
             notice.clone(),
             busy.clone(),
@@ -94,7 +70,7 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
             if *busy {
                 return;
             }
-            touched.set(touched.with(CURRENT).with(NEW));
+            form.touch_all();
             let first_invalid = if check_current(&current).is_some() {
                 Some(&current_ref)
             } else if check_password(&new).is_some() {
@@ -112,11 +88,10 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
                 current_password: (*current).clone(),
                 new_password: (*new).clone(),
             };
-            let (current, new, touched, server, banner, notice, busy) = (
+            let (current, new, form, banner, notice, busy) = (
                 current.clone(),
                 new.clone(),
-                touched.clone(),
-                server.clone(),
+                form.clone(),
                 banner.clone(),
                 notice.clone(),
                 busy.clone(),
@@ -134,8 +109,7 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
                     Ok(()) => {
                         current.set(String::new());
                         new.set(String::new());
-                        touched.set(Touched::default());
-                        server.set(BTreeMap::new());
+                        form.clear();
                         notice.set(Some(
                             "Password changed. Other devices were signed out.".to_owned(),
                         ));
@@ -144,11 +118,11 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
                     // The session has ended: the dashboard sends the person to sign in.
                     Err(problem) if problem.status == 401 => {}
                     Err(problem) if problem.code == ProblemCode::ValidationFailed => {
-                        let errors: BTreeMap<_, _> = field_errors(&problem).into_iter().collect();
+                        let errors = field_errors(&problem);
                         if errors.is_empty() {
                             banner.set(Some(problem_message(&problem)));
                         }
-                        server.set(errors);
+                        form.set_server_errors(errors.into_iter().collect());
                     }
                     Err(problem) => banner.set(Some(problem_message(&problem))),
                 }
@@ -167,11 +141,11 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
                        readonly=true hidden=true />
                 <FormField id="change-current-password" label="Current password" kind="password"
                            value={(*current).clone()} oninput={on_change(&current, CURRENT)}
-                           onblur={on_blur(CURRENT)} error={current_error}
+                           onblur={form.on_blur(CURRENT)} error={current_error}
                            autocomplete="current-password" node_ref={current_ref.clone()} />
                 <FormField id="change-new-password" label="New password" kind="password"
                            value={(*new).clone()} oninput={on_change(&new, NEW)}
-                           onblur={on_blur(NEW)} error={new_error} autocomplete="new-password"
+                           onblur={form.on_blur(NEW)} error={new_error} autocomplete="new-password"
                            hint="At least 8 characters. Your other devices will be signed out."
                            node_ref={new_ref.clone()} />
                 <div class="actions">

@@ -9,7 +9,7 @@ use super::CodeQuery;
 use crate::api;
 use crate::app::Route;
 use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField};
-use crate::hooks::use_captcha;
+use crate::hooks::{use_captcha, use_form_state};
 use crate::messages::{check_email, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
@@ -17,22 +17,18 @@ use crate::tickets::{self, Flow};
 pub fn forgot_password() -> Html {
     let navigator = use_navigator();
     let email = use_state(String::new);
-    let touched = use_state(|| false);
-    let server_error = use_state(|| None::<String>);
+    let form = use_form_state(&["email"]);
     let banner = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let captcha = use_captcha();
     let node_ref = use_node_ref();
 
-    let error = (*server_error)
-        .clone()
-        .or_else(|| touched.then(|| check_email(&email)).flatten());
+    let error = form.error_of("email", check_email(&email));
 
     let onsubmit = {
-        let (email, touched, server_error, banner, busy, node_ref) = (
+        let (email, form, banner, busy, node_ref) = (
             email.clone(),
-            touched.clone(),
-            server_error.clone(),
+            form.clone(),
             banner.clone(),
             busy.clone(),
             node_ref.clone(),
@@ -43,7 +39,7 @@ pub fn forgot_password() -> Html {
             if *busy {
                 return;
             }
-            touched.set(true);
+            form.touch_all();
             if check_email(&email).is_some() {
                 if let Some(input) = node_ref.cast::<web_sys::HtmlElement>() {
                     let _ = input.focus();
@@ -53,8 +49,8 @@ pub fn forgot_password() -> Html {
             let request = EmailRequest {
                 email: email.trim().to_owned(),
             };
-            let (server_error, banner, busy, navigator, captcha) = (
-                server_error.clone(),
+            let (form, banner, busy, navigator, captcha) = (
+                form.clone(),
                 banner.clone(),
                 busy.clone(),
                 navigator.clone(),
@@ -79,23 +75,12 @@ pub fn forgot_password() -> Html {
                         }
                     }
                     Err(problem) => match field_errors(&problem).into_iter().next() {
-                        Some((_, message)) => server_error.set(Some(message)),
+                        Some((_, message)) => form.set_server_error("email", message),
                         None => banner.set(Some(problem_message(&problem))),
                     },
                 }
             });
         })
-    };
-    let oninput = {
-        let (email, server_error) = (email.clone(), server_error.clone());
-        Callback::from(move |v: String| {
-            email.set(v);
-            server_error.set(None);
-        })
-    };
-    let onblur = {
-        let touched = touched.clone();
-        Callback::from(move |()| touched.set(true))
     };
     let have_code = CodeQuery {
         email: Some(email.trim().to_owned()).filter(|e| !e.is_empty()),
@@ -108,7 +93,8 @@ pub fn forgot_password() -> Html {
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
                 <FormField id="forgot-email" label="E-mail address" kind="email" value={(*email).clone()}
-                           {oninput} {onblur} {error} autocomplete="email" inputmode="email"
+                           oninput={form.on_change(&email, "email")} onblur={form.on_blur("email")}
+                           {error} autocomplete="email" inputmode="email"
                            autofocus=true node_ref={node_ref.clone()} />
                 <CaptchaStatus solving={captcha.solving} />
                 <button type="submit" class="button button-primary button-block" id="forgot-submit"

@@ -1,16 +1,18 @@
 //! Sign in with the username or the e-mail address. An unconfirmed account is sent on to the verify page.
 
+use std::collections::BTreeMap;
+
 use shared::api::{LoginRequest, LoginResponse};
 use shared::problem::ProblemCode;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{CodeQuery, LoginQuery, Touched};
+use super::{CodeQuery, LoginQuery};
 use crate::api;
 use crate::app::Route;
 use crate::components::{Card, ErrorBanner, FormField, Notice};
-use crate::hooks::{use_session, AuthState};
+use crate::hooks::{use_form_state, use_session, AuthState};
 use crate::messages::{check_required, problem_message};
 
 fn notice_text(key: Option<&str>) -> Option<String> {
@@ -31,8 +33,7 @@ pub fn login() -> Html {
         .unwrap_or_default();
     let login = use_state(String::new);
     let password = use_state(String::new);
-    let touched = use_state(Touched::default);
-    let password_error_from_server = use_state(|| None::<String>);
+    let form = use_form_state(&["login", "password"]);
     let banner = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let refs = use_memo((), |_| [NodeRef::default(), NodeRef::default()]);
@@ -43,23 +44,14 @@ pub fn login() -> Html {
         }
     }
 
-    let login_error = touched
-        .has("login")
-        .then(|| check_required("login", &login))
-        .flatten();
-    let password_error = (*password_error_from_server).clone().or_else(|| {
-        touched
-            .has("password")
-            .then(|| check_required("password", &password))
-            .flatten()
-    });
+    let login_error = form.error_of("login", check_required("login", &login));
+    let password_error = form.error_of("password", check_required("password", &password));
 
     let onsubmit = {
-        let (login, password, touched, password_error_from_server, banner, busy) = (
+        let (login, password, form, banner, busy) = (
             login.clone(),
             password.clone(),
-            touched.clone(),
-            password_error_from_server.clone(),
+            form.clone(),
             banner.clone(),
             busy.clone(),
         );
@@ -69,7 +61,7 @@ pub fn login() -> Html {
             if *busy {
                 return;
             }
-            touched.set(touched.with("login").with("password"));
+            form.touch_all();
             let checks = [
                 check_required("login", &login),
                 check_required("password", &password),
@@ -84,8 +76,8 @@ pub fn login() -> Html {
                 login: login.trim().to_owned(),
                 password: (*password).clone(),
             };
-            let (password_error_from_server, banner, busy, session, navigator, refs) = (
-                password_error_from_server.clone(),
+            let (form, banner, busy, session, navigator, refs) = (
+                form.clone(),
                 banner.clone(),
                 busy.clone(),
                 session.clone(),
@@ -94,7 +86,7 @@ pub fn login() -> Html {
             );
             busy.set(true);
             banner.set(None);
-            password_error_from_server.set(None);
+            form.set_server_errors(BTreeMap::new());
             spawn_local(async move {
                 let result = api::login(&request).await;
                 busy.set(false);
@@ -121,7 +113,7 @@ pub fn login() -> Html {
                             }
                         }
                         ProblemCode::InvalidCredentials => {
-                            password_error_from_server.set(Some(problem_message(&problem)));
+                            form.set_server_error("password", problem_message(&problem));
                             if let Some(input) = refs[1].cast::<web_sys::HtmlInputElement>() {
                                 let _ = input.focus();
                                 input.select();
@@ -134,32 +126,16 @@ pub fn login() -> Html {
         })
     };
 
-    let on_login = {
-        let login = login.clone();
-        Callback::from(move |v: String| login.set(v))
-    };
-    let on_password = {
-        let (password, server) = (password.clone(), password_error_from_server.clone());
-        Callback::from(move |v: String| {
-            password.set(v);
-            server.set(None);
-        })
-    };
-    let blur = |field: &'static str| {
-        let touched = touched.clone();
-        Callback::from(move |()| touched.set(touched.with(field)))
-    };
-
     html! {
         <Card title="Sign in">
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <Notice testid="notice-banner" message={notice_text(query.notice.as_deref()).map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
                 <FormField id="login-login" label="Username or e-mail address" value={(*login).clone()}
-                           oninput={on_login} onblur={blur("login")} error={login_error}
+                           oninput={form.on_change(&login, "login")} onblur={form.on_blur("login")} error={login_error}
                            autocomplete="username" autofocus=true node_ref={refs[0].clone()} />
                 <FormField id="login-password" label="Password" kind="password" value={(*password).clone()}
-                           oninput={on_password} onblur={blur("password")} error={password_error}
+                           oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")} error={password_error}
                            autocomplete="current-password" node_ref={refs[1].clone()} />
                 <button type="submit" class="button button-primary button-block" id="login-submit"
                         data-testid="login-submit" disabled={*busy}>

@@ -37,19 +37,3 @@ pub struct LoginQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
-
-/// Which field's message to show: a field is judged once it lost focus or the form was sent.
-#[derive(Clone, Default, PartialEq)]
-pub struct Touched(std::collections::BTreeSet<&'static str>);
-
-impl Touched {
-    pub fn with(&self, field: &'static str) -> Self {
-        let mut next = self.clone();
-        next.0.insert(field);
-        next
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.0.contains(field)
-    }
-}

@@ -1,18 +1,16 @@
 //! Create an account: username, e-mail address and password, checked as they are typed.
 
-use std::collections::BTreeMap;
-
 use shared::api::RegisterRequest;
 use shared::problem::ProblemCode;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{CodeQuery, Touched};
+use super::CodeQuery;
 use crate::api;
 use crate::app::Route;
 use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField};
-use crate::hooks::use_captcha;
+use crate::hooks::{use_captcha, use_form_state};
 use crate::messages::{
     check_email, check_password, check_username, field_errors, field_of, problem_message,
 };
@@ -24,9 +22,7 @@ pub fn register() -> Html {
     let username = use_state(String::new);
     let email = use_state(String::new);
     let password = use_state(String::new);
-    let touched = use_state(Touched::default);
-    // Messages from the server, per field, until that field is edited.
-    let server = use_state(BTreeMap::<String, String>::new);
+    let form = use_form_state(&["username", "email", "password"]);
     let banner = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let captcha = use_captcha();
@@ -34,47 +30,20 @@ pub fn register() -> Html {
         [NodeRef::default(), NodeRef::default(), NodeRef::default()]
     });
 
-    let error_of = |field: &'static str, local: Option<String>| -> Option<String> {
-        server
-            .get(field)
-            .cloned()
-            .or_else(|| touched.has(field).then_some(local).flatten())
-    };
-    let username_error = error_of("username", check_username(&username));
-    let email_error = error_of("email", check_email(&email));
-    let password_error = error_of("password", check_password(&password));
-
-    let on_change = |state: &UseStateHandle<String>, field: &'static str| {
-        let (state, server) = (state.clone(), server.clone());
-        Callback::from(move |value: String| {
-            state.set(value);
-            if server.contains_key(field) {
-                let mut next = (*server).clone();
-                next.remove(field);
-                server.set(next);
-            }
-        })
-    };
-    let on_blur = |field: &'static str| {
-        let touched = touched.clone();
-        Callback::from(move |()| touched.set(touched.with(field)))
-    };
+    let username_error = form.error_of("username", check_username(&username));
+    let email_error = form.error_of("email", check_email(&email));
+    let password_error = form.error_of("password", check_password(&password));
 
     let onsubmit = {
         let (username, email, password) = (username.clone(), email.clone(), password.clone());
-        let (touched, server, banner, busy) = (
-            touched.clone(),
-            server.clone(),
-            banner.clone(),
-            busy.clone(),
-        );
+        let (form, banner, busy) = (form.clone(), banner.clone(), busy.clone());
         let (refs, captcha) = (refs.clone(), captcha.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
                 return;
             }
-            touched.set(touched.with("username").with("email").with("password"));
+            form.touch_all();
             let checks = [
                 check_username(&username),
                 check_email(&email),
@@ -91,8 +60,8 @@ pub fn register() -> Html {
                 email: email.trim().to_owned(),
                 password: (*password).clone(),
             };
-            let (server, banner, busy, navigator, captcha) = (
-                server.clone(),
+            let (form, banner, busy, navigator, captcha) = (
+                form.clone(),
                 banner.clone(),
                 busy.clone(),
                 navigator.clone(),
@@ -119,14 +88,15 @@ pub fn register() -> Html {
                         busy.set(false);
                         match problem.code {
                             ProblemCode::ValidationFailed => {
-                                server.set(field_errors(&problem).into_iter().collect());
+                                form.set_server_errors(
+                                    field_errors(&problem).into_iter().collect(),
+                                );
                                 banner.set(Some(problem_message(&problem)));
                             }
                             code => match field_of(code) {
-                                Some(field) => server.set(BTreeMap::from([(
-                                    field.to_owned(),
-                                    problem_message(&problem),
-                                )])),
+                                Some(field) => {
+                                    form.set_server_error(field, problem_message(&problem))
+                                }
                                 None => banner.set(Some(problem_message(&problem))),
                             },
                         }
@@ -143,15 +113,15 @@ pub fn register() -> Html {
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
                 <FormField id="register-username" label="Username" value={(*username).clone()}
-                           oninput={on_change(&username, "username")} onblur={on_blur("username")}
+                           oninput={form.on_change(&username, "username")} onblur={form.on_blur("username")}
                            error={username_error} autocomplete="username" autofocus=true
                            hint="3 to 32 letters, digits, '.', '_' or '-'." node_ref={refs[0].clone()} />
                 <FormField id="register-email" label="E-mail address" kind="email" value={(*email).clone()}
-                           oninput={on_change(&email, "email")} onblur={on_blur("email")}
+                           oninput={form.on_change(&email, "email")} onblur={form.on_blur("email")}
                            error={email_error} autocomplete="email" inputmode="email"
                            node_ref={refs[1].clone()} />
                 <FormField id="register-password" label="Password" kind="password" value={(*password).clone()}
-                           oninput={on_change(&password, "password")} onblur={on_blur("password")}
+                           oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")}
                            error={password_error} autocomplete="new-password"
                            hint="At least 8 characters; a few words are easy to remember."
                            node_ref={refs[2].clone()} />

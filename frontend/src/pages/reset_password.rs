@@ -10,14 +10,14 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{CodeQuery, LoginQuery, Touched};
+use super::{CodeQuery, LoginQuery};
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
 use crate::components::{
     CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
 };
-use crate::hooks::{use_captcha, use_countdown};
+use crate::hooks::{use_captcha, use_countdown, use_form_state};
 use crate::messages::{check_code, check_email, check_password, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
@@ -38,8 +38,7 @@ pub fn reset_password() -> Html {
             .and_then(|email| tickets::load(Flow::Reset, email))
     });
     let resend_at = use_state(|| ticket.as_ref().map(|t| t.resend_after));
-    let touched = use_state(Touched::default);
-    let server = use_state(BTreeMap::<String, String>::new);
+    let form = use_form_state(&["email", "code", "new_password"]);
     let banner = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let busy = use_state(|| false);
@@ -52,55 +51,37 @@ pub fn reset_password() -> Html {
     let resend_wait = use_countdown(*resend_at);
     let expired = ticket.is_some() && code_left == 0;
 
-    let error_of = |field: &'static str, local: Option<String>| {
-        server
-            .get(field)
-            .cloned()
-            .or_else(|| touched.has(field).then_some(local).flatten())
-    };
-    let email_error = error_of("email", check_email(&email));
-    let code_error = error_of("code", check_code(&joined(&boxes)));
-    let password_error = error_of("new_password", check_password(&password));
-
-    let clear_server = |field: &'static str| {
-        let server = server.clone();
-        move || {
-            if server.contains_key(field) {
-                let mut next = (*server).clone();
-                next.remove(field);
-                server.set(next);
-            }
-        }
-    };
+    let email_error = form.error_of("email", check_email(&email));
+    let code_error = form.error_of("code", check_code(&joined(&boxes)));
+    let password_error = form.error_of("new_password", check_password(&password));
 
     let on_resend = {
-        let (email, touched, banner, notice, resending, resend_at, ticket, server, boxes) = (
+        let (email, form, banner, notice, resending, resend_at, ticket, boxes) = (
             email.clone(),
-            touched.clone(),
+            form.clone(),
             banner.clone(),
             notice.clone(),
             resending.clone(),
             resend_at.clone(),
             ticket.clone(),
-            server.clone(),
             boxes.clone(),
         );
         let (focus_request, captcha) = (focus_request.clone(), captcha.clone());
         Callback::from(move |()| {
             if check_email(&email).is_some() {
-                touched.set(touched.with("email"));
+                form.touch("email");
                 return;
             }
             let request = EmailRequest {
                 email: email.trim().to_owned(),
             };
-            let (banner, notice, resending, resend_at, ticket, server, boxes, focus_request) = (
+            let (banner, notice, resending, resend_at, ticket, form, boxes, focus_request) = (
                 banner.clone(),
                 notice.clone(),
                 resending.clone(),
                 resend_at.clone(),
                 ticket.clone(),
-                server.clone(),
+                form.clone(),
                 boxes.clone(),
                 focus_request.clone(),
             );
@@ -121,7 +102,7 @@ pub fn reset_password() -> Html {
                             sent.email
                         )));
                         ticket.set(Some(sent));
-                        server.set(BTreeMap::new());
+                        form.set_server_errors(BTreeMap::new());
                         boxes.set(CodeBoxes::default());
                         focus_request.set(*focus_request + 1);
                     }
@@ -138,12 +119,11 @@ pub fn reset_password() -> Html {
     };
 
     let onsubmit = {
-        let (email, boxes, password, touched, server, banner, notice, busy) = (
+        let (email, boxes, password, form, banner, notice, busy) = (
             email.clone(),
             boxes.clone(),
             password.clone(),
-            touched.clone(),
-            server.clone(),
+            form.clone(),
             banner.clone(),
             notice.clone(),
             busy.clone(),
@@ -158,7 +138,7 @@ pub fn reset_password() -> Html {
             if *busy {
                 return;
             }
-            touched.set(touched.with("email").with("code").with("new_password"));
+            form.touch_all();
             if check_email(&email).is_some() || check_code(&joined(&boxes)).is_some() {
                 focus_request.set(*focus_request + 1);
                 return;
@@ -174,8 +154,8 @@ pub fn reset_password() -> Html {
                 code: joined(&boxes),
                 new_password: (*password).clone(),
             };
-            let (server, banner, notice, busy, navigator, boxes, focus_request) = (
-                server.clone(),
+            let (form, banner, notice, busy, navigator, boxes, focus_request) = (
+                form.clone(),
                 banner.clone(),
                 notice.clone(),
                 busy.clone(),
@@ -202,15 +182,12 @@ pub fn reset_password() -> Html {
                         notice.set(None);
                         match problem.code {
                             ProblemCode::ValidationFailed => {
-                                server.set(field_errors(&problem).into_iter().collect())
+                                form.set_server_errors(field_errors(&problem).into_iter().collect())
                             }
                             ProblemCode::InvalidCode
                             | ProblemCode::CodeExpired
                             | ProblemCode::TooManyAttempts => {
-                                server.set(BTreeMap::from([(
-                                    "code".to_owned(),
-                                    problem_message(&problem),
-                                )]));
+                                form.set_server_error("code", problem_message(&problem));
                                 boxes.set(CodeBoxes::default());
                                 focus_request.set(*focus_request + 1);
                             }
@@ -222,31 +199,12 @@ pub fn reset_password() -> Html {
         })
     };
 
+    // A changed address has its own ticket (or none): its countdown, not the previous one's.
     let on_email = {
-        let (email, ticket, clear) = (email.clone(), ticket.clone(), clear_server("email"));
-        Callback::from(move |v: String| {
-            ticket.set(tickets::load(Flow::Reset, &v));
-            email.set(v);
-            clear();
+        let ticket = ticket.clone();
+        form.on_change_and(&email, "email", move |v: &String| {
+            ticket.set(tickets::load(Flow::Reset, v));
         })
-    };
-    let on_code = {
-        let (boxes, clear) = (boxes.clone(), clear_server("code"));
-        Callback::from(move |next: CodeBoxes| {
-            boxes.set(next);
-            clear();
-        })
-    };
-    let on_password = {
-        let (password, clear) = (password.clone(), clear_server("new_password"));
-        Callback::from(move |v: String| {
-            password.set(v);
-            clear();
-        })
-    };
-    let blur = |field: &'static str| {
-        let touched = touched.clone();
-        Callback::from(move |()| touched.set(touched.with(field)))
     };
 
     let lead = html! { { "Enter the 6-digit code from our e-mail and choose a new password. Every device signed in to your account will be signed out." } };
@@ -256,9 +214,9 @@ pub fn reset_password() -> Html {
             <Notice testid="notice-banner" message={(*notice).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
                 <FormField id="reset-email" label="E-mail address" kind="email" value={(*email).clone()}
-                           oninput={on_email} onblur={blur("email")} error={email_error}
+                           oninput={on_email} onblur={form.on_blur("email")} error={email_error}
                            autocomplete="email" inputmode="email" autofocus={query.email.is_none()} />
-                <CodeInput value={(*boxes).clone()} onchange={on_code} invalid={code_error.is_some()}
+                <CodeInput value={(*boxes).clone()} onchange={form.on_change(&boxes, "code")} invalid={code_error.is_some()}
                            describedby="code-error" focus_request={*focus_request} />
                 <p class="field-error" id="code-error" data-testid="code-error" aria-live="polite">
                     { code_error.clone().unwrap_or_default() }
@@ -271,7 +229,8 @@ pub fn reset_password() -> Html {
                     <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
                 }
                 <FormField id="reset-password" label="New password" kind="password" value={(*password).clone()}
-                           oninput={on_password} onblur={blur("new_password")} error={password_error}
+                           oninput={form.on_change(&password, "new_password")}
+                           onblur={form.on_blur("new_password")} error={password_error}
                            autocomplete="new-password" hint="At least 8 characters."
                            node_ref={password_ref.clone()} />
                 <div class="actions">

@@ -9,13 +9,14 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{CodeQuery, Touched};
+use super::CodeQuery;
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
 use crate::components::{
     CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
 };
+use crate::form::Touched;
 use crate::hooks::{use_captcha, use_countdown, use_session};
 use crate::messages::{check_code, check_email, field_errors, problem_message};
 use crate::tickets::{self, Flow};
