@@ -2,6 +2,7 @@
 //! per field rather than as a decoding failure) and turn into domain values through `validate`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,9 @@ use crate::domain::{Email, Invalid, OtpCode, Password, Username};
 
 /// Messages per field, as in the `errors` member of a `validation_failed` problem.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// What `Debug` prints in place of a password, code or token, so none reaches a log.
+const REDACTED: &str = "[REDACTED]";
 
 /// Collects the errors of several fields so one response reports all of them.
 #[derive(Default)]
@@ -33,7 +37,7 @@ impl Checker {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
@@ -57,6 +61,16 @@ pub struct RegisterRequest {
         )
     )]
     pub password: String,
+}
+
+impl fmt::Debug for RegisterRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegisterRequest")
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .field("password", &REDACTED)
+            .finish()
+    }
 }
 
 pub struct Registration {
@@ -83,7 +97,10 @@ impl RegisterRequest {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// Confirms a registration. Only the party that chose the password can: the browser that registered sends
+/// the `registration_token` it was given; on another device (the mailed link) the person types the
+/// password instead.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyEmailRequest {
@@ -97,14 +114,132 @@ pub struct VerifyEmailRequest {
         schema(example = "042917", pattern = "^[0-9]{6}$")
     )]
     pub code: String,
+    /// The `registration_token` the registration answered; give it or `password`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub registration_token: Option<String>,
+    /// The password chosen at registration, when the token is not at hand (another device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub password: Option<String>,
 }
 
+impl fmt::Debug for VerifyEmailRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyEmailRequest")
+            .field("email", &self.email)
+            .field("code", &REDACTED)
+            .field("registration_token", &self.registration_token.as_ref().map(|_| REDACTED))
+            .field("password", &self.password.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+/// What proves that the caller is the party that registered.
+#[derive(Clone, PartialEq, Eq)]
+pub enum RegistrationProof {
+    Token(String),
+    Password(String),
+}
+
+impl fmt::Debug for RegistrationProof {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Token(_) => f.write_str("Token([REDACTED])"),
+            Self::Password(_) => f.write_str("Password([REDACTED])"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct EmailVerification {
+    pub email: Email,
+    pub code: OtpCode,
+    pub proof: RegistrationProof,
+}
+
+/// The longest `registration_token` or password accepted on the wire; real tokens are 43 characters.
+const MAX_PROOF_LEN: usize = 128;
+
 impl VerifyEmailRequest {
-    pub fn validate(&self) -> Result<(Email, OtpCode), FieldErrors> {
+    pub fn validate(&self) -> Result<EmailVerification, FieldErrors> {
         let mut c = Checker::default();
         let email = c.check("email", Email::parse(&self.email));
         let code = c.check("code", OtpCode::parse(&self.code));
-        c.finish(email.zip(code))
+        let token = self.registration_token.as_deref().filter(|t| !t.is_empty());
+        let password = self.password.as_deref().filter(|p| !p.is_empty());
+        let proof = match (token, password) {
+            (Some(token), None) => c
+                .check("registration_token", bounded(token))
+                .map(|t| RegistrationProof::Token(t.to_owned())),
+            (None, Some(password)) => c
+                .check("password", bounded(password))
+                .map(|p| RegistrationProof::Password(p.to_owned())),
+            (Some(_), Some(_)) => c.check(
+                "password",
+                Err(Invalid(
+                    "give either registration_token or password, not both".into(),
+                )),
+            ),
+            (None, None) => c.check(
+                "registration_token",
+                Err(Invalid(
+                    "is required (or the password chosen at registration)".into(),
+                )),
+            ),
+        };
+        let all = email
+            .zip(code)
+            .zip(proof)
+            .map(|((email, code), proof)| EmailVerification { email, code, proof });
+        c.finish(all)
+    }
+}
+
+fn bounded(s: &str) -> Result<&str, Invalid> {
+    if s.chars().count() > MAX_PROOF_LEN {
+        Err(Invalid(format!("must be at most {MAX_PROOF_LEN} characters")))
+    } else {
+        Ok(s)
+    }
+}
+
+/// Body of `resend-code`: with the `registration_token`, the code of that registration is sent again;
+/// without it, the code of the newest pending registration of the address.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResendCodeRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice@example.com", format = "email", max_length = 254)
+    )]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub registration_token: Option<String>,
+}
+
+impl fmt::Debug for ResendCodeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResendCodeRequest")
+            .field("email", &self.email)
+            .field("registration_token", &self.registration_token.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+impl ResendCodeRequest {
+    pub fn validate(&self) -> Result<(Email, Option<String>), FieldErrors> {
+        let mut c = Checker::default();
+        let email = c.check("email", Email::parse(&self.email));
+        let token = match self.registration_token.as_deref().filter(|t| !t.is_empty()) {
+            Some(token) => c
+                .check("registration_token", bounded(token))
+                .map(|t| Some(t.to_owned())),
+            None => Some(None),
+        };
+        c.finish(email.zip(token))
     }
 }
 
@@ -128,7 +263,7 @@ impl EmailRequest {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
@@ -140,6 +275,15 @@ pub struct LoginRequest {
     pub login: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
+}
+
+impl fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("login", &self.login)
+            .field("password", &REDACTED)
+            .finish()
+    }
 }
 
 impl LoginRequest {
@@ -161,7 +305,7 @@ fn non_empty(s: &str) -> Result<String, Invalid> {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
@@ -170,7 +314,15 @@ pub struct RefreshRequest {
     pub refresh_token: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+impl fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshRequest")
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordRequest {
@@ -189,6 +341,16 @@ pub struct ResetPasswordRequest {
     pub new_password: String,
 }
 
+impl fmt::Debug for ResetPasswordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetPasswordRequest")
+            .field("email", &self.email)
+            .field("code", &REDACTED)
+            .field("new_password", &REDACTED)
+            .finish()
+    }
+}
+
 impl ResetPasswordRequest {
     pub fn validate(&self) -> Result<(Email, OtpCode, Password), FieldErrors> {
         let mut c = Checker::default();
@@ -200,7 +362,7 @@ impl ResetPasswordRequest {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
@@ -211,12 +373,70 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
+impl fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChangePasswordRequest")
+            .field("current_password", &REDACTED)
+            .field("new_password", &REDACTED)
+            .finish()
+    }
+}
+
 impl ChangePasswordRequest {
     pub fn validate(&self) -> Result<(String, Password), FieldErrors> {
         let mut c = Checker::default();
         let current = c.check("current_password", non_empty(&self.current_password));
         let new = c.check("new_password", Password::parse(&self.new_password));
         c.finish(current.zip(new))
+    }
+}
+
+/// Answer to register: a code has been queued for e-mail, and the token that proves who registered.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisteredResponse {
+    pub email: String,
+    /// When the code stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Seconds from now until `expires_at`.
+    pub expires_in: i64,
+    /// The earliest time another code may be requested.
+    pub resend_after: DateTime<Utc>,
+    /// Opaque; send it with the code to `verify-email` (and to `resend-code`). Only this registration's
+    /// code, with this token or the password chosen here, activates it.
+    pub registration_token: String,
+}
+
+impl fmt::Debug for RegisteredResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegisteredResponse")
+            .field("email", &self.email)
+            .field("expires_at", &self.expires_at)
+            .field("resend_after", &self.resend_after)
+            .field("registration_token", &REDACTED)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RegisteredResponse {
+    pub fn new(sent: CodeSentResponse, registration_token: String) -> Self {
+        Self {
+            email: sent.email,
+            expires_at: sent.expires_at,
+            expires_in: sent.expires_in,
+            resend_after: sent.resend_after,
+            registration_token,
+        }
+    }
+
+    /// The code part of the answer, as resend-code gives it.
+    pub fn sent(&self) -> CodeSentResponse {
+        CodeSentResponse {
+            email: self.email.clone(),
+            expires_at: self.expires_at,
+            expires_in: self.expires_in,
+            resend_after: self.resend_after,
+        }
     }
 }
 
@@ -246,7 +466,7 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     /// HS256 JWT for `Authorization: Bearer`.
@@ -260,13 +480,35 @@ pub struct TokenResponse {
     pub user: User,
 }
 
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &REDACTED)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &REDACTED)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
 /// Answer to a login whose password was right but whose account needs a second factor.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MfaRequiredResponse {
     pub mfa_required: bool,
     pub mfa_token: String,
     pub methods: Vec<String>,
+}
+
+impl fmt::Debug for MfaRequiredResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MfaRequiredResponse")
+            .field("mfa_required", &self.mfa_required)
+            .field("mfa_token", &REDACTED)
+            .field("methods", &self.methods)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -323,6 +565,52 @@ mod tests {
         let raw = r#"{"email":"a@example.com","admin":true}"#;
         let err = serde_json::from_str::<EmailRequest>(raw).unwrap_err();
         assert!(err.to_string().contains("unknown field `admin`"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_reach_debug_output() {
+        let register = RegisterRequest {
+            username: "alice".into(),
+            email: "alice@example.com".into(),
+            password: "hunter2hunter2".into(),
+        };
+        let verify = VerifyEmailRequest {
+            email: "alice@example.com".into(),
+            code: "123456".into(),
+            registration_token: Some("tok3n-value".into()),
+            password: Some("hunter2hunter2".into()),
+        };
+        let printed = format!("{register:?} {verify:?} {:?}", verify.validate());
+        for secret in ["hunter2hunter2", "123456", "tok3n-value"] {
+            assert!(!printed.contains(secret), "{secret} printed in {printed}");
+        }
+        assert!(printed.contains("alice@example.com"));
+    }
+
+    fn verify_request(token: Option<&str>, password: Option<&str>) -> VerifyEmailRequest {
+        VerifyEmailRequest {
+            email: "alice@example.com".into(),
+            code: "123456".into(),
+            registration_token: token.map(str::to_owned),
+            password: password.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn verification_needs_the_token_or_the_password_but_not_both() {
+        let by_token = verify_request(Some("t"), None).validate().unwrap();
+        assert_eq!(by_token.proof, RegistrationProof::Token("t".into()));
+        let by_password = verify_request(None, Some("pw")).validate().unwrap();
+        assert_eq!(by_password.proof, RegistrationProof::Password("pw".into()));
+        let neither = verify_request(None, None).validate().unwrap_err();
+        assert!(neither.contains_key("registration_token"), "{neither:?}");
+        let empty = verify_request(Some(""), Some("")).validate().unwrap_err();
+        assert!(empty.contains_key("registration_token"), "{empty:?}");
+        let both = verify_request(Some("t"), Some("pw")).validate().unwrap_err();
+        assert!(both.contains_key("password"), "{both:?}");
+        let long = "x".repeat(129);
+        let too_long = verify_request(Some(&long), None).validate().unwrap_err();
+        assert!(too_long.contains_key("registration_token"), "{too_long:?}");
     }
 
     #[test]

@@ -11,6 +11,9 @@ use crate::api::FieldErrors;
 pub enum ProblemCode {
     ValidationFailed,
     UsernameTaken,
+    /// The address of this registration got an account meanwhile (another registration of it was
+    /// verified first): sign in, or reset the password. Only the mailbox's owner can get this answer.
+    AlreadyRegistered,
     RateLimited,
     /// Too much traffic from this client or to this address: solve a CAPTCHA (`GET /api/captcha`) and
     /// send the solution in the `X-Captcha` header.
@@ -44,6 +47,7 @@ impl ProblemCode {
         match self {
             Self::ValidationFailed => "validation_failed",
             Self::UsernameTaken => "username_taken",
+            Self::AlreadyRegistered => "already_registered",
             Self::RateLimited => "rate_limited",
             Self::CaptchaRequired => "captcha_required",
             Self::CaptchaInvalid => "captcha_invalid",
@@ -70,7 +74,7 @@ impl ProblemCode {
     pub fn status(self) -> u16 {
         match self {
             Self::ValidationFailed => 422,
-            Self::UsernameTaken => 409,
+            Self::UsernameTaken | Self::AlreadyRegistered => 409,
             Self::RateLimited | Self::TooManyAttempts | Self::ResendCooldown => 429,
             Self::InvalidCode | Self::MalformedJson | Self::CaptchaInvalid => 400,
             Self::CaptchaRequired => 428,
@@ -91,6 +95,7 @@ impl ProblemCode {
         match self {
             Self::ValidationFailed => "Some fields are not valid",
             Self::UsernameTaken => "That username is taken",
+            Self::AlreadyRegistered => "This address already has an account",
             Self::RateLimited => "Too many requests",
             Self::CaptchaRequired => "Please prove you are not a robot",
             Self::CaptchaInvalid => "The CAPTCHA solution was not accepted",
