@@ -22,12 +22,14 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// A link to a page of the client with the address and the code in its fragment: a browser never sends
+/// the fragment to a server, so neither reaches access logs, proxies or `Referer` headers.
 fn link(public_url: &str, page: &str, email: &str, code: &str) -> String {
-    let query = url::form_urlencoded::Serializer::new(String::new())
+    let fragment = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("email", email)
         .append_pair("code", code)
         .finish();
-    format!("{public_url}/{page}?{query}")
+    format!("{public_url}/{page}#{fragment}")
 }
 
 /// "5 minutes", "90 seconds", "1 minute".
@@ -75,8 +77,9 @@ pub fn verify_email(
         text: format!(
             "Your {PRODUCT} verification code is:\n\n    {code}\n\n\
              Hello {username}, it expires in {ttl}. Enter it on the page where you registered, or open:\n{url}\n\n\
-             If you did not create an account, ignore this mail: without the code no account is \
-             created, and the registration is deleted within a day.\n\n-- {PRODUCT}\n"
+             This code confirms the registration of the username {username}. If you did not ask for \
+             it, ignore this mail: without the code no account is created, and the registration is \
+             deleted within a day.\n\n-- {PRODUCT}\n"
         ),
         html: html_page(
             &title,
@@ -84,9 +87,9 @@ pub fn verify_email(
                 "<p>Hello {name},</p><p>Your verification code is:</p>{block}\
                  <p>It expires in <strong>{ttl}</strong>. Enter it on the page where you registered, \
                  or <a href=\"{href}\">open the confirmation page</a>.</p>\
-                 <p style=\"color:#59636e;font-size:14px\">If you did not create an account, ignore this \
-                 mail: without the code no account is created, and the registration is deleted within a \
-                 day.</p>",
+                 <p style=\"color:#59636e;font-size:14px\">This code confirms the registration of the \
+                 username <strong>{name}</strong>. If you did not ask for it, ignore this mail: without \
+                 the code no account is created, and the registration is deleted within a day.</p>",
                 name = escape(username),
                 block = code_block(code),
                 href = escape(&url),
@@ -224,12 +227,58 @@ mod tests {
         assert!(m.text.contains("5 minutes"));
         assert!(m
             .text
-            .contains("http://localhost:8080/verify?email=a%2Bb%40example.com&code=042917"));
-        assert!(m.text.contains("did not create an account"));
+            .contains("http://localhost:8080/verify#email=a%2Bb%40example.com&code=042917"));
+        assert!(m
+            .text
+            .contains("If you did not ask for it, ignore this mail"));
         assert!(
             !m.subject.contains("042917"),
             "the code must not show in previews of the subject"
         );
+    }
+
+    #[test]
+    fn the_code_mail_names_the_username_the_registration_chose() {
+        let m = verify_email(
+            "http://localhost:8080",
+            "a@example.com",
+            "alice_w",
+            "042917",
+            Duration::from_secs(300),
+        );
+        let sentence = "This code confirms the registration of the username alice_w.";
+        assert!(m.text.contains(sentence), "{}", m.text);
+        assert!(
+            m.html
+                .contains("the registration of the username <strong>alice_w</strong>."),
+            "{}",
+            m.html
+        );
+        // The code comes first: readers (and tests) take the first six digits of the text as the code.
+        assert!(m.text.find("042917").unwrap() < m.text.find("alice_w").unwrap());
+    }
+
+    #[test]
+    fn links_carry_address_and_code_in_the_fragment_never_the_query() {
+        let url = link("https://portal.test", "verify", "a+b@example.com", "042917");
+        assert_eq!(
+            url,
+            "https://portal.test/verify#email=a%2Bb%40example.com&code=042917"
+        );
+        let parsed = url::Url::parse(&url).unwrap();
+        assert_eq!(parsed.path(), "/verify");
+        assert_eq!(parsed.query(), None);
+
+        let m = password_reset(
+            "https://portal.test",
+            "a@example.com",
+            "123456",
+            Duration::from_secs(300),
+        );
+        let reset = "https://portal.test/reset-password#email=a%40example.com&code=123456";
+        assert!(m.text.contains(reset), "{}", m.text);
+        assert!(m.html.contains(&escape(reset)), "{}", m.html);
+        assert!(!m.text.contains("?email="), "{}", m.text);
     }
 
     #[test]
