@@ -62,6 +62,11 @@ pub struct LimitSettings {
     pub code_checks_per_ip: u32,
     /// Password checks (login) per client IP, against spraying across accounts.
     pub logins_per_ip: u32,
+    /// Refresh-token exchanges per client IP.
+    pub refresh_per_ip: u32,
+    /// The per-IP limits count an IPv6 client by this prefix (one customer usually holds a whole /64);
+    /// an IPv4 client, and an IPv4-mapped IPv6 one, by its address.
+    pub ipv6_prefix: u8,
     /// Consecutive wrong passwords before an account's logins pause.
     pub login_lockout_threshold: u32,
     /// The first pause; it doubles with each further failure up to `login_lockout_max`.
@@ -189,6 +194,14 @@ impl Settings {
                 captcha_mail_total: count("CAPTCHA_AFTER_MAIL_PER_HOUR", 500)?,
                 code_checks_per_ip: count("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR", 300)?,
                 logins_per_ip: count("LIMIT_LOGINS_PER_IP_PER_HOUR", 300)?,
+                refresh_per_ip: count("RATE_LIMIT_REFRESH_PER_IP", 600)?,
+                ipv6_prefix: match get("RATE_LIMIT_IPV6_PREFIX").map(|v| v.trim().parse::<u8>()) {
+                    None => 64,
+                    Some(Ok(n)) if (32..=128).contains(&n) => n,
+                    Some(_) => {
+                        bail!("RATE_LIMIT_IPV6_PREFIX must be a prefix length from 32 to 128")
+                    }
+                },
                 login_lockout_threshold: count("LOGIN_LOCKOUT_THRESHOLD", 5)?,
                 login_lockout_base: seconds("LOGIN_LOCKOUT_BASE_SECONDS", 30)?,
                 login_lockout_max: seconds("LOGIN_LOCKOUT_MAX_SECONDS", 900)?,
@@ -275,6 +288,40 @@ mod tests {
         assert!(s.trusted_proxies[0].contains(&"10.1.2.3".parse::<std::net::IpAddr>().unwrap()));
         assert!(from(&[("TRUSTED_PROXIES", "10.0.0.0/8,nonsense")]).is_err());
         assert!(from(&[]).unwrap().trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn the_ipv6_prefix_of_the_ip_limits_is_range_checked() {
+        assert_eq!(from(&[]).unwrap().limits.ipv6_prefix, 64);
+        assert_eq!(
+            from(&[("RATE_LIMIT_IPV6_PREFIX", "48")])
+                .unwrap()
+                .limits
+                .ipv6_prefix,
+            48
+        );
+        assert_eq!(
+            from(&[("RATE_LIMIT_IPV6_PREFIX", "128")])
+                .unwrap()
+                .limits
+                .ipv6_prefix,
+            128
+        );
+        for bad in ["31", "129", "0", "/64", "sixty-four"] {
+            let err = from(&[("RATE_LIMIT_IPV6_PREFIX", bad)]).unwrap_err();
+            assert!(
+                err.to_string().contains("RATE_LIMIT_IPV6_PREFIX"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn refreshes_are_limited_per_ip_unless_turned_off() {
+        assert_eq!(from(&[]).unwrap().limits.refresh_per_ip, 600);
+        let off = from(&[("RATE_LIMIT_REFRESH_PER_IP", "0")]).unwrap();
+        assert_eq!(off.limits.refresh_per_ip, 0);
+        assert!(from(&[("RATE_LIMIT_REFRESH_PER_IP", "many")]).is_err());
     }
 
     #[test]
