@@ -9,7 +9,7 @@ pub mod json;
 pub mod me;
 pub mod openapi;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
@@ -17,6 +17,7 @@ use actix_web::{web, HttpRequest, Resource};
 use shared::problem::{Problem, ProblemCode};
 
 use crate::error::{problem_response, AppError};
+use crate::services::limits::UNKNOWN_CLIENT;
 use crate::services::ClientMeta;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -92,8 +93,12 @@ where
     web::block(move || span.in_scope(f)).await?
 }
 
-/// Where the request came from: the socket's peer, or, when that peer is a trusted proxy, the nearest
-/// address in `X-Forwarded-For` that is not one of ours (anything further left could be forged).
+/// The longest user agent kept, in characters: longer than any real browser's, and a bound on what a
+/// client can make us store with every session and audit event.
+const MAX_USER_AGENT_CHARS: usize = 256;
+
+/// Where the request came from: the socket's peer, or, when that peer is a trusted proxy, the client its
+/// `X-Forwarded-For` names (see [`client_ip`]).
 pub fn client_meta(req: &HttpRequest) -> ClientMeta {
     let trusted: &[ipnet::IpNet] = req
         .app_data::<web::Data<crate::services::Ctx>>()
@@ -109,31 +114,65 @@ pub fn client_meta(req: &HttpRequest) -> ClientMeta {
             .headers()
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+            .map(|agent| truncated(agent, MAX_USER_AGENT_CHARS)),
     }
 }
 
+/// The first `max_chars` characters of `text`.
+fn truncated(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text.to_owned(),
+    }
+}
+
+/// The client of a request whose socket peer is `peer`. An untrusted peer is the client. Behind trusted
+/// proxies, `X-Forwarded-For` is read from the right, where each proxy appended the address it saw:
+/// our own proxies are skipped, and the first hop that is not one of them is the client; anything to
+/// its left was written by the client and is never read. When every hop is ours, the leftmost is the
+/// client (a request from inside); without the header, the peer.
+///
+/// An entry that does not parse, met before that first untrusted hop, leaves the client unknown: the
+/// request is counted as [`UNKNOWN_CLIENT`], one bucket shared by every such request. Falling back to
+/// the proxy instead would record the proxy as the client, and would charge the proxy's own budget
+/// (shared with what it sends itself, such as health checks) with whatever a sender of garbage does.
 fn client_ip<'a>(
     peer: IpAddr,
     forwarded: impl DoubleEndedIterator<Item = &'a HeaderValue>,
     trusted: &[ipnet::IpNet],
 ) -> IpAddr {
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
     }
-    let hops: Vec<IpAddr> = forwarded
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|hop| hop.trim().parse::<IpAddr>())
-        .collect::<Result<_, _>>()
-        .unwrap_or_default();
-    hops.iter()
-        .rev()
-        .find(|ip| !is_trusted(ip))
-        .or(hops.first())
-        .copied()
-        .unwrap_or(peer)
+    let mut leftmost_trusted = None;
+    for value in forwarded.rev() {
+        let Ok(value) = value.to_str() else {
+            return UNKNOWN_CLIENT;
+        };
+        for hop in value.rsplit(',') {
+            let Some(ip) = parse_hop(hop) else {
+                return UNKNOWN_CLIENT;
+            };
+            if !is_trusted(&ip) {
+                return ip;
+            }
+            leftmost_trusted = Some(ip);
+        }
+    }
+    leftmost_trusted.unwrap_or(peer)
+}
+
+/// One `X-Forwarded-For` entry: an address, or an address and port as some proxies write it
+/// (`192.0.2.1:4711`, `[2001:db8::1]:443`). An IPv4-mapped IPv6 address is the IPv4 address.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    let ip = hop
+        .parse::<IpAddr>()
+        .or_else(|_| hop.parse::<SocketAddr>().map(|socket| socket.ip()))
+        .ok()?;
+    Some(ip.to_canonical())
 }
 
 #[cfg(test)]
@@ -147,7 +186,7 @@ mod tests {
     fn resolve(peer: &str, xff: &[&str], trusted: &[&str]) -> IpAddr {
         let values: Vec<HeaderValue> = xff
             .iter()
-            .map(|v| HeaderValue::from_str(v).unwrap())
+            .map(|v| HeaderValue::from_bytes(v.as_bytes()).unwrap())
             .collect();
         let trusted: Vec<ipnet::IpNet> = trusted.iter().map(|t| t.parse().unwrap()).collect();
         client_ip(ip(peer), values.iter(), &trusted)
@@ -158,6 +197,10 @@ mod tests {
         assert_eq!(resolve("203.0.113.9", &["1.2.3.4"], &[]), ip("203.0.113.9"));
         assert_eq!(
             resolve("203.0.113.9", &["1.2.3.4"], &["10.0.0.0/8"]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            resolve("203.0.113.9", &["not an ip"], &["10.0.0.0/8"]),
             ip("203.0.113.9")
         );
     }
@@ -182,11 +225,111 @@ mod tests {
             resolve("10.0.0.2", &["6.6.6.6", "198.51.100.7"], &trusted),
             ip("198.51.100.7")
         );
-        // Garbage in the header falls back to the peer.
         assert_eq!(
-            resolve("10.0.0.2", &["not an ip"], &trusted),
-            ip("10.0.0.2")
+            resolve("10.0.0.2", &["6.6.6.6", "198.51.100.7, 10.0.0.5"], &trusted),
+            ip("198.51.100.7")
         );
+        // Without the header the peer is the client; when every hop is ours, the leftmost.
         assert_eq!(resolve("10.0.0.2", &[], &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            resolve("10.0.0.2", &["10.0.0.9, 10.0.0.5"], &trusted),
+            ip("10.0.0.9")
+        );
+    }
+
+    #[test]
+    fn garbage_left_of_the_client_is_never_read() {
+        let trusted = ["10.0.0.0/8"];
+        for forged in [
+            "not an ip, 198.51.100.7",
+            ", 198.51.100.7",
+            "unknown,198.51.100.7",
+        ] {
+            assert_eq!(
+                resolve("10.0.0.2", &[forged], &trusted),
+                ip("198.51.100.7"),
+                "{forged}"
+            );
+        }
+        assert_eq!(
+            resolve(
+                "10.0.0.2",
+                &["caf\u{e9}, 1.2.3.4", "198.51.100.7"],
+                &trusted
+            ),
+            ip("198.51.100.7")
+        );
+    }
+
+    #[test]
+    fn garbage_before_the_first_untrusted_hop_is_the_unknown_client_not_the_proxy() {
+        let trusted = ["10.0.0.0/8"];
+        for chain in [
+            &["not an ip"][..],
+            &["198.51.100.7, not an ip"],
+            &["198.51.100.7, garbage, 10.0.0.5"],
+            &["198.51.100.7", ""],
+            &["198.51.100.7,"],
+            &["198.51.100.7", "caf\u{e9}"],
+            &["unknown"],
+        ] {
+            assert_eq!(
+                resolve("10.0.0.2", chain, &trusted),
+                UNKNOWN_CLIENT,
+                "{chain:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hops_with_ports_and_mapped_addresses_are_read_as_their_address() {
+        let trusted = ["10.0.0.0/8"];
+        assert_eq!(
+            resolve("10.0.0.2", &["198.51.100.7:4711"], &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            resolve("10.0.0.2", &["[2001:db8::1]:443"], &trusted),
+            ip("2001:db8::1")
+        );
+        assert_eq!(
+            resolve("10.0.0.2", &["::ffff:198.51.100.7"], &trusted),
+            ip("198.51.100.7")
+        );
+        // A proxy reaching us over a dual-stack socket is still recognized as ours.
+        assert_eq!(
+            resolve(
+                "::ffff:10.0.0.2",
+                &["198.51.100.7, ::ffff:10.0.0.5"],
+                &trusted
+            ),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            resolve("::ffff:203.0.113.9", &[], &trusted),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn user_agents_are_cut_to_256_characters() {
+        let long = "a".repeat(1000);
+        let request = actix_web::test::TestRequest::default()
+            .insert_header((header::USER_AGENT, long.as_str()))
+            .to_http_request();
+        assert_eq!(
+            client_meta(&request).user_agent.as_deref(),
+            Some(&long[..256])
+        );
+        let short = "Mozilla/5.0 (X11; Linux x86_64)";
+        let request = actix_web::test::TestRequest::default()
+            .insert_header((header::USER_AGENT, short))
+            .to_http_request();
+        assert_eq!(client_meta(&request).user_agent.as_deref(), Some(short));
+        // On a character boundary, whatever the characters.
+        let accented = "\u{e9}".repeat(300);
+        assert_eq!(truncated(&accented, 256).chars().count(), 256);
+        assert_eq!(truncated("\u{e9}t\u{e9}", 2), "\u{e9}t");
+        assert_eq!(truncated("", 256), "");
     }
 }
