@@ -1,5 +1,5 @@
-//! Set a new password with the e-mailed code. Opened from the e-mail's link, it fills in the address and
-//! the code but waits for the person to choose a password and click.
+//! Set a new password with the e-mailed code. Opened from the e-mail's link (address and code in its
+//! fragment), it fills in the address and the code but waits for the person to choose a password and click.
 
 use std::collections::BTreeMap;
 
@@ -24,9 +24,9 @@ use crate::tickets::{self, Flow};
 #[function_component(ResetPassword)]
 pub fn reset_password() -> Html {
     let navigator = use_navigator();
-    let query = use_location()
-        .and_then(|l| l.query::<CodeQuery>().ok())
-        .unwrap_or_default();
+    let location = use_location();
+    // The mailed link's fragment, read once (see `CodeQuery::from_url`).
+    let query = use_memo((), move |_| CodeQuery::of(location.as_ref()));
 
     let email = use_state(|| query.email.clone().unwrap_or_default());
     let boxes = use_state(|| boxes_from(query.code.as_deref().unwrap_or_default()));
