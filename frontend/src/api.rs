@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::{
     ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginRequest, LoginResponse,
-    RegisterRequest, ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
+    RegisterRequest, RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, SessionInfo,
+    TokenResponse, User, VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
@@ -75,11 +76,12 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Problem> {
     response.json::<T>().await.map_err(client_problem)
 }
 
-/// `POST /api/auth/register`: a code is on its way to the address.
+/// `POST /api/auth/register`: a code is on its way to the address, and the registration token that
+/// proves this client chose the password.
 pub async fn register(
     body: &RegisterRequest,
     captcha: Option<String>,
-) -> Result<CodeSentResponse, Problem> {
+) -> Result<RegisteredResponse, Problem> {
     let builder = with_captcha(
         request(Method::POST, "/api/auth/register"),
         captcha.as_deref(),
@@ -87,14 +89,16 @@ pub async fn register(
     json(send(builder, Some(body)).await?).await
 }
 
-/// `POST /api/auth/verify-email`: the account is active and signed in.
+/// `POST /api/auth/verify-email` with the registration token, or the password chosen at registration:
+/// the account is active and signed in.
 pub async fn verify_email(body: &VerifyEmailRequest) -> Result<TokenResponse, Problem> {
     json(send(request(Method::POST, "/api/auth/verify-email"), Some(body)).await?).await
 }
 
-/// `POST /api/auth/resend-code`: a new code replaces the previous one.
+/// `POST /api/auth/resend-code` (with the registration token when this tab has it): a new code replaces
+/// the previous one.
 pub async fn resend_code(
-    body: &EmailRequest,
+    body: &ResendCodeRequest,
     captcha: Option<String>,
 ) -> Result<CodeSentResponse, Problem> {
     let builder = with_captcha(

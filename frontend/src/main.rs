@@ -10,6 +10,7 @@ mod form;
 mod hooks;
 mod messages;
 mod pages;
+mod registration_token;
 mod tab_lock;
 mod tickets;
 

@@ -64,6 +64,10 @@ pub fn problem_message(problem: &Problem) -> String {
         ProblemCode::UsernameTaken => {
             "This username is already taken. Please choose another one.".to_owned()
         }
+        ProblemCode::AlreadyRegistered => {
+            "This address already has an account. Sign in, or reset the password if you forgot it."
+                .to_owned()
+        }
         ProblemCode::RateLimited => format!(
             "Too many attempts in a short time. Please try again {}.",
             wait(problem)
@@ -126,6 +130,38 @@ pub fn problem_message(problem: &Problem) -> String {
             .detail
             .clone()
             .unwrap_or_else(|| "Something unexpected happened. Please try again.".to_owned()),
+    }
+}
+
+/// How the proof that this is the registering party is given on the verify page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proof {
+    /// The registration token this tab keeps.
+    Token,
+    /// The password chosen at registration, typed on another device.
+    Password,
+}
+
+/// `problem_message` for an answer to verify-email, where some codes mean something more precise: a
+/// taken username means another registration of that name was confirmed first, and with a password
+/// a wrong one is refused like a wrong code.
+pub fn verify_problem_message(problem: &Problem, proof: Proof) -> String {
+    match (problem.code, proof) {
+        (ProblemCode::UsernameTaken, _) => {
+            "Someone else confirmed an account with this username first, so this registration cannot \
+             be completed. Please register again with another username."
+                .to_owned()
+        }
+        (ProblemCode::InvalidCode, Proof::Password) => match problem.attempts_remaining {
+            Some(1) => {
+                "The code or the password is not right. 1 attempt left for this code.".to_owned()
+            }
+            Some(n) => {
+                format!("The code or the password is not right. {n} attempts left for this code.")
+            }
+            None => "The code or the password is not right. Check both and try again.".to_owned(),
+        },
+        _ => problem_message(problem),
     }
 }
 
@@ -204,9 +240,10 @@ pub fn check_required(field: &str, value: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const EVERY_CODE: [ProblemCode; 22] = [
+    const EVERY_CODE: [ProblemCode; 23] = [
         ProblemCode::ValidationFailed,
         ProblemCode::UsernameTaken,
+        ProblemCode::AlreadyRegistered,
         ProblemCode::RateLimited,
         ProblemCode::CaptchaRequired,
         ProblemCode::CaptchaInvalid,
@@ -239,6 +276,56 @@ mod tests {
             assert!(!message.contains('_'), "{code:?}: {message:?}");
             assert!(!message.contains("Bearer"), "{code:?}: {message:?}");
         }
+    }
+
+    #[test]
+    fn every_code_has_a_human_message_on_the_verify_page_too() {
+        for code in EVERY_CODE {
+            for proof in [Proof::Token, Proof::Password] {
+                let message = verify_problem_message(&Problem::new(code), proof);
+                assert!(message.len() > 10, "{code:?}: {message:?}");
+                assert!(message.ends_with('.'), "{code:?}: {message:?}");
+                assert!(!message.contains('_'), "{code:?}: {message:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_username_lost_at_verification_says_to_register_again() {
+        let p = Problem::new(ProblemCode::UsernameTaken);
+        for proof in [Proof::Token, Proof::Password] {
+            let message = verify_problem_message(&p, proof);
+            assert!(message.contains("confirmed an account with this username first"));
+            assert!(message.contains("register again with another username"));
+        }
+        // On the registration form it is the plain "taken".
+        assert!(problem_message(&p).contains("already taken"));
+    }
+
+    #[test]
+    fn an_address_that_got_an_account_leads_to_sign_in() {
+        let message = problem_message(&Problem::new(ProblemCode::AlreadyRegistered));
+        assert!(message.contains("already has an account"));
+        assert!(message.contains("Sign in"));
+        assert!(message.contains("reset the password"));
+    }
+
+    #[test]
+    fn with_a_password_a_refusal_blames_the_code_or_the_password() {
+        let mut p = Problem::new(ProblemCode::InvalidCode);
+        p.attempts_remaining = Some(4);
+        assert_eq!(
+            verify_problem_message(&p, Proof::Password),
+            "The code or the password is not right. 4 attempts left for this code."
+        );
+        assert_eq!(
+            verify_problem_message(&p, Proof::Token),
+            "That code is not right. 4 attempts left for this code."
+        );
+        p.attempts_remaining = Some(1);
+        assert!(verify_problem_message(&p, Proof::Password).contains("1 attempt left"));
+        p.attempts_remaining = None;
+        assert!(verify_problem_message(&p, Proof::Password).contains("Check both"));
     }
 
     #[test]

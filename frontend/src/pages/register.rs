@@ -14,6 +14,7 @@ use crate::hooks::{use_captcha, use_form_state};
 use crate::messages::{
     check_email, check_password, check_username, field_errors, field_of, problem_message,
 };
+use crate::registration_token;
 use crate::tickets::{self, Flow};
 
 #[function_component(Register)]
@@ -74,11 +75,12 @@ pub fn register() -> Html {
                     .call(|solution| api::register(&request, solution))
                     .await;
                 match result {
-                    Ok(sent) => {
-                        tickets::save(Flow::Verify, &sent);
+                    Ok(registered) => {
+                        registration_token::save(&registered.email, &registered.registration_token);
+                        tickets::save(Flow::Verify, &registered.sent());
                         if let Some(navigator) = navigator {
                             let query = CodeQuery {
-                                email: Some(sent.email.clone()),
+                                email: Some(registered.email.clone()),
                                 ..CodeQuery::default()
                             };
                             let _ = navigator.push_with_query(&Route::Verify, &query);

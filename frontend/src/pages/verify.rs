@@ -1,9 +1,11 @@
 //! Confirm the address with the e-mailed code: six boxes, the code's remaining validity, a resend button
-//! that waits out its cooldown, and a way back to registration once the code has expired. Opened from
-//! the e-mail's link, it fills in the address and code but waits for the person's click.
+//! that waits out its cooldown, and a way back to registration once the code has expired. Only the party
+//! that chose the password may confirm: the tab that registered sends the registration token it keeps;
+//! anywhere else (the mailed link opened on another device, a sign-in) the page asks for the password.
+//! Opened from the e-mail's link, it fills in the address and code but waits for the person's click.
 
 use chrono::{Duration, Utc};
-use shared::api::{CodeSentResponse, EmailRequest, VerifyEmailRequest};
+use shared::api::{CodeSentResponse, ResendCodeRequest, VerifyEmailRequest};
 use shared::problem::{Problem, ProblemCode};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -16,9 +18,12 @@ use crate::code::{boxes_from, joined, CodeBoxes};
 use crate::components::{
     CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
 };
-use crate::form::Touched;
-use crate::hooks::{use_captcha, use_countdown, use_session};
-use crate::messages::{check_code, check_email, field_errors, problem_message};
+use crate::hooks::{use_captcha, use_countdown, use_form_state, use_session};
+use crate::messages::{
+    check_code, check_email, check_required, field_errors, problem_message, verify_problem_message,
+    Proof,
+};
+use crate::registration_token;
 use crate::tickets::{self, Flow};
 
 /// What became of the current code, as far as this page knows.
@@ -29,19 +34,31 @@ enum CodeState {
     Voided,
     /// Past its time, or the server said so.
     Expired,
+    /// Another registration of the username was confirmed first; this one is gone.
+    UsernameTaken,
+    /// The address got an account meanwhile; this registration is gone.
+    AlreadyRegistered,
+}
+
+impl CodeState {
+    /// The registration can no longer become an account: neither a code nor a resend helps.
+    fn lost(self) -> bool {
+        matches!(self, Self::UsernameTaken | Self::AlreadyRegistered)
+    }
 }
 
 #[function_component(Verify)]
 pub fn verify() -> Html {
     let navigator = use_navigator();
     let session = use_session();
-    let query = use_location()
-        .and_then(|l| l.query::<CodeQuery>().ok())
-        .unwrap_or_default();
-    let from_link = query.email.clone().filter(|e| !e.trim().is_empty());
+    let location = use_location();
+    // Read once: a later change of the fragment (the skip link's `#main`) must not reshape the page.
+    let link = use_memo((), move |_| CodeQuery::of(location.as_ref()));
+    let from_link = link.email.clone();
 
     let email = use_state(|| from_link.clone().unwrap_or_default());
-    let boxes = use_state(|| boxes_from(query.code.as_deref().unwrap_or_default()));
+    let boxes = use_state(|| boxes_from(link.code.as_deref().unwrap_or_default()));
+    let password = use_state(String::new);
     let ticket = use_state(|| {
         from_link
             .as_deref()
@@ -49,12 +66,10 @@ pub fn verify() -> Html {
     });
     let resend_at = use_state(|| ticket.as_ref().map(|t| t.resend_after));
     let state = use_state(|| CodeState::Usable);
-    let touched = use_state(Touched::default);
-    let code_error = use_state(|| None::<String>);
-    let email_error_from_server = use_state(|| None::<String>);
+    let form = use_form_state(&["email", "code", "password"]);
     let banner = use_state(|| None::<String>);
     let notice = use_state(|| {
-        (query.reason.as_deref() == Some("unverified")).then(|| {
+        (link.reason.as_deref() == Some("unverified")).then(|| {
             "Your address is not confirmed yet. Enter the code from our e-mail; if it has expired, send a new one."
                 .to_owned()
         })
@@ -62,30 +77,30 @@ pub fn verify() -> Html {
     let verifying = use_state(|| false);
     let resending = use_state(|| false);
     let captcha = use_captcha();
-    let focus_request = use_state(|| if query.code.is_some() { 0 } else { 1 });
+    let focus_request = use_state(|| if link.code.is_some() { 0 } else { 1 });
+    let password_ref = use_node_ref();
 
+    // Read on every render: the token appears with a registration in this tab and goes once it is spent.
+    let proof = match registration_token::load(&email) {
+        Some(_) => Proof::Token,
+        None => Proof::Password,
+    };
     let code_left = use_countdown(ticket.as_ref().map(|t| t.expires_at));
     let resend_wait = use_countdown(*resend_at);
     let expired = *state == CodeState::Expired || (ticket.is_some() && code_left == 0);
-    let usable = !expired && *state != CodeState::Voided;
+    let usable = !expired && *state == CodeState::Usable;
 
-    let email_error = (*email_error_from_server)
-        .clone()
-        .or_else(|| touched.has("email").then(|| check_email(&email)).flatten());
-    let shown_code_error = (*code_error).clone().or_else(|| {
-        touched
-            .has("code")
-            .then(|| check_code(&joined(&boxes)))
-            .flatten()
-    });
+    let email_error = form.error_of("email", check_email(&email));
+    let code_error = form.error_of("code", check_code(&joined(&boxes)));
+    let password_error = form.error_of("password", check_required("password", &password));
 
     let on_sent = {
-        let (ticket, resend_at, state, boxes, code_error, notice, focus_request) = (
+        let (ticket, resend_at, state, boxes, form, notice, focus_request) = (
             ticket.clone(),
             resend_at.clone(),
             state.clone(),
             boxes.clone(),
-            code_error.clone(),
+            form.clone(),
             notice.clone(),
             focus_request.clone(),
         );
@@ -99,35 +114,35 @@ pub fn verify() -> Html {
             ticket.set(Some(sent));
             state.set(CodeState::Usable);
             boxes.set(CodeBoxes::default());
-            code_error.set(None);
+            form.set_server_errors(Default::default());
             focus_request.set(*focus_request + 1);
         }
     };
 
     let on_resend = {
-        let (email, touched, banner, resending, resend_at, code_error, notice) = (
+        let (email, form, banner, resending, resend_at, notice) = (
             email.clone(),
-            touched.clone(),
+            form.clone(),
             banner.clone(),
             resending.clone(),
             resend_at.clone(),
-            code_error.clone(),
             notice.clone(),
         );
         let captcha = captcha.clone();
         Callback::from(move |()| {
             if check_email(&email).is_some() {
-                touched.set(touched.with("email"));
+                form.touch("email");
                 return;
             }
-            let request = EmailRequest {
+            let request = ResendCodeRequest {
                 email: email.trim().to_owned(),
+                registration_token: registration_token::load(&email),
             };
-            let (banner, resending, resend_at, code_error, notice, on_sent) = (
+            let (form, banner, resending, resend_at, notice, on_sent) = (
+                form.clone(),
                 banner.clone(),
                 resending.clone(),
                 resend_at.clone(),
-                code_error.clone(),
                 notice.clone(),
                 on_sent.clone(),
             );
@@ -148,7 +163,7 @@ pub fn verify() -> Html {
                         notice.set(None);
                         match problem.code {
                             ProblemCode::ResendCooldown | ProblemCode::TooManyAttempts => {
-                                code_error.set(Some(problem_message(&problem)))
+                                form.set_server_error("code", problem_message(&problem))
                             }
                             _ => banner.set(Some(problem_message(&problem))),
                         }
@@ -159,105 +174,142 @@ pub fn verify() -> Html {
     };
 
     let onsubmit = {
-        let (email, boxes, touched, state, code_error, email_error_from_server, banner, verifying) = (
+        let (email, boxes, password, form, state, banner, notice, verifying) = (
             email.clone(),
             boxes.clone(),
-            touched.clone(),
+            password.clone(),
+            form.clone(),
             state.clone(),
-            code_error.clone(),
-            email_error_from_server.clone(),
             banner.clone(),
+            notice.clone(),
             verifying.clone(),
         );
-        let (focus_request, session, navigator, notice) = (
+        let (focus_request, password_ref, session, navigator) = (
             focus_request.clone(),
+            password_ref.clone(),
             session.clone(),
             navigator.clone(),
-            notice.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *verifying || !usable {
                 return;
             }
-            touched.set(touched.with("email").with("code"));
-            code_error.set(None);
+            form.touch_all();
             if check_email(&email).is_some() || check_code(&joined(&boxes)).is_some() {
                 focus_request.set(*focus_request + 1);
                 return;
             }
+            let token = registration_token::load(&email);
+            if token.is_none() && check_required("password", &password).is_some() {
+                focus(&password_ref, false);
+                return;
+            }
+            let proof = if token.is_some() {
+                Proof::Token
+            } else {
+                Proof::Password
+            };
             let request = VerifyEmailRequest {
                 email: email.trim().to_owned(),
                 code: joined(&boxes),
+                password: token.is_none().then(|| (*password).clone()),
+                registration_token: token,
             };
-            let (state, code_error, email_error_from_server, banner, verifying, boxes) = (
+            let (form, state, banner, notice, verifying, boxes) = (
+                form.clone(),
                 state.clone(),
-                code_error.clone(),
-                email_error_from_server.clone(),
                 banner.clone(),
+                notice.clone(),
                 verifying.clone(),
                 boxes.clone(),
             );
-            let (focus_request, session, navigator, notice) = (
+            let (focus_request, password_ref, session, navigator) = (
                 focus_request.clone(),
+                password_ref.clone(),
                 session.clone(),
                 navigator.clone(),
-                notice.clone(),
             );
             verifying.set(true);
             banner.set(None);
             spawn_local(async move {
                 let result = api::verify_email(&request).await;
                 verifying.set(false);
-                match result {
+                let problem = match result {
                     Ok(tokens) => {
+                        registration_token::forget(&request.email);
                         tickets::clear(Flow::Verify);
                         session.sign_in(tokens);
                         if let Some(navigator) = navigator {
                             navigator.push(&Route::Dashboard);
                         }
+                        return;
                     }
-                    Err(problem) => {
-                        notice.set(None);
-                        on_verify_problem(
-                            &problem,
-                            &state,
-                            &code_error,
-                            &email_error_from_server,
-                            &banner,
-                        );
-                        if problem.code == ProblemCode::InvalidCode {
-                            boxes.set(CodeBoxes::default());
-                            focus_request.set(*focus_request + 1);
-                        }
+                    Err(problem) => problem,
+                };
+                notice.set(None);
+                let message = verify_problem_message(&problem, proof);
+                match problem.code {
+                    ProblemCode::InvalidCode if proof == Proof::Password => {
+                        // The code came from the link more often than not: the password is the likelier
+                        // slip, so it is the field kept ready for another try.
+                        form.set_server_error("password", message);
+                        focus(&password_ref, true);
                     }
+                    ProblemCode::InvalidCode => {
+                        form.set_server_error("code", message);
+                        boxes.set(CodeBoxes::default());
+                        focus_request.set(*focus_request + 1);
+                    }
+                    ProblemCode::TooManyAttempts => {
+                        state.set(CodeState::Voided);
+                        form.set_server_error("code", message);
+                    }
+                    ProblemCode::CodeExpired => {
+                        state.set(CodeState::Expired);
+                        form.set_server_errors(Default::default());
+                    }
+                    ProblemCode::UsernameTaken | ProblemCode::AlreadyRegistered => {
+                        registration_token::forget(&request.email);
+                        tickets::clear(Flow::Verify);
+                        form.set_server_errors(Default::default());
+                        state.set(if problem.code == ProblemCode::UsernameTaken {
+                            CodeState::UsernameTaken
+                        } else {
+                            CodeState::AlreadyRegistered
+                        });
+                    }
+                    ProblemCode::ValidationFailed => {
+                        let errors = field_errors(&problem)
+                            .into_iter()
+                            .map(|(field, message)| match field.as_str() {
+                                "email" | "password" => (field, message),
+                                // This tab's token was refused: the password proves it instead.
+                                "registration_token" => {
+                                    registration_token::forget(&request.email);
+                                    (
+                                        "password".to_owned(),
+                                        "Type the password you chose when you registered."
+                                            .to_owned(),
+                                    )
+                                }
+                                _ => ("code".to_owned(), message),
+                            })
+                            .collect();
+                        form.set_server_errors(errors);
+                    }
+                    _ => banner.set(Some(message)),
                 }
             });
         })
     };
 
-    let on_code = {
-        let (boxes, code_error) = (boxes.clone(), code_error.clone());
-        Callback::from(move |next: CodeBoxes| {
-            boxes.set(next);
-            code_error.set(None);
-        })
-    };
+    // A changed address has its own ticket (or none): its countdown, not the previous one's.
     let on_email = {
-        let (email, email_error_from_server, ticket) = (
-            email.clone(),
-            email_error_from_server.clone(),
-            ticket.clone(),
-        );
-        Callback::from(move |value: String| {
-            ticket.set(tickets::load(Flow::Verify, &value));
-            email.set(value);
-            email_error_from_server.set(None);
+        let ticket = ticket.clone();
+        form.on_change_and(&email, "email", move |v: &String| {
+            ticket.set(tickets::load(Flow::Verify, v));
         })
-    };
-    let on_email_blur = {
-        let touched = touched.clone();
-        Callback::from(move |()| touched.set(touched.with("email")))
     };
 
     let lead = match &from_link {
@@ -270,6 +322,11 @@ pub fn verify() -> Html {
         },
         None => html! { { "Enter your e-mail address and the 6-digit code we sent to it." } },
     };
+    let password_hint = if link.code.is_some() {
+        "Opened this link on another device? Type the password you chose when you registered."
+    } else {
+        "This browser tab did not start the registration: type the password you chose when you registered."
+    };
 
     html! {
         <Card title="Confirm your e-mail address" lead={lead}>
@@ -278,37 +335,34 @@ pub fn verify() -> Html {
             <form class="form" novalidate=true {onsubmit}>
                 if from_link.is_none() {
                     <FormField id="verify-email" label="E-mail address" kind="email" value={(*email).clone()}
-                               oninput={on_email} onblur={on_email_blur} error={email_error}
+                               oninput={on_email} onblur={form.on_blur("email")} error={email_error}
                                autocomplete="email" inputmode="email" />
                 }
-                <CodeInput value={(*boxes).clone()} onchange={on_code} invalid={shown_code_error.is_some()}
-                           disabled={!usable} describedby="code-error code-status"
-                           focus_request={*focus_request} />
+                <CodeInput value={(*boxes).clone()} onchange={form.on_change(&boxes, "code")}
+                           invalid={code_error.is_some()} disabled={!usable}
+                           describedby="code-error code-status" focus_request={*focus_request} />
                 <p class="field-error" id="code-error" data-testid="code-error" aria-live="polite">
-                    { shown_code_error.clone().unwrap_or_default() }
+                    { code_error.clone().unwrap_or_default() }
                 </p>
+                if proof == Proof::Password && !state.lost() {
+                    <FormField id="verify-password" label="Password" kind="password" value={(*password).clone()}
+                               oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")}
+                               error={password_error} autocomplete="current-password"
+                               hint={password_hint}
+                               autofocus={link.code.is_some()} node_ref={password_ref.clone()} />
+                }
                 <div id="code-status">
-                    if expired {
-                        <div class="expired" role="alert" data-testid="code-expired">
-                            <p><strong>{ "This code has expired." }</strong>
-                               { " Send a new code to the same address, or start over with your registration." }</p>
-                            <p><Link<Route> to={Route::Register} classes="link">
-                                <span id="back-to-register" data-testid="back-to-register">{ "Back to registration" }</span>
-                            </Link<Route>></p>
-                        </div>
-                    } else if ticket.is_some() {
-                        <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
-                    } else {
-                        <p class="hint">{ "Codes stay valid for a few minutes after they are sent." }</p>
-                    }
+                    { code_status(*state, expired, ticket.is_some(), code_left, proof) }
                 </div>
-                <div class="actions">
-                    <button type="submit" class="button button-primary" id="verify-submit" data-testid="verify-submit"
-                            disabled={*verifying || !usable}>
-                        { if *verifying { "Checking…" } else { "Verify" } }
-                    </button>
-                    <ResendButton wait={resend_wait} busy={*resending} onclick={on_resend} />
-                </div>
+                if !state.lost() {
+                    <div class="actions">
+                        <button type="submit" class="button button-primary" id="verify-submit" data-testid="verify-submit"
+                                disabled={*verifying || !usable}>
+                            { if *verifying { "Checking…" } else { "Verify" } }
+                        </button>
+                        <ResendButton wait={resend_wait} busy={*resending} onclick={on_resend} />
+                    </div>
+                }
                 <CaptchaStatus solving={captcha.solving} />
             </form>
             <p class="aside">
@@ -319,31 +373,59 @@ pub fn verify() -> Html {
     }
 }
 
-fn on_verify_problem(
-    problem: &Problem,
-    state: &UseStateHandle<CodeState>,
-    code_error: &UseStateHandle<Option<String>>,
-    email_error: &UseStateHandle<Option<String>>,
-    banner: &UseStateHandle<Option<String>>,
-) {
-    match problem.code {
-        ProblemCode::InvalidCode => code_error.set(Some(problem_message(problem))),
-        ProblemCode::TooManyAttempts => {
-            state.set(CodeState::Voided);
-            code_error.set(Some(problem_message(problem)));
+/// Below the code: how long it stays valid, or why it no longer helps and where to go instead.
+fn code_status(
+    state: CodeState,
+    expired: bool,
+    ticket: bool,
+    code_left: u64,
+    proof: Proof,
+) -> Html {
+    let ending = |code| verify_problem_message(&Problem::new(code), proof);
+    match state {
+        CodeState::UsernameTaken => html! {
+            <div class="expired" role="alert" data-testid="username-taken">
+                <p>{ ending(ProblemCode::UsernameTaken) }</p>
+                <p><Link<Route> to={Route::Register} classes="link">
+                    <span id="register-again" data-testid="register-again">{ "Register with another username" }</span>
+                </Link<Route>></p>
+            </div>
+        },
+        CodeState::AlreadyRegistered => html! {
+            <div class="expired" role="alert" data-testid="already-registered">
+                <p>{ ending(ProblemCode::AlreadyRegistered) }</p>
+                <p><Link<Route> to={Route::Login} classes="link">
+                    <span id="sign-in-link" data-testid="sign-in-link">{ "Sign in" }</span>
+                </Link<Route>></p>
+                <p><Link<Route> to={Route::ForgotPassword} classes="link">
+                    <span id="reset-password-link" data-testid="reset-password-link">{ "Reset the password" }</span>
+                </Link<Route>></p>
+            </div>
+        },
+        _ if expired => html! {
+            <div class="expired" role="alert" data-testid="code-expired">
+                <p><strong>{ "This code has expired." }</strong>
+                   { " Send a new code to the same address, or start over with your registration." }</p>
+                <p><Link<Route> to={Route::Register} classes="link">
+                    <span id="back-to-register" data-testid="back-to-register">{ "Back to registration" }</span>
+                </Link<Route>></p>
+            </div>
+        },
+        _ if ticket => html! {
+            <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
+        },
+        _ => html! {
+            <p class="hint">{ "Codes stay valid for a few minutes after they are sent." }</p>
+        },
+    }
+}
+
+/// Puts the caret in the password field, its text selected for retyping when `select`.
+fn focus(node: &NodeRef, select: bool) {
+    if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
+        let _ = input.focus();
+        if select {
+            input.select();
         }
-        ProblemCode::CodeExpired => {
-            state.set(CodeState::Expired);
-            code_error.set(None);
-        }
-        ProblemCode::ValidationFailed => {
-            for (field, message) in field_errors(problem) {
-                match field.as_str() {
-                    "email" => email_error.set(Some(message)),
-                    _ => code_error.set(Some(message)),
-                }
-            }
-        }
-        _ => banner.set(Some(problem_message(problem))),
     }
 }
