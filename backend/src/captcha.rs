@@ -498,6 +498,51 @@ mod tests {
     }
 
     #[test]
+    fn only_a_solution_that_passed_every_other_check_reaches_the_replay_store() {
+        // A store with no room answers `Busy` to whatever reaches it, so each refusal below proves the
+        // check ran first, and the store stays empty whatever a client sends.
+        let captcha = captcha().with_max_spent(0);
+        let valid = solved(&captcha, t0());
+        let forged = Solution {
+            signature: hex::encode([7u8; 32]),
+            ..valid.clone()
+        };
+        let wrong_number = Solution {
+            number: valid.number + 1,
+            ..valid.clone()
+        };
+        let malformed = Solution {
+            salt: "nonsense".into(),
+            ..valid.clone()
+        };
+        let foreign = solved(&Captcha::new(b"another key", 1000, TTL), t0());
+        for _ in 0..100 {
+            assert_eq!(
+                captcha.verify(&forged, t0()),
+                Err(CaptchaError::BadSignature)
+            );
+            assert_eq!(
+                captcha.verify(&foreign, t0()),
+                Err(CaptchaError::BadSignature)
+            );
+            assert_eq!(
+                captcha.verify(&wrong_number, t0()),
+                Err(CaptchaError::WrongNumber)
+            );
+            assert_eq!(
+                captcha.verify(&malformed, t0()),
+                Err(CaptchaError::Malformed)
+            );
+            assert_eq!(
+                captcha.verify(&valid, t0() + seconds(300)),
+                Err(CaptchaError::Expired)
+            );
+        }
+        assert_eq!(captcha.spent_len(), 0);
+        assert_eq!(captcha.verify(&valid, t0()), Err(CaptchaError::Busy));
+    }
+
+    #[test]
     fn a_malformed_header_is_a_malformed_solution() {
         // The header's parsing and its cases live in `shared::captcha`; the server reports it as its own.
         let error = Solution::from_header_value("not base64!").unwrap_err();
