@@ -18,8 +18,13 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("username taken")]
     UsernameTaken,
+    #[error("the address got an account meanwhile")]
+    AlreadyRegistered,
     #[error("wrong code")]
     InvalidCode { attempts_remaining: u32 },
+    /// A verification by password: the code or the password is wrong (which one is not said).
+    #[error("wrong code or password")]
+    InvalidCodeOrPassword { attempts_remaining: u32 },
     #[error("code expired or absent")]
     CodeExpired,
     #[error("too many wrong codes")]
@@ -56,6 +61,9 @@ pub enum AppError {
     /// `/` was asked for but the browser client has not been built.
     #[error("the browser client is not built")]
     ClientNotBuilt,
+    /// Every password-hashing slot and its short queue are taken; the request can be retried at once.
+    #[error("password hashing is saturated")]
+    HashingBusy,
     /// A dependency (the database) is failing; the request can be retried.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -75,7 +83,10 @@ impl AppError {
         match self {
             Self::Validation(_) => ProblemCode::ValidationFailed,
             Self::UsernameTaken => ProblemCode::UsernameTaken,
-            Self::InvalidCode { .. } => ProblemCode::InvalidCode,
+            Self::AlreadyRegistered => ProblemCode::AlreadyRegistered,
+            Self::InvalidCode { .. } | Self::InvalidCodeOrPassword { .. } => {
+                ProblemCode::InvalidCode
+            }
             Self::CodeExpired => ProblemCode::CodeExpired,
             Self::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
             Self::ResendCooldown { .. } => ProblemCode::ResendCooldown,
@@ -91,7 +102,7 @@ impl AppError {
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
             Self::NotFound | Self::ClientNotBuilt => ProblemCode::NotFound,
-            Self::Unavailable(_) => ProblemCode::ServiceUnavailable,
+            Self::Unavailable(_) | Self::HashingBusy => ProblemCode::ServiceUnavailable,
             Self::Unexpected(_) => ProblemCode::InternalError,
         }
     }
@@ -103,6 +114,15 @@ impl AppError {
                 .with_detail("Correct the fields listed in `errors` and try again.")
                 .with_errors(errors.clone()),
             Self::UsernameTaken => problem.with_detail("Choose another username."),
+            Self::AlreadyRegistered => problem.with_detail(
+                "This address already has an account: sign in, or reset the password if you forgot it.",
+            ),
+            Self::InvalidCodeOrPassword { attempts_remaining } => Problem {
+                attempts_remaining: Some(*attempts_remaining),
+                ..problem.with_detail(format!(
+                    "The code or the password does not match. {attempts_remaining} attempt(s) left for this code."
+                ))
+            },
             Self::InvalidCode { attempts_remaining } => Problem {
                 attempts_remaining: Some(*attempts_remaining),
                 ..problem.with_detail(format!(
@@ -160,6 +180,7 @@ impl AppError {
                  or set CLIENT_DIR to the folder that holds it. The API is at /api.",
             ),
             Self::Unavailable(_) => problem.with_detail("Try again in a few seconds."),
+            Self::HashingBusy => problem.with_detail("The server is busy. Try again in a second."),
             Self::Unexpected(_) => problem,
         }
     }
@@ -170,6 +191,7 @@ impl AppError {
             | Self::ResendCooldown { retry_after }
             | Self::RateLimited { retry_after } => Some(*retry_after),
             Self::Unavailable(_) => Some(5),
+            Self::HashingBusy => Some(1),
             _ => None,
         }
     }

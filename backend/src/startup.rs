@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::keys::Keys;
-use crate::auth::password::DecoyHash;
+use crate::auth::password::Hasher;
 use crate::captcha::Captcha;
 use crate::error::problem_for_bare_errors;
 use crate::mail::transport::Transport;
@@ -38,7 +38,7 @@ impl Application {
         let database_url = settings.database_url.clone();
         let pool = tokio::task::spawn_blocking(move || store::connect(&database_url)).await??;
         let keys = Keys::load(&settings)?;
-        let decoy_hash = tokio::task::spawn_blocking(DecoyHash::new).await??;
+        let hasher = tokio::task::spawn_blocking(Hasher::for_this_machine).await??;
         let from: Mailbox = settings
             .mail_from
             .parse()
@@ -57,7 +57,7 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
             keys: Arc::new(keys),
-            decoy_hash: Arc::new(decoy_hash),
+            hasher: Arc::new(hasher),
             mail_wakeup: Arc::new(Notify::new()),
         };
         let worker = Worker {

@@ -129,7 +129,10 @@ impl fmt::Debug for VerifyEmailRequest {
         f.debug_struct("VerifyEmailRequest")
             .field("email", &self.email)
             .field("code", &REDACTED)
-            .field("registration_token", &self.registration_token.as_ref().map(|_| REDACTED))
+            .field(
+                "registration_token",
+                &self.registration_token.as_ref().map(|_| REDACTED),
+            )
             .field("password", &self.password.as_ref().map(|_| REDACTED))
             .finish()
     }
@@ -198,7 +201,9 @@ impl VerifyEmailRequest {
 
 fn bounded(s: &str) -> Result<&str, Invalid> {
     if s.chars().count() > MAX_PROOF_LEN {
-        Err(Invalid(format!("must be at most {MAX_PROOF_LEN} characters")))
+        Err(Invalid(format!(
+            "must be at most {MAX_PROOF_LEN} characters"
+        )))
     } else {
         Ok(s)
     }
@@ -224,7 +229,10 @@ impl fmt::Debug for ResendCodeRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResendCodeRequest")
             .field("email", &self.email)
-            .field("registration_token", &self.registration_token.as_ref().map(|_| REDACTED))
+            .field(
+                "registration_token",
+                &self.registration_token.as_ref().map(|_| REDACTED),
+            )
             .finish()
     }
 }
@@ -317,7 +325,10 @@ pub struct RefreshRequest {
 impl fmt::Debug for RefreshRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RefreshRequest")
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| REDACTED))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| REDACTED),
+            )
             .finish()
     }
 }
@@ -606,7 +617,9 @@ mod tests {
         assert!(neither.contains_key("registration_token"), "{neither:?}");
         let empty = verify_request(Some(""), Some("")).validate().unwrap_err();
         assert!(empty.contains_key("registration_token"), "{empty:?}");
-        let both = verify_request(Some("t"), Some("pw")).validate().unwrap_err();
+        let both = verify_request(Some("t"), Some("pw"))
+            .validate()
+            .unwrap_err();
         assert!(both.contains_key("password"), "{both:?}");
         let long = "x".repeat(129);
         let too_long = verify_request(Some(&long), None).validate().unwrap_err();

@@ -17,30 +17,31 @@ pub fn generate() -> OtpCode {
     OtpCode::parse(&format!("{n:06}")).unwrap_or_else(|_| unreachable!("six digits"))
 }
 
-/// The address and purpose are bound into the hash, so a code stolen from one row verifies nowhere else.
-pub fn hash(key: &[u8], purpose: Purpose, email_key: &str, code: &OtpCode) -> String {
-    hex::encode(mac(key, purpose, email_key, code).finalize().into_bytes())
+/// The purpose and the binding (the address, and the registration a code is for) are hashed with the code,
+/// so a code stolen from one row verifies nowhere else.
+pub fn hash(key: &[u8], purpose: Purpose, binding: &str, code: &OtpCode) -> String {
+    hex::encode(mac(key, purpose, binding, code).finalize().into_bytes())
 }
 
 pub fn matches(
     key: &[u8],
     purpose: Purpose,
-    email_key: &str,
+    binding: &str,
     code: &OtpCode,
     stored_hex: &str,
 ) -> bool {
     let Ok(stored) = hex::decode(stored_hex) else {
         return false;
     };
-    let computed = mac(key, purpose, email_key, code).finalize().into_bytes();
+    let computed = mac(key, purpose, binding, code).finalize().into_bytes();
     computed.as_slice().ct_eq(&stored).into()
 }
 
-fn mac(key: &[u8], purpose: Purpose, email_key: &str, code: &OtpCode) -> HmacSha256 {
+fn mac(key: &[u8], purpose: Purpose, binding: &str, code: &OtpCode) -> HmacSha256 {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac =
         <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("any key length"));
-    for part in [purpose.as_str(), email_key, code.expose()] {
+    for part in [purpose.as_str(), binding, code.expose()] {
         mac.update(&(part.len() as u64).to_be_bytes());
         mac.update(part.as_bytes());
     }

@@ -57,17 +57,26 @@ pub fn decode_access(keys: &Keys, token: &str) -> Option<AccessClaims> {
         .map(|data| data.claims)
 }
 
-/// A new refresh token and the hash to store for it.
-pub fn new_refresh_token() -> (String, String) {
+/// A new opaque token (256 random bits, base64url) and the hash to store for it: refresh tokens,
+/// registration tokens.
+pub fn new_opaque_token() -> (String, String) {
     let bytes: [u8; 32] = rand::random();
     let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = hash_refresh_token(&token);
+    let hash = hash_opaque_token(&token);
     (token, hash)
 }
 
 /// A plain hash suffices: the token is 256 random bits, so there is nothing to brute-force.
-pub fn hash_refresh_token(token: &str) -> String {
+pub fn hash_opaque_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn new_refresh_token() -> (String, String) {
+    new_opaque_token()
+}
+
+pub fn hash_refresh_token(token: &str) -> String {
+    hash_opaque_token(token)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared::api::{
     CodeSentResponse, EmailRequest, LoginRequest, LoginResponse, RefreshRequest, RegisterRequest,
-    ResetPasswordRequest, TokenResponse, VerifyEmailRequest,
+    RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, TokenResponse, VerifyEmailRequest,
 };
 use shared::problem::Problem;
 
@@ -67,11 +67,13 @@ fn cleared_cookie(ctx: &Ctx) -> Cookie<'static> {
 /// Register an account; a 6-digit code is queued for e-mail.
 ///
 /// The answer is the same whether or not the address already has an account (its owner is told by mail).
+/// A pending registration reserves neither its username nor its address: the first to be verified wins.
+/// Keep the `registration_token`: with the code it activates this registration (or type the password).
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
     params(("X-Captcha" = Option<String>, Header, description = "A solved puzzle from `GET /api/captcha` (base64 JSON); needed only after a `428 captcha_required`")),
     responses(
-        (status = 202, description = "A code has been queued for e-mail", body = CodeSentResponse),
-        (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 202, description = "A code has been queued for e-mail", body = RegisteredResponse),
+        (status = 409, description = "`username_taken` (held by a verified account)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_attempts` for this address, or `rate_limited`", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "`captcha_required`: solve `GET /api/captcha` and resend with `X-Captcha`", body = Problem, content_type = "application/problem+json"),
@@ -91,31 +93,36 @@ pub async fn register(
     Ok(HttpResponse::Accepted().json(sent))
 }
 
-/// Confirm the e-mail address with the code; the account becomes active and a session starts.
+/// Confirm the e-mail address with the code and the `registration_token` (or, on another device, the
+/// password chosen at registration); the account becomes active and a session starts.
 #[utoipa::path(post, path = "/api/auth/verify-email", tag = "auth", request_body = VerifyEmailRequest,
     responses(
         (status = 200, description = "Verified and signed in", body = TokenResponse),
-        (status = 400, description = "`invalid_code`, with `attempts_remaining`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid_code` (the code, or in password mode the code or the password), with `attempts_remaining`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`username_taken` (another registration of the name was verified first) or `already_registered` (the address got an account meanwhile)", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`code_expired`: register again or request a new code", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (also when neither `registration_token` nor `password` is given)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_attempts` (the code is void) or `rate_limited`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`service_unavailable`: busy, retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn verify_email(
     req: HttpRequest,
     ctx: web::Data<Ctx>,
     Json(body): Json<VerifyEmailRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let (email, code) = body.validate().map_err(AppError::Validation)?;
+    let verification = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.code_check(meta.addr)?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    let response = blocking(move || registration::verify(&ctx2, email, code, &meta, now())).await?;
+    let response =
+        blocking(move || registration::verify(&ctx2, verification, &meta, now())).await?;
     Ok(tokens(&ctx, response))
 }
 
-/// Send a new verification code (voiding the previous one) once the cooldown has passed.
-#[utoipa::path(post, path = "/api/auth/resend-code", tag = "auth", request_body = EmailRequest,
+/// Send a new verification code (voiding the previous one of that registration) once the cooldown has
+/// passed: of the registration `registration_token` names, or else of the address's newest one.
+#[utoipa::path(post, path = "/api/auth/resend-code", tag = "auth", request_body = ResendCodeRequest,
     params(("X-Captcha" = Option<String>, Header, description = "A solved puzzle from `GET /api/captcha` (base64 JSON); needed only after a `428 captcha_required`")),
     responses(
         (status = 202, description = "A new code has been queued (the same answer for every address)", body = CodeSentResponse),
@@ -127,13 +134,14 @@ pub async fn verify_email(
 pub async fn resend_code(
     req: HttpRequest,
     ctx: web::Data<Ctx>,
-    Json(body): Json<EmailRequest>,
+    Json(body): Json<ResendCodeRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let email = body.validate().map_err(AppError::Validation)?;
+    let (email, token) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     let solved = captcha_solved(&req, &ctx)?;
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || registration::resend(&ctx, email, solved, &meta, now())).await?;
+    let sent =
+        blocking(move || registration::resend(&ctx, email, token, solved, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 

@@ -3,8 +3,8 @@
 use actix_web::HttpResponse;
 use shared::api::{
     ChangePasswordRequest, CodeSentResponse, EmailRequest, HealthResponse, LoginRequest,
-    LoginResponse, MfaRequiredResponse, RefreshRequest, RegisterRequest, ResetPasswordRequest,
-    SessionInfo, TokenResponse, User, VerifyEmailRequest,
+    LoginResponse, MfaRequiredResponse, RefreshRequest, RegisterRequest, RegisteredResponse,
+    ResendCodeRequest, ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
 };
 use shared::problem::{Problem, ProblemCode};
 use utoipa::openapi::header::HeaderBuilder;
@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         super::health::health, super::captcha::challenge, openapi_json,
     ),
     components(schemas(
-        RegisterRequest, VerifyEmailRequest, EmailRequest, ChangePasswordRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,
+        RegisterRequest, RegisteredResponse, VerifyEmailRequest, ResendCodeRequest, EmailRequest, ChangePasswordRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,
         CodeSentResponse, TokenResponse, MfaRequiredResponse, LoginResponse, User, SessionInfo, HealthResponse,
         Problem, ProblemCode, crate::captcha::Challenge, crate::captcha::Solution,
     )),

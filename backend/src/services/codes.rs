@@ -10,7 +10,7 @@ use super::limits::Verdict;
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
 use crate::error::AppError;
-use crate::store::codes::{self, CodeRow, Purpose};
+use crate::store::codes::{self, CodeKey, CodeRow, Purpose};
 use crate::store::{Conn, Timestamp};
 
 pub const MAX_TRIES_PER_CODE: i32 = 5;
@@ -28,14 +28,14 @@ pub fn ensure_may_send_code(
     ctx: &Ctx,
     conn: &mut Conn,
     email_key: &str,
-    cooldown_of: Option<Purpose>,
+    cooldown_of: Option<CodeKey<'_>>,
     captcha_solved: bool,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
     ensure_address_not_locked(conn, email_key, now)?;
-    if let Some(purpose) = cooldown_of {
-        ensure_cooldown_over(conn, email_key, purpose, now)?;
+    if let Some(key) = cooldown_of {
+        ensure_cooldown_over(conn, key, now)?;
     }
     ensure_within_mail_limits(ctx, meta, email_key, captcha_solved)
 }
@@ -79,13 +79,8 @@ fn ensure_within_mail_limits(
 }
 
 /// Refuses a new code while the previous one's resend cooldown runs.
-fn ensure_cooldown_over(
-    conn: &mut Conn,
-    email_key: &str,
-    purpose: Purpose,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    match codes::find(conn, email_key, purpose)? {
+fn ensure_cooldown_over(conn: &mut Conn, key: CodeKey<'_>, now: Timestamp) -> Result<(), AppError> {
+    match codes::find(conn, key)? {
         Some(current) if now < current.resend_after => Err(AppError::ResendCooldown {
             retry_after: seconds_until(now, current.resend_after),
         }),
@@ -93,23 +88,32 @@ fn ensure_cooldown_over(
     }
 }
 
-/// Makes a new current code for the address, voiding the previous one. With `real == false` the row is a
+/// The string hashed with a code besides its purpose: the address, and the registration it is for.
+fn binding(key: CodeKey<'_>) -> String {
+    if key.subject.is_empty() {
+        key.email_key.to_owned()
+    } else {
+        format!("{}\n{}", key.email_key, key.subject)
+    }
+}
+
+/// Makes a new current code for `key`, voiding the previous one. With `real == false` the row is a
 /// decoy: it behaves like a code (expiry, cooldown, attempts) but no code exists, so none is returned.
 pub fn issue(
     ctx: &Ctx,
     conn: &mut Conn,
-    email_key: &str,
-    purpose: Purpose,
+    key: CodeKey<'_>,
     real: bool,
     now: Timestamp,
 ) -> Result<(CodeRow, Option<OtpCode>), AppError> {
     let code = real.then(otp::generate);
     let row = CodeRow {
-        email_key: email_key.to_owned(),
-        purpose: purpose.as_str().to_owned(),
+        email_key: key.email_key.to_owned(),
+        purpose: key.purpose.as_str().to_owned(),
+        subject: key.subject.to_owned(),
         code_hash: code
             .as_ref()
-            .map(|c| otp::hash(&ctx.keys.code_key, purpose, email_key, c)),
+            .map(|c| otp::hash(&ctx.keys.code_key, key.purpose, &binding(key), c)),
         attempts: 0,
         created_at: now,
         expires_at: now + delta(ctx.settings.otp_ttl),
@@ -128,9 +132,50 @@ pub fn sent_response(email: &Email, row: &CodeRow, now: Timestamp) -> CodeSentRe
     }
 }
 
-/// Checks `code` against the address's current code and spends it if it matches. Wrong tries are
-/// recorded, so the caller must commit even when this returns an error-to-be.
+/// Checks `code` against the code of `key` and spends it if it matches. Wrong tries are recorded, so the
+/// caller must commit even when this returns a refusal.
 pub fn check(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    key: CodeKey<'_>,
+    code: &OtpCode,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<Result<(), AppError>, AppError> {
+    match peek(ctx, conn, key, code, meta, now)? {
+        Ok(row) => Ok(if consume_matched(conn, &row, meta, now)? {
+            Ok(())
+        } else {
+            Err(AppError::CodeExpired)
+        }),
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// Checks `code` against the code of `key` without spending it, for flows with slow work (a password
+/// hash) between the check and the change; they spend it with [`consume_matched`] in the transaction
+/// that makes the change. A wrong code is recorded, so the caller must commit even on a refusal.
+pub fn peek(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    key: CodeKey<'_>,
+    code: &OtpCode,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<Result<CodeRow, AppError>, AppError> {
+    let verdict = match usable(conn, key, now)? {
+        Err(refusal) => Err(refusal),
+        Ok(row) if matches(ctx, key, &row, code) => return Ok(Ok(row)),
+        Ok(_) => Err(wrong_try(conn, key, false, now)?),
+    };
+    record_check(conn, key, verdict.as_ref().map(drop), meta, now)?;
+    Ok(verdict)
+}
+
+/// For a verification by password, where the code itself says which registration it is for: finds the
+/// live code of the address's `purpose` that `code` matches, without spending it. A miss counts as a wrong
+/// try against every live code of the address (a guess could have hit any of them).
+pub fn find_matching(
     ctx: &Ctx,
     conn: &mut Conn,
     email_key: &str,
@@ -138,11 +183,151 @@ pub fn check(
     code: &OtpCode,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<Result<(), AppError>, AppError> {
-    let verdict = check_code(ctx, conn, email_key, purpose, code, now)?;
-    let detail = match &verdict {
-        Ok(()) => purpose.as_str().to_owned(),
-        Err(e) => format!("{}: {}", purpose.as_str(), e.code().as_str()),
+) -> Result<Result<CodeRow, AppError>, AppError> {
+    let rows = codes::find_all(conn, email_key, purpose)?;
+    let live: Vec<&CodeRow> = rows
+        .iter()
+        .filter(|r| now < r.expires_at && r.attempts < MAX_TRIES_PER_CODE)
+        .collect();
+    let any_key = CodeKey {
+        email_key,
+        purpose,
+        subject: "",
+    };
+    if live.is_empty() {
+        let refusal = match rows.iter().find(|r| now < r.expires_at) {
+            Some(exhausted) => too_many(exhausted, now),
+            None => AppError::CodeExpired,
+        };
+        let verdict = Err(refusal);
+        record_check(conn, any_key, verdict.as_ref().map(drop), meta, now)?;
+        return Ok(verdict);
+    }
+    if let Some(hit) = live
+        .iter()
+        .find(|r| r.key().is_some_and(|key| matches(ctx, key, r, code)))
+    {
+        return Ok(Ok((*hit).clone()));
+    }
+    codes::record_failure(conn, email_key, now)?;
+    let mut fewest_left = MAX_TRIES_PER_CODE;
+    for row in &live {
+        if let Some(key) = row.key() {
+            let attempts = codes::record_wrong_try(conn, key)?.unwrap_or(MAX_TRIES_PER_CODE);
+            fewest_left = fewest_left.min(MAX_TRIES_PER_CODE - attempts);
+        }
+    }
+    let verdict = Err(AppError::InvalidCodeOrPassword {
+        attempts_remaining: u32::try_from(fewest_left).unwrap_or(0),
+    });
+    record_check(conn, any_key, verdict.as_ref().map(drop), meta, now)?;
+    Ok(verdict)
+}
+
+/// Spends a code found by [`peek`] or [`find_matching`]; `false` if another request spent or replaced it
+/// meanwhile.
+pub fn consume_matched(
+    conn: &mut Conn,
+    row: &CodeRow,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<bool, AppError> {
+    let Some(key) = row.key() else {
+        return Ok(false);
+    };
+    let spent = codes::consume(conn, key, row.code_hash.as_deref().unwrap_or_default())?;
+    let verdict = if spent {
+        Ok(())
+    } else {
+        Err(AppError::CodeExpired)
+    };
+    record_check(conn, key, verdict.as_ref().map(drop), meta, now)?;
+    Ok(spent)
+}
+
+/// A right code with a wrong password: a wrong try against that code.
+pub fn refuse_matched(
+    conn: &mut Conn,
+    row: &CodeRow,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<AppError, AppError> {
+    let Some(key) = row.key() else {
+        return Ok(AppError::CodeExpired);
+    };
+    let refusal = wrong_try(conn, key, true, now)?;
+    record_check(conn, key, Err(&refusal), meta, now)?;
+    Ok(refusal)
+}
+
+fn matches(ctx: &Ctx, key: CodeKey<'_>, row: &CodeRow, code: &OtpCode) -> bool {
+    row.code_hash.as_deref().is_some_and(|stored| {
+        otp::matches(&ctx.keys.code_key, key.purpose, &binding(key), code, stored)
+    })
+}
+
+fn too_many(row: &CodeRow, now: Timestamp) -> AppError {
+    AppError::TooManyAttempts {
+        attempts_remaining: Some(0),
+        retry_after: seconds_until(now, row.resend_after),
+    }
+}
+
+/// The code of `key` if it can still be tried.
+fn usable(
+    conn: &mut Conn,
+    key: CodeKey<'_>,
+    now: Timestamp,
+) -> Result<Result<CodeRow, AppError>, AppError> {
+    let Some(row) = codes::find(conn, key)? else {
+        return Ok(Err(AppError::CodeExpired));
+    };
+    if row.attempts >= MAX_TRIES_PER_CODE {
+        return Ok(Err(too_many(&row, now)));
+    }
+    if now >= row.expires_at {
+        return Ok(Err(AppError::CodeExpired));
+    }
+    Ok(Ok(row))
+}
+
+/// Counts a wrong try against the code and the address; the refusal to answer.
+fn wrong_try(
+    conn: &mut Conn,
+    key: CodeKey<'_>,
+    with_password: bool,
+    now: Timestamp,
+) -> Result<AppError, AppError> {
+    codes::record_failure(conn, key.email_key, now)?;
+    let Some(attempts) = codes::record_wrong_try(conn, key)? else {
+        return Ok(AppError::CodeExpired);
+    };
+    tracing::info!(purpose = key.purpose.as_str(), attempts, "wrong code");
+    let remaining = MAX_TRIES_PER_CODE - attempts;
+    if remaining <= 0 {
+        return Ok(match codes::find(conn, key)? {
+            Some(row) => too_many(&row, now),
+            None => AppError::CodeExpired,
+        });
+    }
+    let attempts_remaining = u32::try_from(remaining).unwrap_or(0);
+    Ok(if with_password {
+        AppError::InvalidCodeOrPassword { attempts_remaining }
+    } else {
+        AppError::InvalidCode { attempts_remaining }
+    })
+}
+
+fn record_check(
+    conn: &mut Conn,
+    key: CodeKey<'_>,
+    verdict: Result<(), &AppError>,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let detail = match verdict {
+        Ok(()) => key.purpose.as_str().to_owned(),
+        Err(e) => format!("{}: {}", key.purpose.as_str(), e.code().as_str()),
     };
     let event = if verdict.is_ok() {
         Event::CodeVerified
@@ -151,49 +336,9 @@ pub fn check(
     };
     let subject = Subject {
         user_id: None,
-        email: Some(email_key),
+        email: Some(key.email_key),
         detail: Some(&detail),
     };
     audit(conn, event, subject, meta, now)?;
-    Ok(verdict)
-}
-
-fn check_code(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    email_key: &str,
-    purpose: Purpose,
-    code: &OtpCode,
-    now: Timestamp,
-) -> Result<Result<(), AppError>, AppError> {
-    let Some(row) = codes::find(conn, email_key, purpose)? else {
-        return Ok(Err(AppError::CodeExpired));
-    };
-    let exhausted = |row: &CodeRow| AppError::TooManyAttempts {
-        attempts_remaining: Some(0),
-        retry_after: seconds_until(now, row.resend_after),
-    };
-    if row.attempts >= MAX_TRIES_PER_CODE {
-        return Ok(Err(exhausted(&row)));
-    }
-    if now >= row.expires_at {
-        return Ok(Err(AppError::CodeExpired));
-    }
-    let right = row
-        .code_hash
-        .as_deref()
-        .is_some_and(|stored| otp::matches(&ctx.keys.code_key, purpose, email_key, code, stored));
-    if right {
-        codes::consume(conn, email_key, purpose)?;
-        return Ok(Ok(()));
-    }
-    let attempts = codes::record_wrong_try(conn, email_key, purpose, now)?;
-    tracing::info!(purpose = purpose.as_str(), attempts, "wrong code");
-    let remaining = MAX_TRIES_PER_CODE - attempts;
-    if remaining <= 0 {
-        return Ok(Err(exhausted(&row)));
-    }
-    Ok(Err(AppError::InvalidCode {
-        attempts_remaining: u32::try_from(remaining).unwrap_or(0),
-    }))
+    Ok(())
 }

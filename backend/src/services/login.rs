@@ -8,16 +8,27 @@ use shared::api::TokenResponse;
 
 use super::sessions;
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
-use crate::auth::password;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::login_throttle::{self, ThrottleRow};
 use crate::store::users::UserRow;
-use crate::store::{self, users, Conn, Timestamp};
+use crate::store::{self, registrations, users, Conn, Timestamp};
 
 /// Failures older than this no longer count.
 const FAILURE_MEMORY: TimeDelta = TimeDelta::hours(24);
 
+/// What an attempt reserved before any password work: the account it names, its throttle key, and
+/// whether this attempt started a pause.
+struct Reservation {
+    user: Option<UserRow>,
+    throttle_key: String,
+    tripped: bool,
+}
+
+/// Concurrency: the throttle is read and this attempt counted, as a failure until proven otherwise, in
+/// one write transaction before any argon2 work, so forty parallel tries are counted exactly like forty
+/// sequential ones (those past the threshold are refused without a hash). A success clears the count,
+/// and opens a session only if the password verified is still the account's (compare-and-set).
 #[tracing::instrument(skip_all)]
 pub fn login(
     ctx: &Ctx,
@@ -26,16 +37,112 @@ pub fn login(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<TokenResponse, AppError> {
-    let login_key = login.trim().to_lowercase();
+    let login_key = login_key(login);
     let mut conn = ctx.conn()?;
-    let user = users::find_by_login(&mut conn, &login_key)?;
+    let reservation = store::write(&mut conn, |conn| {
+        reserve_attempt(ctx, conn, &login_key, meta, now)
+    })??;
+    // The connection goes back to the pool during the slow hashes.
+    drop(conn);
+    let right = match &reservation.user {
+        Some(user) => ctx.hasher.verify(password_attempt, &user.password_hash)?,
+        None => {
+            ctx.hasher.burn(password_attempt)?;
+            false
+        }
+    };
+    if let (true, Some(user)) = (right, &reservation.user) {
+        let mut conn = ctx.conn()?;
+        let opened = store::write(&mut conn, |conn| -> Result<_, AppError> {
+            let current = users::find(conn, &user.id)?;
+            if current.as_ref().map(|u| &u.password_hash) != Some(&user.password_hash) {
+                // A reset or change committed since the hash was read: the old password opens nothing.
+                return Ok(None);
+            }
+            login_throttle::clear(conn, &reservation.throttle_key)?;
+            let session = sessions::create(ctx, conn, &user.id, meta, now)?;
+            let subject = Subject {
+                user_id: Some(&user.id),
+                email: Some(&user.email),
+                detail: None,
+            };
+            audit(conn, Event::LoginSucceeded, subject, meta, now)?;
+            Ok(Some(session))
+        })?;
+        if let Some(session) = opened {
+            tracing::info!(user = %user.id, session = %session.id, "logged in");
+            return sessions::token_response(ctx, user, session);
+        }
+    }
+    // Every failure costs this second hash too, so a wrong password, an unknown login and a pending
+    // registration take the same time, and a registration made for an address that already has an
+    // account answers `email_not_verified` exactly like any other pending one.
+    let pending = registrations::newest_for_login(&mut *ctx.conn()?, &login_key, now)?;
+    let pending_right = match &pending {
+        Some(registration) => ctx
+            .hasher
+            .verify(password_attempt, &registration.password_hash)?,
+        None => {
+            ctx.hasher.burn(password_attempt)?;
+            false
+        }
+    };
+    let reason = match (&reservation.user, pending_right) {
+        (_, true) => "pending registration",
+        (None, false) => "unknown login",
+        (Some(_), false) => "wrong password",
+    };
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<(), AppError> {
+        let subject = Subject {
+            user_id: reservation.user.as_ref().map(|u| u.id.as_str()),
+            email: None,
+            detail: Some(reason),
+        };
+        audit(conn, Event::LoginFailed, subject, meta, now)?;
+        match (&reservation.user, reservation.tripped) {
+            (Some(user), true) => tell_owner_of_pause(ctx, conn, user, meta, now),
+            _ => Ok(()),
+        }
+    })?;
+    ctx.wake_mailer();
+    tracing::info!(reason, "login failed");
+    if pending_right {
+        Err(AppError::EmailNotVerified)
+    } else {
+        Err(AppError::InvalidCredentials)
+    }
+}
+
+/// The lower-cased login, cut to the longest address there can be, so that no name of any length is
+/// stored in a throttle key.
+fn login_key(login: &str) -> String {
+    const MAX_CHARS: usize = 254;
+    login
+        .trim()
+        .chars()
+        .take(MAX_CHARS)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Refuses while the account (or unknown name) is paused; otherwise counts this attempt as a failure
+/// up front, starting the pause if it reaches the threshold.
+fn reserve_attempt(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    login_key: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<Result<Reservation, AppError>, AppError> {
+    let user = users::find_by_login(conn, login_key)?;
     let throttle_key = match &user {
         Some(user) => format!("user:{}", user.id),
         None => format!("login:{login_key}"),
     };
-    let throttle = login_throttle::find(&mut conn, &throttle_key)?
-        .filter(|t| now - t.updated_at < FAILURE_MEMORY);
-    if let Some(until) = throttle
+    let previous =
+        login_throttle::find(conn, &throttle_key)?.filter(|t| now - t.updated_at < FAILURE_MEMORY);
+    if let Some(until) = previous
         .as_ref()
         .and_then(|t| t.locked_until)
         .filter(|until| *until > now)
@@ -45,60 +152,38 @@ pub fn login(
             email: None,
             detail: None,
         };
-        store::write(&mut conn, |conn| {
-            audit(conn, Event::LoginThrottled, subject, meta, now)
-        })?;
-        return Err(AppError::RateLimited {
+        audit(conn, Event::LoginThrottled, subject, meta, now)?;
+        return Ok(Err(AppError::RateLimited {
             retry_after: seconds_until(now, until),
-        });
+        }));
     }
-    // The connection goes back to the pool during the slow hash.
-    drop(conn);
-    let verdict = match &user {
-        None => {
-            ctx.decoy_hash.burn(password_attempt);
-            Err("unknown login")
-        }
-        Some(user) if !password::verify(password_attempt, &user.password_hash) => {
-            Err("wrong password")
-        }
-        Some(_) => Ok(()),
-    };
-    let mut conn = ctx.conn()?;
-    let user = match (user, verdict) {
-        (Some(user), Ok(())) => user,
-        (user, verdict) => {
-            let reason = verdict.err().unwrap_or_default();
-            store::write(&mut conn, |conn| -> Result<(), AppError> {
-                let subject = Subject {
-                    user_id: user.as_ref().map(|u| u.id.as_str()),
-                    email: None,
-                    detail: Some(reason),
-                };
-                audit(conn, Event::LoginFailed, subject, meta, now)?;
-                record_failure(ctx, conn, &throttle_key, throttle, user.as_ref(), meta, now)
-            })?;
-            tracing::info!(reason, "login failed");
-            return Err(AppError::InvalidCredentials);
-        }
-    };
-    if !user.email_verified {
-        return Err(AppError::EmailNotVerified);
-    }
-    let session = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        login_throttle::clear(conn, &throttle_key)?;
-        let session = sessions::create(ctx, conn, &user.id, meta, now)?;
-        let subject = Subject {
-            user_id: Some(&user.id),
-            email: Some(&user.email),
-            detail: None,
-        };
-        audit(conn, Event::LoginSucceeded, subject, meta, now)?;
-        Ok(session)
-    })?;
-    ctx.wake_mailer();
-    tracing::info!(user = %user.id, session = %session.id, "logged in");
-    sessions::token_response(ctx, &user, session)
+    let limits = &ctx.settings.limits;
+    let failures = previous.map_or(0, |t| t.failures).saturating_add(1);
+    let pause = pause_after(
+        u32::try_from(failures).unwrap_or(u32::MAX),
+        limits.login_lockout_threshold,
+        limits.login_lockout_base,
+        limits.login_lockout_max,
+    );
+    let locked_until = pause.map(|p| {
+        now.checked_add_signed(TimeDelta::from_std(p).unwrap_or(TimeDelta::MAX))
+            .unwrap_or(Timestamp::MAX)
+    });
+    login_throttle::save(
+        conn,
+        &ThrottleRow {
+            key: throttle_key.clone(),
+            failures,
+            locked_until,
+            updated_at: now,
+        },
+    )?;
+    let tripped = u32::try_from(failures).ok() == Some(limits.login_lockout_threshold);
+    Ok(Ok(Reservation {
+        user,
+        throttle_key,
+        tripped,
+    }))
 }
 
 /// How long logins pause after `failures` consecutive failures, if at all.
@@ -115,46 +200,26 @@ pub fn pause_after(
     Some(base.saturating_mul(1 << doublings).min(max))
 }
 
-fn record_failure(
+/// The owner hears of a pause the first time their account's logins stop, and what to do.
+fn tell_owner_of_pause(
     ctx: &Ctx,
     conn: &mut Conn,
-    key: &str,
-    previous: Option<ThrottleRow>,
-    user: Option<&UserRow>,
+    user: &UserRow,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let limits = &ctx.settings.limits;
-    let failures = previous.map_or(0, |t| t.failures).saturating_add(1);
-    let pause = pause_after(
-        u32::try_from(failures).unwrap_or(u32::MAX),
-        limits.login_lockout_threshold,
-        limits.login_lockout_base,
-        limits.login_lockout_max,
-    );
-    let locked_until = pause.map(|p| now + TimeDelta::from_std(p).unwrap_or(TimeDelta::MAX));
-    login_throttle::save(
-        conn,
-        &ThrottleRow {
-            key: key.to_owned(),
-            failures,
-            locked_until,
-            updated_at: now,
-        },
-    )?;
-    let just_tripped = u32::try_from(failures).ok() == Some(limits.login_lockout_threshold);
-    if let (true, Some(user), Some(pause)) = (just_tripped, user, pause) {
-        let notice =
-            templates::login_throttled(&ctx.settings.public_url, &user.email, failures, pause);
-        mail::queue(conn, MailKind::LoginThrottled, &user.email, notice, now)?;
-        let subject = Subject {
-            user_id: Some(&user.id),
-            email: Some(&user.email),
-            detail: Some("lockout started"),
-        };
-        audit(conn, Event::LoginThrottled, subject, meta, now)?;
-        tracing::warn!(user = %user.id, failures, "logins paused after repeated wrong passwords");
-    }
+    let failures = i32::try_from(limits.login_lockout_threshold).unwrap_or(i32::MAX);
+    let pause = limits.login_lockout_base.min(limits.login_lockout_max);
+    let notice = templates::login_throttled(&ctx.settings.public_url, &user.email, failures, pause);
+    mail::queue(conn, MailKind::LoginThrottled, &user.email, notice, now)?;
+    let subject = Subject {
+        user_id: Some(&user.id),
+        email: Some(&user.email),
+        detail: Some("lockout started"),
+    };
+    audit(conn, Event::LoginThrottled, subject, meta, now)?;
+    tracing::warn!(user = %user.id, failures, "logins paused after repeated wrong passwords");
     Ok(())
 }
 

@@ -4,23 +4,23 @@
 use chrono::TimeDelta;
 
 use super::{now, Ctx};
-use crate::store::{self, audit, codes, login_throttle, outbox, sessions, users};
+use crate::mail::transport;
+use crate::store::{self, audit, codes, login_throttle, outbox, registrations, sessions};
 
 const SESSION_RETENTION: TimeDelta = TimeDelta::days(7);
 const OUTBOX_RETENTION: TimeDelta = TimeDelta::days(30);
 
 pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
     ctx.limits.prune();
+    purge_development_mail(ctx);
     let now = now();
-    let pending_ttl =
-        TimeDelta::from_std(ctx.settings.pending_account_ttl).unwrap_or(TimeDelta::MAX);
     let audit_retention =
         TimeDelta::from_std(ctx.settings.audit_retention).unwrap_or(TimeDelta::MAX);
     let mut conn = ctx.pool.get()?;
     let (accounts, codes, sessions, mails, events) =
         store::write(&mut conn, |conn| -> diesel::QueryResult<_> {
             Ok((
-                users::purge_pending_created_before(conn, now - pending_ttl)?,
+                purge_expired_registrations(conn, now)?,
                 codes::purge(conn, now, now - super::codes::FAILURE_WINDOW)?,
                 sessions::purge(conn, now - SESSION_RETENTION)?,
                 outbox::purge(conn, now - OUTBOX_RETENTION)?,
@@ -39,6 +39,31 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Registrations past their purge time go, with their codes.
+fn purge_expired_registrations(
+    conn: &mut store::Conn,
+    now: store::Timestamp,
+) -> diesel::QueryResult<usize> {
+    let ids = registrations::purge_expired(conn, now)?;
+    for id in &ids {
+        codes::delete_for_subject(conn, id)?;
+    }
+    Ok(ids.len())
+}
+
+/// The development mailer's files carry codes in the clear: they go once those codes are dead. A failure
+/// here does not hold up the database's clean-up.
+fn purge_development_mail(ctx: &Ctx) {
+    let dir = transport::development_mail_dir(&ctx.settings);
+    match transport::purge_development_mail(&dir, ctx.settings.otp_ttl) {
+        Ok(0) => {}
+        Ok(files) => tracing::info!(files, "maintenance deleted old development mail"),
+        Err(e) => {
+            tracing::warn!(error = %e, dir = %dir.display(), "cannot delete old development mail")
+        }
+    }
 }
 
 pub async fn run(ctx: Ctx) {

@@ -15,7 +15,7 @@ use chrono::Utc;
 use tokio::sync::Notify;
 
 use crate::auth::keys::Keys;
-use crate::auth::password::DecoyHash;
+use crate::auth::password::Hasher;
 use crate::error::AppError;
 use crate::settings::Settings;
 use crate::store::audit::{self, NewAuditEvent};
@@ -27,7 +27,8 @@ pub struct Ctx {
     pub pool: DbPool,
     pub settings: Arc<Settings>,
     pub keys: Arc<Keys>,
-    pub decoy_hash: Arc<DecoyHash>,
+    /// Every argon2 computation goes through it (bounded concurrency).
+    pub hasher: Arc<Hasher>,
     /// Wakes the mail worker once a transaction that queued mail has committed.
     pub mail_wakeup: Arc<Notify>,
     pub limits: Arc<limits::Limits>,

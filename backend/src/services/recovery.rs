@@ -8,10 +8,10 @@ use shared::domain::{Email, OtpCode, Password, Username};
 use super::codes::{self, ensure_may_send_code, sent_response};
 use super::sessions::Authenticated;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
-use crate::auth::{password, policy};
+use crate::auth::policy;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
-use crate::store::codes::Purpose;
+use crate::store::codes::{CodeKey, Purpose};
 use crate::store::{self, sessions, users, Timestamp};
 
 #[tracing::instrument(skip_all)]
@@ -25,17 +25,10 @@ pub fn forgot(
     let email_key = email.canonical();
     let mut conn = ctx.conn()?;
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        let cooldown = Some(Purpose::PasswordReset);
-        ensure_may_send_code(ctx, conn, &email_key, cooldown, captcha_solved, meta, now)?;
+        let key = reset_key(&email_key);
+        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
         let user = users::find_by_email_key(conn, &email_key)?;
-        let (row, code) = codes::issue(
-            ctx,
-            conn,
-            &email_key,
-            Purpose::PasswordReset,
-            user.is_some(),
-            now,
-        )?;
+        let (row, code) = codes::issue(ctx, conn, key, user.is_some(), now)?;
         if let (Some(user), Some(code)) = (user, code) {
             let message = templates::password_reset(
                 &ctx.settings.public_url,
@@ -57,6 +50,17 @@ pub fn forgot(
     Ok(response)
 }
 
+fn reset_key(email_key: &str) -> CodeKey<'_> {
+    CodeKey {
+        email_key,
+        purpose: Purpose::PasswordReset,
+        subject: "",
+    }
+}
+
+/// Concurrency: the code is checked first without being spent (a wrong guess costs no argon2 work), then
+/// spent by a conditional delete in the transaction that sets the password, so of two requests racing
+/// with one code only one changes the password.
 #[tracing::instrument(skip_all)]
 pub fn reset(
     ctx: &Ctx,
@@ -67,50 +71,46 @@ pub fn reset(
     now: Timestamp,
 ) -> Result<(), AppError> {
     let email_key = email.canonical();
+    let key = reset_key(&email_key);
     // Checks that need no account run before the code is looked at; the one that names the username runs
     // only after the code proved the caller owns the address (it would otherwise reveal the username).
     policy::check(&new_password, None, &email, ctx.settings.password_min_score)
         .map_err(|why| AppError::validation("new_password", why))?;
-    let password_hash = password::hash(new_password.expose())?;
     let mut conn = ctx.conn()?;
-    store::write(
-        &mut conn,
-        |conn| -> Result<Result<(), AppError>, AppError> {
-            if let Err(refusal) = codes::check(
-                ctx,
-                conn,
-                &email_key,
-                Purpose::PasswordReset,
-                &code,
-                meta,
-                now,
-            )? {
-                return Ok(Err(refusal));
-            }
-            let Some(user) = users::find_by_email_key(conn, &email_key)? else {
-                return Ok(Err(AppError::CodeExpired));
-            };
-            if let Ok(username) = Username::parse(&user.username) {
-                // An error here rolls the transaction back, so the code stays usable with a better password.
-                policy::check(
-                    &new_password,
-                    Some(&username),
-                    &email,
-                    ctx.settings.password_min_score,
-                )
-                .map_err(|why| AppError::validation("new_password", why))?;
-            }
-            // The code proved control of the mailbox, which is all verification asks.
-            users::mark_verified(conn, &user.id, now)?;
-            let change = NewPassword {
-                hash: &password_hash,
-                keep_session: None,
-                event: Event::PasswordReset,
-            };
-            replace_password(ctx, conn, &user, change, meta, now)?;
-            Ok(Ok(()))
-        },
-    )??;
+    let (row, user) = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+        let row = match codes::peek(ctx, conn, key, &code, meta, now)? {
+            Ok(row) => row,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        Ok(users::find_by_email_key(conn, &email_key)?
+            .map(|user| (row, user))
+            .ok_or(AppError::CodeExpired))
+    })??;
+    if let Ok(username) = Username::parse(&user.username) {
+        // Refused before the code is spent, so it stays usable with a better password.
+        policy::check(
+            &new_password,
+            Some(&username),
+            &email,
+            ctx.settings.password_min_score,
+        )
+        .map_err(|why| AppError::validation("new_password", why))?;
+    }
+    drop(conn);
+    let password_hash = ctx.hasher.hash(new_password.expose())?;
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<(), AppError> {
+        if !codes::consume_matched(conn, &row, meta, now)? {
+            return Err(AppError::CodeExpired);
+        }
+        let change = NewPassword {
+            hash: &password_hash,
+            keep_session: None,
+            event: Event::PasswordReset,
+        };
+        // The code proved control of the mailbox: whatever the password was meanwhile, it is replaced.
+        replace_password(ctx, conn, &user, None, change, meta, now)
+    })?;
     ctx.wake_mailer();
     Ok(())
 }
@@ -127,7 +127,7 @@ pub fn change_password(
     now: Timestamp,
 ) -> Result<(), AppError> {
     let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
-    if !password::verify(current, &user.password_hash) {
+    if !ctx.hasher.verify(current, &user.password_hash)? {
         let mut conn = ctx.conn()?;
         let subject = Subject {
             user_id: Some(&user.id),
@@ -152,15 +152,18 @@ pub fn change_password(
         )
         .map_err(|why| AppError::validation("new_password", why))?;
     }
-    let hash = password::hash(new_password.expose())?;
+    let hash = ctx.hasher.hash(new_password.expose())?;
     let mut conn = ctx.conn()?;
     let change = NewPassword {
         hash: &hash,
         keep_session: Some(&auth.session_id),
         event: Event::PasswordChanged,
     };
+    // Only over the password that was verified above: a reset or another change that committed meanwhile
+    // (and signed this session out) wins.
+    let verified = Some(user.password_hash.as_str());
     store::write(&mut conn, |conn| {
-        replace_password(ctx, conn, &user, change, meta, now)
+        replace_password(ctx, conn, &user, verified, change, meta, now)
     })?;
     ctx.wake_mailer();
     Ok(())
@@ -175,16 +178,21 @@ struct NewPassword<'a> {
 }
 
 /// Stores a new password in the caller's transaction: every other session is signed out, the owner is
-/// told by mail, and the change is audited.
+/// told by mail, and the change is audited. With `expected` the password is replaced only if it is still
+/// that hash (compare-and-set); otherwise the caller's session is gone and it gets `401`.
 fn replace_password(
     ctx: &Ctx,
     conn: &mut store::Conn,
     user: &users::UserRow,
+    expected: Option<&str>,
     change: NewPassword<'_>,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    users::set_password(conn, &user.id, change.hash, now)?;
+    if !users::set_password(conn, &user.id, expected, change.hash, now)? {
+        tracing::info!(user = %user.id, "password changed meanwhile: this change is dropped");
+        return Err(AppError::Unauthorized);
+    }
     let reason = change.event.as_str();
     let revoked = sessions::revoke_all_for_user(conn, &user.id, change.keep_session, reason, now)?;
     let notice = templates::password_changed(&ctx.settings.public_url, &user.email);

@@ -1,23 +1,44 @@
-//! Registration, e-mail verification and code resending. Registration never reveals whether an address
-//! already has an account: such an address gets a decoy code row and its owner a notice mail.
+//! Registration, e-mail verification and code resending.
+//!
+//! A registration is not an account: it waits in `registrations` with its own code until that code is
+//! verified, and reserves nothing meanwhile (several may name one address or username; the first verified
+//! wins). Only the party that chose its password can activate it, with the registration token it was
+//! given or with that password, so a second registration of someone else's address never hands its owner
+//! an account with the stranger's password (pre-hijacking). An address that already has an account gets
+//! a registration all the same, whose code is a decoy, and its owner a notice mail: the registrant sees
+//! exactly what a new address would show.
 
 use chrono::TimeDelta;
-use shared::api::{CodeSentResponse, Registration, TokenResponse};
-use shared::domain::{Email, OtpCode};
+use shared::api::{
+    CodeSentResponse, EmailVerification, RegisteredResponse, Registration, RegistrationProof,
+    TokenResponse,
+};
+use shared::domain::Email;
 
 use super::codes::{self, ensure_may_send_code, sent_response};
 use super::sessions;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
-use crate::auth::{password, policy};
+use crate::auth::{policy, tokens};
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
-use crate::store::codes::Purpose;
+use crate::store::codes::{CodeKey, CodeRow, Purpose};
+use crate::store::registrations::{self, RegistrationRow};
 use crate::store::users::{self, NewUser, UserRow};
-use crate::store::{self, outbox, Timestamp};
+use crate::store::{self, outbox, Conn, Timestamp};
 
 /// At most one "someone tried to register with your address" notice per address in this period.
 const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
 
+fn verification_key<'a>(email_key: &'a str, registration_id: &'a str) -> CodeKey<'a> {
+    CodeKey {
+        email_key,
+        purpose: Purpose::VerifyEmail,
+        subject: registration_id,
+    }
+}
+
+/// Concurrency: nothing is reserved, so two registrations never conflict; the registration row, its code
+/// and its mail are written in one transaction.
 #[tracing::instrument(skip_all)]
 pub fn register(
     ctx: &Ctx,
@@ -25,7 +46,7 @@ pub fn register(
     captcha_solved: bool,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<CodeSentResponse, AppError> {
+) -> Result<RegisteredResponse, AppError> {
     policy::check(
         &reg.password,
         Some(&reg.username),
@@ -33,127 +54,114 @@ pub fn register(
         ctx.settings.password_min_score,
     )
     .map_err(|why| AppError::validation("password", why))?;
-    // Hash before taking the write lock: argon2 is the slow part.
-    let password_hash = password::hash(reg.password.expose())?;
     let username_key = reg.username.canonical();
     let email_key = reg.email.canonical();
-    let mut conn = ctx.conn()?;
-    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        let by_email = users::find_by_email_key(conn, &email_key)?;
-        if let Some(holder) = users::find_by_username_key(conn, &username_key)? {
-            let replacing_own_pending = by_email
-                .as_ref()
-                .is_some_and(|u| u.id == holder.id && !u.email_verified);
-            if !replacing_own_pending {
-                return Err(AppError::UsernameTaken);
-            }
+    {
+        // The limits and the CAPTCHA come before the 409 and before any argon2 work, so neither probing
+        // usernames nor a flood of registrations gets past them.
+        let mut conn = ctx.conn()?;
+        ensure_may_send_code(ctx, &mut conn, &email_key, None, captcha_solved, meta, now)?;
+        if users::find_by_username_key(&mut conn, &username_key)?.is_some() {
+            return Err(AppError::UsernameTaken);
         }
-        ensure_may_send_code(ctx, conn, &email_key, None, captcha_solved, meta, now)?;
-
-        let user_id = match by_email {
-            Some(owner) if owner.email_verified => {
-                let (row, _) =
-                    codes::issue(ctx, conn, &email_key, Purpose::VerifyEmail, false, now)?;
-                let since = now - NOTICE_INTERVAL;
-                if !outbox::queued_since(
-                    conn,
-                    &owner.email,
-                    MailKind::AccountExists.as_str(),
-                    since,
-                )? {
-                    let notice = templates::account_exists(&ctx.settings.public_url, &owner.email);
-                    mail::queue(conn, MailKind::AccountExists, &owner.email, notice, now)?;
-                }
-                let subject = Subject {
-                    user_id: Some(&owner.id),
-                    email: Some(&owner.email),
-                    detail: None,
-                };
-                audit(
-                    conn,
-                    Event::RegistrationForExistingAccount,
-                    subject,
-                    meta,
-                    now,
-                )?;
-                return Ok(sent_response(&reg.email, &row, now));
-            }
-            Some(pending) => {
-                users::replace_pending(
-                    conn,
-                    &pending.id,
-                    reg.username.as_str(),
-                    &username_key,
-                    &password_hash,
-                    now,
-                )?;
-                pending.id
+    }
+    let password_hash = ctx.hasher.hash(reg.password.expose())?;
+    let (token, token_hash) = tokens::new_opaque_token();
+    let pending_ttl =
+        TimeDelta::from_std(ctx.settings.pending_account_ttl).unwrap_or(TimeDelta::MAX);
+    let row = RegistrationRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        token_hash,
+        username: reg.username.as_str().to_owned(),
+        username_key,
+        email: reg.email.as_str().to_owned(),
+        email_key,
+        password_hash,
+        created_at: now,
+        expires_at: now
+            .checked_add_signed(pending_ttl)
+            .unwrap_or(Timestamp::MAX),
+    };
+    let mut conn = ctx.conn()?;
+    let sent = store::write(&mut conn, |conn| -> Result<_, AppError> {
+        registrations::insert(conn, &row)?;
+        let code = match users::find_by_email_key(conn, &row.email_key)? {
+            Some(owner) => {
+                let key = verification_key(&row.email_key, &row.id);
+                let (code, _) = codes::issue(ctx, conn, key, false, now)?;
+                notify_owner(ctx, conn, &owner, meta, now)?;
+                code
             }
             None => {
-                let id = uuid::Uuid::new_v4().to_string();
-                users::insert(
-                    conn,
-                    &NewUser {
-                        id: &id,
-                        username: reg.username.as_str(),
-                        username_key: &username_key,
-                        email: reg.email.as_str(),
-                        email_key: &email_key,
-                        password_hash: &password_hash,
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )
-                .map_err(|e| {
-                    if store::is_unique_violation(&e) {
-                        AppError::UsernameTaken
-                    } else {
-                        e.into()
-                    }
-                })?;
-                id
+                let subject = Subject {
+                    user_id: None,
+                    email: Some(&row.email),
+                    detail: Some(&row.username),
+                };
+                audit(conn, Event::Registered, subject, meta, now)?;
+                send_verification_code(ctx, conn, &row, meta, now)?
             }
         };
-        let subject = Subject {
-            user_id: Some(&user_id),
-            email: Some(reg.email.as_str()),
-            detail: None,
-        };
-        audit(conn, Event::Registered, subject, meta, now)?;
-        let row = send_verification_code(ctx, conn, &reg.email, reg.username.as_str(), meta, now)?;
-        Ok(sent_response(&reg.email, &row, now))
+        Ok(sent_response(&reg.email, &code, now))
     })?;
     ctx.wake_mailer();
-    Ok(response)
+    Ok(RegisteredResponse::new(sent, token))
+}
+
+/// Tells the owner of an existing account that someone tried to register their address (at most hourly).
+fn notify_owner(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    owner: &UserRow,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let kind = MailKind::AccountExists;
+    if !outbox::queued_since(conn, &owner.email, kind.as_str(), now - NOTICE_INTERVAL)? {
+        let notice = templates::account_exists(&ctx.settings.public_url, &owner.email);
+        mail::queue(conn, kind, &owner.email, notice, now)?;
+    }
+    let subject = Subject {
+        user_id: Some(&owner.id),
+        email: Some(&owner.email),
+        detail: None,
+    };
+    audit(
+        conn,
+        Event::RegistrationForExistingAccount,
+        subject,
+        meta,
+        now,
+    )?;
+    Ok(())
 }
 
 fn send_verification_code(
     ctx: &Ctx,
-    conn: &mut store::Conn,
-    email: &Email,
-    username: &str,
+    conn: &mut Conn,
+    registration: &RegistrationRow,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<store::codes::CodeRow, AppError> {
-    let (row, code) = codes::issue(
-        ctx,
-        conn,
-        &email.canonical(),
-        Purpose::VerifyEmail,
-        true,
-        now,
-    )?;
+) -> Result<CodeRow, AppError> {
+    let key = verification_key(&registration.email_key, &registration.id);
+    let (row, code) = codes::issue(ctx, conn, key, true, now)?;
     if let Some(code) = code {
         let message = templates::verify_email(
             &ctx.settings.public_url,
-            email.as_str(),
-            username,
+            &registration.email,
+            &registration.username,
             code.expose(),
             ctx.settings.otp_ttl,
         );
-        mail::queue(conn, MailKind::VerifyEmail, email.as_str(), message, now)?;
+        mail::queue(
+            conn,
+            MailKind::VerifyEmail,
+            &registration.email,
+            message,
+            now,
+        )?;
         let subject = Subject {
-            email: Some(email.as_str()),
+            email: Some(&registration.email),
             detail: Some(Purpose::VerifyEmail.as_str()),
             ..Default::default()
         };
@@ -162,27 +170,35 @@ fn send_verification_code(
     Ok(row)
 }
 
+/// Sends the code of the registration the token names, or else of the address's newest registration.
+/// Concurrency: the cooldown check and the new code share one write transaction.
 #[tracing::instrument(skip_all)]
 pub fn resend(
     ctx: &Ctx,
     email: Email,
+    registration_token: Option<String>,
     captcha_solved: bool,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
     let email_key = email.canonical();
+    let token_hash = registration_token.as_deref().map(tokens::hash_opaque_token);
     let mut conn = ctx.conn()?;
     let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        let cooldown = Some(Purpose::VerifyEmail);
-        ensure_may_send_code(ctx, conn, &email_key, cooldown, captcha_solved, meta, now)?;
-        let pending = users::find_by_email_key(conn, &email_key)?.filter(|u| !u.email_verified);
-        let row = match pending {
-            // Mail goes to the address as the account holder typed it.
-            Some(user) => {
-                let to = Email::parse(&user.email).unwrap_or_else(|_| email.clone());
-                send_verification_code(ctx, conn, &to, &user.username, meta, now)?
+        let registration = match &token_hash {
+            Some(hash) => registrations::find_by_token(conn, &email_key, hash, now)?,
+            None => registrations::newest_for_email(conn, &email_key, now)?,
+        };
+        let subject = registration.as_ref().map_or("", |r| r.id.as_str());
+        let key = verification_key(&email_key, subject);
+        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
+        let taken = users::find_by_email_key(conn, &email_key)?.is_some();
+        let row = match registration {
+            Some(registration) if !taken => {
+                send_verification_code(ctx, conn, &registration, meta, now)?
             }
-            None => codes::issue(ctx, conn, &email_key, Purpose::VerifyEmail, false, now)?.0,
+            // Unknown, already an account, or a token that names nothing: a decoy answers the same.
+            _ => codes::issue(ctx, conn, key, false, now)?.0,
         };
         Ok(sent_response(&email, &row, now))
     })?;
@@ -190,50 +206,129 @@ pub fn resend(
     Ok(response)
 }
 
+/// Activates a registration with its code and the token or password of the party that made it.
+/// Concurrency: the code is spent by a conditional delete (only one of two racing requests sees it), and
+/// the account is created in the same transaction under the unique indexes of `users`.
 #[tracing::instrument(skip_all)]
 pub fn verify(
     ctx: &Ctx,
-    email: Email,
-    code: OtpCode,
+    verification: EmailVerification,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<TokenResponse, AppError> {
+    let EmailVerification { email, code, proof } = verification;
     let email_key = email.canonical();
     let mut conn = ctx.conn()?;
-    // Wrong tries must be committed, so the transaction returns the refusal as a value.
-    let (user, session) =
-        store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
-            if let Err(refusal) = codes::check(
-                ctx,
-                conn,
-                &email_key,
-                Purpose::VerifyEmail,
-                &code,
-                meta,
-                now,
-            )? {
-                return Ok(Err(refusal));
-            }
-            let Some(user) =
-                users::find_by_email_key(conn, &email_key)?.filter(|u| !u.email_verified)
-            else {
-                return Ok(Err(AppError::CodeExpired));
-            };
-            users::mark_verified(conn, &user.id, now)?;
-            let user = UserRow {
-                email_verified: true,
-                verified_at: Some(now),
-                updated_at: now,
-                ..user
-            };
-            let session = sessions::create(ctx, conn, &user.id, meta, now)?;
-            let subject = Subject {
-                user_id: Some(&user.id),
-                email: Some(&user.email),
-                detail: Some("email verified"),
-            };
-            audit(conn, Event::LoginSucceeded, subject, meta, now)?;
-            Ok(Ok((user, session)))
-        })??;
+    let activated = match proof {
+        RegistrationProof::Token(token) => {
+            let token_hash = tokens::hash_opaque_token(&token);
+            // Wrong tries must be committed, so the transaction returns the refusal as a value.
+            store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+                let Some(registration) =
+                    registrations::find_by_token(conn, &email_key, &token_hash, now)?
+                else {
+                    return Ok(Err(AppError::CodeExpired));
+                };
+                let key = verification_key(&email_key, &registration.id);
+                if let Err(refusal) = codes::check(ctx, conn, key, &code, meta, now)? {
+                    return Ok(Err(refusal));
+                }
+                activate(ctx, conn, &registration, meta, now)
+            })?
+        }
+        RegistrationProof::Password(password) => {
+            let matched =
+                store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+                    let row = match codes::find_matching(
+                        ctx,
+                        conn,
+                        &email_key,
+                        Purpose::VerifyEmail,
+                        &code,
+                        meta,
+                        now,
+                    )? {
+                        Ok(row) => row,
+                        Err(refusal) => return Ok(Err(refusal)),
+                    };
+                    Ok(registrations::find(conn, &row.subject, now)?
+                        .map(|registration| (row, registration))
+                        .ok_or(AppError::CodeExpired))
+                })??;
+            let (row, registration) = matched;
+            // Only a right code gets this far, so guessing never costs argon2 work.
+            drop(conn);
+            let right = ctx.hasher.verify(&password, &registration.password_hash)?;
+            let mut conn = ctx.conn()?;
+            store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+                if !right {
+                    return Ok(Err(codes::refuse_matched(conn, &row, meta, now)?));
+                }
+                if !codes::consume_matched(conn, &row, meta, now)? {
+                    return Ok(Err(AppError::CodeExpired));
+                }
+                activate(ctx, conn, &registration, meta, now)
+            })?
+        }
+    };
+    let (user, session) = activated?;
+    ctx.wake_mailer();
+    tracing::info!(user = %user.id, "address verified, account created");
     sessions::token_response(ctx, &user, session)
+}
+
+/// Turns a registration whose code was just spent into an account with a session. The first registration
+/// of a username or address to get here wins; a later one is told so and removed.
+fn activate(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    registration: &RegistrationRow,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<Result<(UserRow, sessions::OpenedSession), AppError>, AppError> {
+    let lost_to = if users::find_by_email_key(conn, &registration.email_key)?.is_some() {
+        Some(AppError::AlreadyRegistered)
+    } else if users::find_by_username_key(conn, &registration.username_key)?.is_some() {
+        Some(AppError::UsernameTaken)
+    } else {
+        None
+    };
+    registrations::delete(conn, &registration.id)?;
+    crate::store::codes::delete_for_subject(conn, &registration.id)?;
+    if let Some(refusal) = lost_to {
+        return Ok(Err(refusal));
+    }
+    let inserted = users::insert_verified(
+        conn,
+        &NewUser {
+            id: &registration.id,
+            username: &registration.username,
+            username_key: &registration.username_key,
+            email: &registration.email,
+            email_key: &registration.email_key,
+            password_hash: &registration.password_hash,
+            created_at: registration.created_at,
+            updated_at: now,
+        },
+        now,
+    );
+    if let Err(e) = inserted {
+        // Another backend than SQLite may let a concurrent verification win between the checks above and
+        // this insert; the unique indexes still decide, and the loser is told which name was taken.
+        if store::is_unique_violation(&e) {
+            return Ok(Err(AppError::UsernameTaken));
+        }
+        return Err(e.into());
+    }
+    let Some(user) = users::find(conn, &registration.id)? else {
+        return Err(anyhow::anyhow!("the account just created is missing").into());
+    };
+    let session = sessions::create(ctx, conn, &user.id, meta, now)?;
+    let subject = Subject {
+        user_id: Some(&user.id),
+        email: Some(&user.email),
+        detail: Some("email verified"),
+    };
+    audit(conn, Event::LoginSucceeded, subject, meta, now)?;
+    Ok(Ok((user, session)))
 }

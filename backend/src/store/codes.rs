@@ -1,4 +1,4 @@
-//! E-mailed code rows (one per address and purpose) and the per-address count of wrong codes.
+//! E-mailed code rows (one per address, purpose and subject) and the per-address count of wrong codes.
 
 use diesel::prelude::*;
 
@@ -25,6 +25,9 @@ impl Purpose {
 pub struct CodeRow {
     pub email_key: String,
     pub purpose: String,
+    /// What the code is bound to besides the address and purpose: a registration's id for a verification
+    /// code, "" otherwise.
+    pub subject: String,
     /// `None` for a decoy row: no code was mailed, and no code matches.
     pub code_hash: Option<String>,
     pub attempts: i32,
@@ -33,51 +36,92 @@ pub struct CodeRow {
     pub resend_after: Timestamp,
 }
 
-pub fn find(conn: &mut Conn, email_key: &str, purpose: Purpose) -> QueryResult<Option<CodeRow>> {
+/// Which code row: an address, a purpose and the subject the code is bound to.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeKey<'a> {
+    pub email_key: &'a str,
+    pub purpose: Purpose,
+    pub subject: &'a str,
+}
+
+impl CodeRow {
+    pub fn key(&self) -> Option<CodeKey<'_>> {
+        let purpose = match self.purpose.as_str() {
+            "verify_email" => Purpose::VerifyEmail,
+            "password_reset" => Purpose::PasswordReset,
+            _ => return None,
+        };
+        Some(CodeKey {
+            email_key: &self.email_key,
+            purpose,
+            subject: &self.subject,
+        })
+    }
+}
+
+pub fn find(conn: &mut Conn, key: CodeKey<'_>) -> QueryResult<Option<CodeRow>> {
     email_codes::table
-        .find((email_key, purpose.as_str()))
+        .find((key.email_key, key.purpose.as_str(), key.subject))
         .select(CodeRow::as_select())
         .first(conn)
         .optional()
 }
 
-/// Stores `row` as the address's current code for its purpose, voiding the one before.
+/// Every code row of the address for `purpose`, whatever it is bound to, newest first.
+pub fn find_all(conn: &mut Conn, email_key: &str, purpose: Purpose) -> QueryResult<Vec<CodeRow>> {
+    email_codes::table
+        .filter(email_codes::email_key.eq(email_key))
+        .filter(email_codes::purpose.eq(purpose.as_str()))
+        .order(email_codes::created_at.desc())
+        .select(CodeRow::as_select())
+        .load(conn)
+}
+
+/// Stores `row` as the current code of its key, voiding the one before.
 pub fn replace(conn: &mut Conn, row: &CodeRow) -> QueryResult<()> {
-    delete(conn, &row.email_key, &row.purpose)?;
+    diesel::delete(email_codes::table.find((&row.email_key, &row.purpose, &row.subject)))
+        .execute(conn)?;
     diesel::insert_into(email_codes::table)
         .values(row)
         .execute(conn)
         .map(drop)
 }
 
-fn delete(conn: &mut Conn, email_key: &str, purpose: &str) -> QueryResult<()> {
-    diesel::delete(email_codes::table.find((email_key, purpose)))
-        .execute(conn)
-        .map(drop)
+/// Spends the code if it is still the one that was checked (same hash, tries left): a used code never
+/// works twice, and of two requests racing with the same code only one gets `true`.
+pub fn consume(conn: &mut Conn, key: CodeKey<'_>, code_hash: &str) -> QueryResult<bool> {
+    diesel::delete(
+        email_codes::table
+            .find((key.email_key, key.purpose.as_str(), key.subject))
+            .filter(email_codes::code_hash.eq(code_hash)),
+    )
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
-/// Spends the code: a used code never works twice.
-pub fn consume(conn: &mut Conn, email_key: &str, purpose: Purpose) -> QueryResult<()> {
-    delete(conn, email_key, purpose.as_str())
+/// Drops every code bound to `subject` (a registration that is gone).
+pub fn delete_for_subject(conn: &mut Conn, subject: &str) -> QueryResult<usize> {
+    diesel::delete(email_codes::table.filter(email_codes::subject.eq(subject))).execute(conn)
 }
 
-/// Counts a wrong try against the current code and against the address; returns the code's new count.
-pub fn record_wrong_try(
-    conn: &mut Conn,
-    email_key: &str,
-    purpose: Purpose,
-    now: Timestamp,
-) -> QueryResult<i32> {
+/// Counts one wrong try against the address.
+pub fn record_failure(conn: &mut Conn, email_key: &str, now: Timestamp) -> QueryResult<()> {
     diesel::insert_into(code_failures::table)
         .values((
             code_failures::email_key.eq(email_key),
             code_failures::failed_at.eq(now),
         ))
-        .execute(conn)?;
-    diesel::update(email_codes::table.find((email_key, purpose.as_str())))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Counts a wrong try against one code; returns its new count (`None` if the row is gone).
+pub fn record_wrong_try(conn: &mut Conn, key: CodeKey<'_>) -> QueryResult<Option<i32>> {
+    diesel::update(email_codes::table.find((key.email_key, key.purpose.as_str(), key.subject)))
         .set(email_codes::attempts.eq(email_codes::attempts + 1))
         .returning(email_codes::attempts)
         .get_result(conn)
+        .optional()
 }
 
 /// The times of the address's wrong codes since `since`, oldest first.
@@ -113,10 +157,11 @@ mod tests {
     use super::*;
     use chrono::{Duration, Utc};
 
-    fn row(email: &str, hash: &str, now: Timestamp) -> CodeRow {
+    fn row(email: &str, subject: &str, hash: &str, now: Timestamp) -> CodeRow {
         CodeRow {
             email_key: email.into(),
             purpose: Purpose::VerifyEmail.as_str().into(),
+            subject: subject.into(),
             code_hash: Some(hash.into()),
             attempts: 0,
             created_at: now,
@@ -125,20 +170,40 @@ mod tests {
         }
     }
 
+    fn key<'a>(email: &'a str, subject: &'a str) -> CodeKey<'a> {
+        CodeKey {
+            email_key: email,
+            purpose: Purpose::VerifyEmail,
+            subject,
+        }
+    }
+
     #[test]
-    fn a_new_code_replaces_the_old_but_failures_stay() {
+    fn a_new_code_replaces_the_old_of_its_subject_only_and_failures_stay() {
         let mut conn = crate::store::test_conn();
         let now = Utc::now().naive_utc();
-        replace(&mut conn, &row("a@example.com", "first", now)).unwrap();
-        let n = record_wrong_try(&mut conn, "a@example.com", Purpose::VerifyEmail, now).unwrap();
-        assert_eq!(n, 1);
+        replace(&mut conn, &row("a@example.com", "r1", "first", now)).unwrap();
+        replace(&mut conn, &row("a@example.com", "r2", "other", now)).unwrap();
+        let n = record_wrong_try(&mut conn, key("a@example.com", "r1")).unwrap();
+        record_failure(&mut conn, "a@example.com", now).unwrap();
+        assert_eq!(n, Some(1));
 
-        replace(&mut conn, &row("a@example.com", "second", now)).unwrap();
-        let current = find(&mut conn, "a@example.com", Purpose::VerifyEmail)
+        replace(&mut conn, &row("a@example.com", "r1", "second", now)).unwrap();
+        let current = find(&mut conn, key("a@example.com", "r1"))
             .unwrap()
             .unwrap();
         assert_eq!(current.code_hash.as_deref(), Some("second"));
         assert_eq!(current.attempts, 0);
+        let other = find(&mut conn, key("a@example.com", "r2"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(other.code_hash.as_deref(), Some("other"));
+        assert_eq!(
+            find_all(&mut conn, "a@example.com", Purpose::VerifyEmail)
+                .unwrap()
+                .len(),
+            2
+        );
         let since = now - Duration::hours(24);
         assert_eq!(
             failures_since(&mut conn, "a@example.com", since)
@@ -149,15 +214,14 @@ mod tests {
     }
 
     #[test]
-    fn purposes_do_not_interfere() {
+    fn a_code_is_consumed_once_and_only_with_its_hash() {
         let mut conn = crate::store::test_conn();
         let now = Utc::now().naive_utc();
-        replace(&mut conn, &row("a@example.com", "v", now)).unwrap();
-        assert!(find(&mut conn, "a@example.com", Purpose::PasswordReset)
-            .unwrap()
-            .is_none());
-        consume(&mut conn, "a@example.com", Purpose::VerifyEmail).unwrap();
-        assert!(find(&mut conn, "a@example.com", Purpose::VerifyEmail)
+        replace(&mut conn, &row("a@example.com", "r1", "h", now)).unwrap();
+        assert!(!consume(&mut conn, key("a@example.com", "r1"), "not-h").unwrap());
+        assert!(consume(&mut conn, key("a@example.com", "r1"), "h").unwrap());
+        assert!(!consume(&mut conn, key("a@example.com", "r1"), "h").unwrap());
+        assert!(find(&mut conn, key("a@example.com", "r1"))
             .unwrap()
             .is_none());
     }

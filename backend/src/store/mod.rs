@@ -5,6 +5,7 @@ pub mod audit;
 pub mod codes;
 pub mod login_throttle;
 pub mod outbox;
+pub mod registrations;
 pub mod schema;
 pub mod sessions;
 pub mod users;
@@ -52,9 +53,10 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
     {
-        std::fs::create_dir_all(dir)
+        crate::private_files::create_dir_all(dir)
             .with_context(|| format!("creating the database folder {}", dir.display()))?;
     }
+    make_database_files_private(path)?;
     // WAL is a property of the file: set it once, before several connections race for it.
     {
         use diesel::Connection;
@@ -76,6 +78,25 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
+/// The database holds password hashes and sessions: its file is created 0600 before SQLite opens it, and
+/// SQLite gives the `-wal` and `-shm` files it makes the mode of the database file. Files left by an older
+/// version are tightened.
+fn make_database_files_private(path: &str) -> anyhow::Result<()> {
+    if path == ":memory:" || path.starts_with("file:") {
+        return Ok(());
+    }
+    crate::private_files::ensure_file(Path::new(path))
+        .with_context(|| format!("creating the SQLite database {path}"))?;
+    for suffix in ["-wal", "-shm"] {
+        let companion = format!("{path}{suffix}");
+        if Path::new(&companion).exists() {
+            crate::private_files::restrict(Path::new(&companion))
+                .with_context(|| format!("restricting access to {companion}"))?;
+        }
+    }
+    Ok(())
+}
+
 fn sqlite_path(database_url: &str) -> anyhow::Result<&str> {
     if let Some(path) = database_url.strip_prefix("sqlite://") {
         return Ok(path);
@@ -88,7 +109,11 @@ fn sqlite_path(database_url: &str) -> anyhow::Result<&str> {
             "PostgreSQL is not supported by this build yet; use DATABASE_URL=sqlite://PATH"
         );
     }
-    anyhow::bail!("DATABASE_URL must look like sqlite://PATH, got {database_url:?}")
+    // Not the URL itself: one meant for another server may carry its password.
+    let scheme = database_url
+        .split_once("://")
+        .map_or("", |(scheme, _)| scheme);
+    anyhow::bail!("DATABASE_URL must look like sqlite://PATH, got a {scheme:?} URL")
 }
 
 /// Runs `f` in a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so two

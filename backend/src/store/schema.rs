@@ -18,14 +18,29 @@ diesel::table! {
 }
 
 diesel::table! {
-    email_codes (email_key, purpose) {
+    email_codes (email_key, purpose, subject) {
         email_key -> Text,
         purpose -> Text,
+        subject -> Text,
         code_hash -> Nullable<Text>,
         attempts -> Integer,
         created_at -> Timestamp,
         expires_at -> Timestamp,
         resend_after -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        token_hash -> Text,
+        username -> Text,
+        username_key -> Text,
+        email -> Text,
+        email_key -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Account rows.
+//! Account rows: verified accounts only (a registration waits in `registrations` until it is verified).
 
 use diesel::prelude::*;
 
@@ -80,78 +80,49 @@ pub fn find_by_login(conn: &mut Conn, login_key: &str) -> QueryResult<Option<Use
         .optional()
 }
 
-/// Gives a pending account a new username and password, and restarts its purge clock.
-pub fn replace_pending(
-    conn: &mut Conn,
-    id: &str,
-    username: &str,
-    username_key: &str,
-    password_hash: &str,
-    now: Timestamp,
-) -> QueryResult<()> {
-    diesel::update(
-        users::table
-            .find(id)
-            .filter(users::email_verified.eq(false)),
-    )
-    .set((
-        users::username.eq(username),
-        users::username_key.eq(username_key),
-        users::password_hash.eq(password_hash),
-        users::created_at.eq(now),
-        users::updated_at.eq(now),
-    ))
-    .execute(conn)
-    .map(drop)
-}
-
-pub fn mark_verified(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<()> {
-    diesel::update(
-        users::table
-            .find(id)
-            .filter(users::email_verified.eq(false)),
-    )
-    .set((
-        users::email_verified.eq(true),
-        users::verified_at.eq(now),
-        users::updated_at.eq(now),
-    ))
-    .execute(conn)
-    .map(drop)
-}
-
-pub fn set_password(
-    conn: &mut Conn,
-    id: &str,
-    password_hash: &str,
-    now: Timestamp,
-) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::password_hash.eq(password_hash),
-            users::updated_at.eq(now),
+/// Creates an account whose address was just verified.
+pub fn insert_verified(conn: &mut Conn, user: &NewUser<'_>, now: Timestamp) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values((
+            user,
+            users::email_verified.eq(true),
+            users::verified_at.eq(Some(now)),
         ))
         .execute(conn)
         .map(drop)
 }
 
-/// Deletes accounts still unverified since before `created_before`; returns how many.
-pub fn purge_pending_created_before(
+/// Sets the password; with `expected`, only if the stored hash is still that one. Whether it was set.
+pub fn set_password(
     conn: &mut Conn,
-    created_before: Timestamp,
-) -> QueryResult<usize> {
-    diesel::delete(
-        users::table
-            .filter(users::email_verified.eq(false))
-            .filter(users::created_at.lt(created_before)),
-    )
-    .execute(conn)
+    id: &str,
+    expected: Option<&str>,
+    password_hash: &str,
+    now: Timestamp,
+) -> QueryResult<bool> {
+    let changes = (
+        users::password_hash.eq(password_hash),
+        users::updated_at.eq(now),
+    );
+    let updated = match expected {
+        Some(expected) => diesel::update(
+            users::table
+                .find(id)
+                .filter(users::password_hash.eq(expected)),
+        )
+        .set(changes)
+        .execute(conn)?,
+        None => diesel::update(users::table.find(id))
+            .set(changes)
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Duration, Utc};
+    use chrono::Utc;
 
     fn add(conn: &mut Conn, id: &str, name: &str, email: &str, at: Timestamp) {
         insert(
@@ -206,22 +177,5 @@ mod tests {
         )
         .unwrap_err();
         assert!(crate::store::is_unique_violation(&err));
-    }
-
-    #[test]
-    fn only_old_pending_accounts_are_purged() {
-        let mut conn = crate::store::test_conn();
-        let now = Utc::now().naive_utc();
-        let old = now - Duration::hours(25);
-        add(&mut conn, "old-pending", "old", "old@example.com", old);
-        add(&mut conn, "new-pending", "new", "new@example.com", now);
-        add(&mut conn, "old-verified", "ver", "ver@example.com", old);
-        mark_verified(&mut conn, "old-verified", old).unwrap();
-
-        let purged = purge_pending_created_before(&mut conn, now - Duration::hours(24)).unwrap();
-        assert_eq!(purged, 1);
-        assert!(find(&mut conn, "old-pending").unwrap().is_none());
-        assert!(find(&mut conn, "new-pending").unwrap().is_some());
-        assert!(find(&mut conn, "old-verified").unwrap().is_some());
     }
 }

@@ -38,11 +38,12 @@ async fn registering_a_verified_address_again_mails_the_owner_a_notice_and_chang
     let login = app.login_ok("alice", PASSWORD).await;
     assert_eq!(login.user.id, owner.user.id);
     assert_eq!(login.user.username, "alice");
+    // To its registrant, the registration of a taken address looks exactly like any pending one.
     for login in ["mallory", "alice@example.com"] {
         let response = app
             .login(&json!({"login": login, "password": "an intruder's passphrase"}))
             .await;
-        expect_problem(response, 401, "invalid_credentials").await;
+        expect_problem(response, 403, "email_not_verified").await;
     }
 }
 

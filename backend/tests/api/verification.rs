@@ -129,11 +129,33 @@ async fn an_expired_code_is_refused_as_expired() {
 async fn verifying_an_address_that_never_registered_reports_an_expired_code() {
     let app = spawn_app().await;
 
-    let response = app
-        .verify_email(&json!({"email": "nobody@example.com", "code": "123456"}))
+    let by_token = app
+        .verify_email(&json!({"email": "nobody@example.com", "code": "123456", "registration_token": "made-up"}))
+        .await;
+    expect_problem(by_token, 410, "code_expired").await;
+    let by_password = app
+        .verify_email(
+            &json!({"email": "nobody@example.com", "code": "123456", "password": PASSWORD}),
+        )
+        .await;
+    expect_problem(by_password, 410, "code_expired").await;
+}
+
+#[tokio::test]
+async fn a_code_without_the_registration_token_or_the_password_is_refused() {
+    let app = spawn_app().await;
+    let code = app
+        .register_for_code("zoe", "zoe@example.com", PASSWORD)
         .await;
 
-    expect_problem(response, 410, "code_expired").await;
+    let response = app
+        .verify_email_as_sent(&json!({"email": "zoe@example.com", "code": code}))
+        .await;
+
+    let (problem, _) = expect_problem(response, 422, "validation_failed").await;
+    assert!(!field_errors(&problem, "registration_token").is_empty());
+    // Nothing was spent: the code still works with the token.
+    app.verify("zoe@example.com", &code).await;
 }
 
 #[tokio::test]
