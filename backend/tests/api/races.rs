@@ -1,0 +1,137 @@
+//! Throttles and password changes under concurrency: parallel clients get exactly what sequential ones
+//! would, and a password that was replaced meanwhile opens nothing and replaces nothing.
+
+use std::collections::HashMap;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{
+    expect_problem, spawn_app_with, TestApp, LOGIN_THROTTLED, PASSWORD, PASSWORD_RESET,
+};
+
+fn lockout_at_five(vars: &mut HashMap<String, String>) {
+    vars.insert("LOGIN_LOCKOUT_THRESHOLD".into(), "5".into());
+    vars.insert("LOGIN_LOCKOUT_BASE_SECONDS".into(), "600".into());
+    vars.insert("LOGIN_LOCKOUT_MAX_SECONDS".into(), "900".into());
+    vars.insert("LIMIT_LOGINS_PER_IP_PER_HOUR".into(), "0".into());
+    vars.insert("OTP_RESEND_COOLDOWN_SECONDS".into(), "0".into());
+    // Every round of the reset race mails a code; the address's hourly allowance is another feature.
+    vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_HOUR".into(), "0".into());
+    vars.insert("CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR".into(), "0".into());
+}
+
+/// The statuses of `n` wrong passwords for `login`, sent all at once, sorted.
+async fn parallel_wrong_passwords(app: &TestApp, login: &str, n: usize) -> Vec<u16> {
+    let body = json!({"login": login, "password": "not the password"});
+    let responses =
+        futures::future::join_all((0..n).map(|_| async { app.login(&body).await })).await;
+    let mut statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort_unstable();
+    statuses
+}
+
+#[tokio::test]
+async fn forty_parallel_wrong_passwords_trip_the_pause_exactly_like_forty_sequential_ones() {
+    let app = spawn_app_with(lockout_at_five).await;
+    let email = "alice@example.com";
+    app.register_and_verify("alice", email, PASSWORD).await;
+
+    let statuses = parallel_wrong_passwords(&app, "alice", 40).await;
+
+    let mut expected = vec![401; 5];
+    expected.extend([429; 35]);
+    assert_eq!(statuses, expected, "five tries are checked, the rest wait");
+    let right = app
+        .login(&json!({"login": "alice", "password": PASSWORD}))
+        .await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The owner was told exactly once: once a later mail has arrived, a second notice would have too.
+    app.smtp.wait_for_mail(email, LOGIN_THROTTLED).await;
+    app.forgot_password(&json!({"email": email})).await;
+    app.smtp.wait_for_mail(email, PASSWORD_RESET).await;
+    assert_eq!(app.smtp.mails(email, LOGIN_THROTTLED).len(), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_login_under_parallel_guesses_pauses_exactly_like_a_known_one() {
+    let app = spawn_app_with(lockout_at_five).await;
+    app.register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+
+    let known = parallel_wrong_passwords(&app, "alice", 20).await;
+    let unknown = parallel_wrong_passwords(&app, "nobody", 20).await;
+
+    assert_eq!(known, unknown);
+}
+
+#[tokio::test]
+async fn a_login_racing_a_reset_never_leaves_a_session_opened_by_the_old_password() {
+    let app = spawn_app_with(lockout_at_five).await;
+    let email = "bob@example.com";
+    app.register_and_verify("bob", email, PASSWORD).await;
+    let mut old_password = PASSWORD.to_owned();
+
+    for round in 1..=8 {
+        let new_password = format!("round {round} brand new passphrase");
+        app.forgot_password(&json!({"email": email})).await;
+        let code = app
+            .smtp
+            .wait_for_nth_mail(email, PASSWORD_RESET, round)
+            .await
+            .code();
+        let login = json!({"login": "bob", "password": old_password});
+        let reset_body = json!({"email": email, "code": code, "new_password": new_password});
+        let (login, reset) = tokio::join!(app.login(&login), app.reset_password(&reset_body));
+        assert_eq!(reset.status(), StatusCode::NO_CONTENT, "round {round}");
+        if login.status() == StatusCode::OK {
+            // It committed before the reset, which must have signed it out.
+            let session: shared::api::TokenResponse = login.json().await.unwrap();
+            let me = app.me(&session.access_token).await;
+            assert_eq!(
+                me.status(),
+                StatusCode::UNAUTHORIZED,
+                "round {round}: a session opened with the replaced password outlived the reset"
+            );
+        }
+        old_password = new_password;
+    }
+    app.login_ok("bob", &old_password).await;
+}
+
+#[tokio::test]
+async fn a_password_change_racing_a_reset_never_overwrites_it() {
+    let app = spawn_app_with(lockout_at_five).await;
+    let email = "carol@example.com";
+    let session = app.register_and_verify("carol", email, PASSWORD).await;
+
+    app.forgot_password(&json!({"email": email})).await;
+    let code = app.smtp.wait_for_mail(email, PASSWORD_RESET).await.code();
+    let change =
+        json!({"current_password": PASSWORD, "new_password": "changed from the session 1"});
+    let change_request = app
+        .client
+        .post(app.url("/api/me/password"))
+        .bearer_auth(&session.access_token)
+        .json(&change);
+    let reset_body =
+        json!({"email": email, "code": code, "new_password": "reset from the mailbox 1"});
+    let (changed, reset) = tokio::join!(
+        async { change_request.send().await.unwrap() },
+        app.reset_password(&reset_body)
+    );
+
+    assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+    // Whichever committed first, the reset is the password that holds at the end: a change that
+    // verified the old password never lands after the reset.
+    if changed.status() == StatusCode::NO_CONTENT {
+        // The change committed first; the reset then replaced it.
+    } else {
+        expect_problem(changed, 401, "unauthorized").await;
+    }
+    app.login_ok("carol", "reset from the mailbox 1").await;
+    let stale = app
+        .login(&json!({"login": "carol", "password": "changed from the session 1"}))
+        .await;
+    expect_problem(stale, 401, "invalid_credentials").await;
+}
