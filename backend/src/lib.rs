@@ -4,6 +4,7 @@ pub mod auth;
 pub mod captcha;
 pub mod error;
 pub mod mail;
+pub mod private_files;
 pub mod routes;
 pub mod services;
 pub mod settings;

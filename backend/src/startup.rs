@@ -22,7 +22,7 @@ use crate::mail::worker::Worker;
 use crate::services::limits::Limits;
 use crate::services::{maintenance, Ctx};
 use crate::settings::Settings;
-use crate::{routes, store};
+use crate::{private_files, routes, store};
 
 pub struct Application {
     port: u16,
@@ -33,8 +33,15 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&settings.data_dir)
+        private_files::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
+        // An existing folder may be one the operator chose for more than us: say so, change nothing.
+        if private_files::is_open_to_others(&settings.data_dir).unwrap_or(false) {
+            tracing::warn!(
+                folder = %settings.data_dir.display(),
+                "the data folder is open to other users; `chmod 700` it"
+            );
+        }
         let database_url = settings.database_url.clone();
         let pool = tokio::task::spawn_blocking(move || store::connect(&database_url)).await??;
         let keys = Keys::load(&settings)?;

@@ -63,7 +63,8 @@ fn load_or_create_key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
         return Ok(key);
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::private_files::create_dir_all(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
     }
     let mut key = [0u8; 64];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
@@ -99,8 +100,9 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&dir.path().join("sub")), 0o700, "the folder it made");
         }
     }
 

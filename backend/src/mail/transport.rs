@@ -1,15 +1,16 @@
 //! Delivery: SMTP through lettre as `SMTP_URL` says, or without it the development mailer, which logs each
-//! mail and writes it as an `.eml` file.
+//! mail and writes it as an `.eml` file readable by the server's user alone, deleted once its code is dead.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use percent_encoding::percent_decode_str;
 use secrecy::ExposeSecret;
 
@@ -18,10 +19,12 @@ use crate::store::outbox::OutboxRow;
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Development {
-        dir: PathBuf,
-        files: AsyncFileTransport<Tokio1Executor>,
-    },
+    Development { dir: PathBuf },
+}
+
+/// Where the development mailer keeps its `.eml` files.
+pub fn development_mail_dir(settings: &Settings) -> PathBuf {
+    settings.data_dir.join("mail")
 }
 
 impl Transport {
@@ -29,14 +32,14 @@ impl Transport {
         match &settings.smtp_url {
             Some(url) => smtp(url.expose_secret()).map(Self::Smtp),
             None => {
-                let dir = settings.data_dir.join("mail");
-                std::fs::create_dir_all(&dir).with_context(|| {
-                    format!("creating the development mail folder {}", dir.display())
-                })?;
-                Ok(Self::Development {
-                    files: AsyncFileTransport::new(&dir),
-                    dir,
-                })
+                let dir = development_mail_dir(settings);
+                // The folder is ours alone, also when an older version made it readable by others.
+                crate::private_files::create_dir_all(&dir)
+                    .and_then(|()| crate::private_files::restrict(&dir))
+                    .with_context(|| {
+                        format!("creating the development mail folder {}", dir.display())
+                    })?;
+                Ok(Self::Development { dir })
             }
         }
     }
@@ -59,13 +62,15 @@ impl Transport {
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string()),
-            Self::Development { files, .. } => {
-                let file = files.send(message).await.map_err(|e| e.to_string())?;
+            Self::Development { dir } => {
+                let file = write_development_mail(dir, message.formatted())
+                    .await
+                    .map_err(|e| format!("writing the mail file: {e}"))?;
                 // The development mailer exists to show the mail, code included.
                 tracing::info!(
                     to = %row.recipient,
                     subject = %row.subject,
-                    file = %file,
+                    file = %file.display(),
                     "development mailer:\n{}",
                     row.body_text.as_deref().unwrap_or_default()
                 );
@@ -73,6 +78,52 @@ impl Transport {
             }
         }
     }
+}
+
+/// Writes `raw` as `<random>.eml` in `dir`, mode 0600 from its creation on.
+async fn write_development_mail(dir: &Path, raw: Vec<u8>) -> std::io::Result<PathBuf> {
+    let path = dir.join(format!("{}.eml", uuid::Uuid::new_v4()));
+    tokio::task::spawn_blocking(move || {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(&path)?.write_all(&raw)?;
+        Ok(path)
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+/// Deletes the development mailer's `.eml` files last written before `max_age` ago, and answers how many
+/// went. A missing folder holds nothing to delete.
+pub fn purge_development_mail(dir: &Path, max_age: Duration) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let now = SystemTime::now();
+    let mut purged = 0;
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        let metadata = entry.metadata()?;
+        let is_eml = path.extension().is_some_and(|e| e == "eml");
+        let age = now.duration_since(metadata.modified()?).unwrap_or_default();
+        if is_eml && metadata.is_file() && age >= max_age {
+            match std::fs::remove_file(&path) {
+                Ok(()) => purged += 1,
+                // Another instance on the same folder was quicker.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(purged)
 }
 
 fn build(from: &Mailbox, row: &OutboxRow) -> Result<Message, String> {
@@ -167,6 +218,47 @@ mod tests {
         ] {
             assert!(smtp(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[tokio::test]
+    async fn the_development_mailer_writes_private_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = write_development_mail(tmp.path(), b"Subject: hi\r\n\r\n123456".to_vec())
+            .await
+            .unwrap();
+        assert_eq!(file.extension().unwrap(), "eml");
+        assert_eq!(std::fs::read(&file).unwrap(), b"Subject: hi\r\n\r\n123456");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn development_mail_older_than_its_codes_is_purged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |name: &str, age: Duration| {
+            let path = tmp.path().join(name);
+            let file = std::fs::File::create(&path).unwrap();
+            file.set_modified(SystemTime::now() - age).unwrap();
+            path
+        };
+        let old = write("old.eml", Duration::from_secs(301));
+        let fresh = write("fresh.eml", Duration::from_secs(10));
+        let other = write("notes.txt", Duration::from_secs(3600));
+        assert_eq!(
+            purge_development_mail(tmp.path(), Duration::from_secs(300)).unwrap(),
+            1
+        );
+        assert!(!old.exists());
+        assert!(fresh.exists() && other.exists(), "only old .eml files go");
+        let missing = tmp.path().join("no-such-folder");
+        assert_eq!(
+            purge_development_mail(&missing, Duration::from_secs(300)).unwrap(),
+            0
+        );
     }
 
     #[test]
