@@ -122,6 +122,11 @@ pub struct VerifyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub password: Option<String>,
+    /// The `link` value of the mailed link's fragment, when the code came by that link: it proves the
+    /// mailbox even while the address is locked against guessing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub link_token: Option<String>,
 }
 
 impl fmt::Debug for VerifyEmailRequest {
@@ -134,6 +139,7 @@ impl fmt::Debug for VerifyEmailRequest {
                 &self.registration_token.as_ref().map(|_| REDACTED),
             )
             .field("password", &self.password.as_ref().map(|_| REDACTED))
+            .field("link_token", &self.link_token.as_ref().map(|_| REDACTED))
             .finish()
     }
 }
@@ -154,11 +160,22 @@ impl fmt::Debug for RegistrationProof {
     }
 }
 
-#[derive(Debug)]
 pub struct EmailVerification {
     pub email: Email,
     pub code: OtpCode,
     pub proof: RegistrationProof,
+    pub link_token: Option<String>,
+}
+
+impl fmt::Debug for EmailVerification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmailVerification")
+            .field("email", &self.email)
+            .field("code", &self.code)
+            .field("proof", &self.proof)
+            .field("link_token", &self.link_token.as_ref().map(|_| REDACTED))
+            .finish()
+    }
 }
 
 /// The longest `registration_token` or password accepted on the wire; real tokens are 43 characters.
@@ -191,11 +208,24 @@ impl VerifyEmailRequest {
                 )),
             ),
         };
-        let all = email
-            .zip(code)
-            .zip(proof)
-            .map(|((email, code), proof)| EmailVerification { email, code, proof });
+        let link_token = c.check("link_token", link_token(self.link_token.as_deref()));
+        let all = email.zip(code).zip(proof).zip(link_token).map(
+            |(((email, code), proof), link_token)| EmailVerification {
+                email,
+                code,
+                proof,
+                link_token,
+            },
+        );
         c.finish(all)
+    }
+}
+
+/// An optional link token: empty means absent.
+fn link_token(token: Option<&str>) -> Result<Option<String>, Invalid> {
+    match token.filter(|t| !t.is_empty()) {
+        Some(t) => bounded(t).map(|t| Some(t.to_owned())),
+        None => Ok(None),
     }
 }
 
@@ -350,6 +380,10 @@ pub struct ResetPasswordRequest {
     /// 8 to 128 characters, not common or guessable, not containing the username or address.
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
+    /// The `link` value of the mailed link's fragment, when the code came by that link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub link_token: Option<String>,
 }
 
 impl fmt::Debug for ResetPasswordRequest {
@@ -358,17 +392,34 @@ impl fmt::Debug for ResetPasswordRequest {
             .field("email", &self.email)
             .field("code", &REDACTED)
             .field("new_password", &REDACTED)
+            .field("link_token", &self.link_token.as_ref().map(|_| REDACTED))
             .finish()
     }
 }
 
+#[derive(Debug)]
+pub struct PasswordReset {
+    pub email: Email,
+    pub code: OtpCode,
+    pub new_password: Password,
+    pub link_token: Option<String>,
+}
+
 impl ResetPasswordRequest {
-    pub fn validate(&self) -> Result<(Email, OtpCode, Password), FieldErrors> {
+    pub fn validate(&self) -> Result<PasswordReset, FieldErrors> {
         let mut c = Checker::default();
         let email = c.check("email", Email::parse(&self.email));
         let code = c.check("code", OtpCode::parse(&self.code));
         let password = c.check("new_password", Password::parse(&self.new_password));
-        let all = email.zip(code).zip(password).map(|((e, c), p)| (e, c, p));
+        let link_token = c.check("link_token", link_token(self.link_token.as_deref()));
+        let all = email.zip(code).zip(password).zip(link_token).map(
+            |(((email, code), new_password), link_token)| PasswordReset {
+                email,
+                code,
+                new_password,
+                link_token,
+            },
+        );
         c.finish(all)
     }
 }
@@ -590,6 +641,7 @@ mod tests {
             code: "123456".into(),
             registration_token: Some("tok3n-value".into()),
             password: Some("hunter2hunter2".into()),
+            link_token: None,
         };
         let printed = format!("{register:?} {verify:?} {:?}", verify.validate());
         for secret in ["hunter2hunter2", "123456", "tok3n-value"] {
@@ -604,6 +656,7 @@ mod tests {
             code: "123456".into(),
             registration_token: token.map(str::to_owned),
             password: password.map(str::to_owned),
+            link_token: None,
         }
     }
 

@@ -1,6 +1,8 @@
 //! One-time e-mailed codes: drawn from the OS CSPRNG, stored only as an HMAC-SHA-256 under a server key,
 //! compared in constant time.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::Sha256;
@@ -37,6 +39,28 @@ pub fn matches(
     computed.as_slice().ct_eq(&stored).into()
 }
 
+/// The token the mailed link carries beside the code: 128 bits of a MAC over the code and its binding
+/// under the server key. Only the mail has it, so it proves the mailbox where a 6-digit code alone could
+/// have been guessed; nothing needs storing, as it is recomputed from the code presented.
+pub fn link_token(key: &[u8], purpose: Purpose, binding: &str, code: &OtpCode) -> String {
+    let mut mac = mac(key, purpose, binding, code);
+    mac.update(b"mailed link");
+    let digest = mac.finalize().into_bytes();
+    URL_SAFE_NO_PAD.encode(&digest[..16])
+}
+
+/// Whether `presented` is the link token of `code`, compared in constant time.
+pub fn link_token_matches(
+    key: &[u8],
+    purpose: Purpose,
+    binding: &str,
+    code: &OtpCode,
+    presented: &str,
+) -> bool {
+    let expected = link_token(key, purpose, binding, code);
+    expected.as_bytes().ct_eq(presented.as_bytes()).into()
+}
+
 fn mac(key: &[u8], purpose: Purpose, binding: &str, code: &OtpCode) -> HmacSha256 {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac =
@@ -53,6 +77,46 @@ mod tests {
     use super::*;
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_link_token_belongs_to_one_code_binding_and_key() {
+        let code = OtpCode::parse("042917").unwrap();
+        let other = OtpCode::parse("042918").unwrap();
+        let token = link_token(KEY, Purpose::VerifyEmail, "a@example.com\nr1", &code);
+        assert_eq!(token.len(), 22, "128 bits in base64url");
+        let check = |key: &[u8], purpose, binding: &str, code: &OtpCode| {
+            link_token_matches(key, purpose, binding, code, &token)
+        };
+        assert!(check(KEY, Purpose::VerifyEmail, "a@example.com\nr1", &code));
+        assert!(!check(
+            KEY,
+            Purpose::VerifyEmail,
+            "a@example.com\nr1",
+            &other
+        ));
+        assert!(!check(
+            KEY,
+            Purpose::VerifyEmail,
+            "a@example.com\nr2",
+            &code
+        ));
+        assert!(!check(
+            KEY,
+            Purpose::PasswordReset,
+            "a@example.com\nr1",
+            &code
+        ));
+        assert!(!check(
+            b"another key of thirty-two bytes!",
+            Purpose::VerifyEmail,
+            "a@example.com\nr1",
+            &code
+        ));
+        assert_ne!(
+            token,
+            hash(KEY, Purpose::VerifyEmail, "a@example.com\nr1", &code)
+        );
+    }
 
     #[test]
     fn generated_codes_are_six_digits_and_vary() {

@@ -22,12 +22,15 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// A link to a page of the client with the address and the code in its fragment: a browser never sends
-/// the fragment to a server, so neither reaches access logs, proxies or `Referer` headers.
-fn link(public_url: &str, page: &str, email: &str, code: &str) -> String {
+/// A link to a page of the client with the address, the code and the code's link token in its fragment:
+/// a browser never sends the fragment to a server, so none of them reaches access logs, proxies or
+/// `Referer` headers. The link token (128 bits) lets the owner use the code even while the address is
+/// locked against guessing.
+fn link(public_url: &str, page: &str, email: &str, code: &str, link_token: &str) -> String {
     let fragment = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("email", email)
         .append_pair("code", code)
+        .append_pair("link", link_token)
         .finish();
     format!("{public_url}/{page}#{fragment}")
 }
@@ -67,10 +70,11 @@ pub fn verify_email(
     email: &str,
     username: &str,
     code: &str,
+    link_token: &str,
     ttl: Duration,
 ) -> Rendered {
     let ttl = human_duration(ttl);
-    let url = link(public_url, "verify", email, code);
+    let url = link(public_url, "verify", email, code, link_token);
     let title = format!("Confirm your e-mail address for {PRODUCT}");
     Rendered {
         subject: format!("Your {PRODUCT} verification code"),
@@ -98,9 +102,15 @@ pub fn verify_email(
     }
 }
 
-pub fn password_reset(public_url: &str, email: &str, code: &str, ttl: Duration) -> Rendered {
+pub fn password_reset(
+    public_url: &str,
+    email: &str,
+    code: &str,
+    link_token: &str,
+    ttl: Duration,
+) -> Rendered {
     let ttl = human_duration(ttl);
-    let url = link(public_url, "reset-password", email, code);
+    let url = link(public_url, "reset-password", email, code, link_token);
     let title = format!("Reset your {PRODUCT} password");
     Rendered {
         subject: format!("Your {PRODUCT} password reset code"),
@@ -221,13 +231,14 @@ mod tests {
             "a+b@example.com",
             "alice",
             "042917",
+            "LiNkToKeN",
             Duration::from_secs(300),
         );
         assert!(m.text.contains("042917") && m.html.contains("042917"));
         assert!(m.text.contains("5 minutes"));
-        assert!(m
-            .text
-            .contains("http://localhost:8080/verify#email=a%2Bb%40example.com&code=042917"));
+        assert!(m.text.contains(
+            "http://localhost:8080/verify#email=a%2Bb%40example.com&code=042917&link=LiNkToKeN"
+        ));
         assert!(m
             .text
             .contains("If you did not ask for it, ignore this mail"));
@@ -244,6 +255,7 @@ mod tests {
             "a@example.com",
             "alice_w",
             "042917",
+            "LiNkToKeN",
             Duration::from_secs(300),
         );
         let sentence = "This code confirms the registration of the username alice_w.";
@@ -260,10 +272,16 @@ mod tests {
 
     #[test]
     fn links_carry_address_and_code_in_the_fragment_never_the_query() {
-        let url = link("https://portal.test", "verify", "a+b@example.com", "042917");
+        let url = link(
+            "https://portal.test",
+            "verify",
+            "a+b@example.com",
+            "042917",
+            "LiNk",
+        );
         assert_eq!(
             url,
-            "https://portal.test/verify#email=a%2Bb%40example.com&code=042917"
+            "https://portal.test/verify#email=a%2Bb%40example.com&code=042917&link=LiNk"
         );
         let parsed = url::Url::parse(&url).unwrap();
         assert_eq!(parsed.path(), "/verify");
@@ -273,9 +291,11 @@ mod tests {
             "https://portal.test",
             "a@example.com",
             "123456",
+            "LiNk",
             Duration::from_secs(300),
         );
-        let reset = "https://portal.test/reset-password#email=a%40example.com&code=123456";
+        let reset =
+            "https://portal.test/reset-password#email=a%40example.com&code=123456&link=LiNk";
         assert!(m.text.contains(reset), "{}", m.text);
         assert!(m.html.contains(&escape(reset)), "{}", m.html);
         assert!(!m.text.contains("?email="), "{}", m.text);
@@ -288,6 +308,7 @@ mod tests {
             "a@example.com",
             "<b>",
             "123456",
+            "LiNk",
             Duration::from_secs(60),
         );
         assert!(m.html.contains("&lt;b&gt;") && !m.html.contains("<b>"));

@@ -271,10 +271,10 @@ pub async fn reset_password(
     ctx: web::Data<Ctx>,
     Json(body): Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let (email, code, password) = body.validate().map_err(AppError::Validation)?;
+    let reset = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.code_check(meta.addr)?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || recovery::reset(&ctx, email, code, password, &meta, now())).await?;
+    blocking(move || recovery::reset(&ctx, reset, &meta, now())).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,8 @@
 //! Issuing and checking e-mailed codes, and the per-address limit on wrong tries (NIST SP 800-63B): a
-//! code dies after 5 wrong tries, and an address with 20 wrong tries in 24 hours gets no new code until
-//! the oldest of them ages out.
+//! code dies after 5 wrong tries, and once an address has 20 wrong tries in 24 hours its 6-digit codes
+//! alone are refused until the oldest of them ages out. Its owner is never locked out by that: new codes
+//! are still mailed, and the mailed link carries a 128-bit link token beside the code that no guesser
+//! has, which is accepted throughout.
 
 use chrono::{Duration, TimeDelta};
 use shared::api::CodeSentResponse;
@@ -21,9 +23,10 @@ fn delta(d: std::time::Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }
 
-/// Every check a request that would mail a code must pass, in the order that reveals least: the
-/// address's wrong-try lockout, the resend cooldown of `purpose` (registration, which replaces the
-/// pending account, has none), then the rate limits, which count only requests that got this far.
+/// Every check a request that would mail a code must pass, in the order that reveals least: the resend
+/// cooldown of that code (a new registration has none), then the rate limits, which count only requests
+/// that got this far. An address locked against guessing still gets codes: its owner needs them, and the
+/// lock is enforced where codes are checked.
 pub fn ensure_may_send_code(
     ctx: &Ctx,
     conn: &mut Conn,
@@ -33,29 +36,60 @@ pub fn ensure_may_send_code(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    ensure_address_not_locked(conn, email_key, now)?;
     if let Some(key) = cooldown_of {
         ensure_cooldown_over(conn, key, now)?;
     }
     ensure_within_mail_limits(ctx, meta, email_key, captcha_solved)
 }
 
-/// Refuses to issue a code for an address that has used up its wrong tries.
-fn ensure_address_not_locked(
+/// `Some(refusal)` while the address has used up its wrong tries: a 6-digit code alone is not enough.
+fn guessing_lock(
     conn: &mut Conn,
     email_key: &str,
     now: Timestamp,
-) -> Result<(), AppError> {
+) -> Result<Option<AppError>, AppError> {
     let failures = codes::failures_since(conn, email_key, now - FAILURE_WINDOW)?;
     if failures.len() < MAX_FAILURES_PER_ADDRESS {
-        return Ok(());
+        return Ok(None);
     }
     // Once this failure ages out, the count drops below the limit.
     let unlocking = failures[failures.len() - MAX_FAILURES_PER_ADDRESS];
-    Err(AppError::TooManyAttempts {
+    Ok(Some(AppError::TooManyAttempts {
         attempts_remaining: None,
         retry_after: seconds_until(now, unlocking + FAILURE_WINDOW),
-    })
+    }))
+}
+
+/// The link token mailed with `code` for `key`.
+pub fn link_token(ctx: &Ctx, key: CodeKey<'_>, code: &OtpCode) -> String {
+    otp::link_token(&ctx.keys.code_key, key.purpose, &binding(key), code)
+}
+
+/// What a check presents: the code, and the link token when the code came by the mailed link.
+#[derive(Clone, Copy)]
+pub struct Presented<'a> {
+    pub code: &'a OtpCode,
+    pub link_token: Option<&'a str>,
+}
+
+impl Presented<'_> {
+    /// Whether this is the code of `row` (and, when a link token is presented, its token too).
+    fn matches(&self, ctx: &Ctx, key: CodeKey<'_>, row: &CodeRow) -> bool {
+        let code_right = matches(ctx, key, row, self.code);
+        match self.link_token {
+            None => code_right,
+            Some(token) => {
+                code_right
+                    && otp::link_token_matches(
+                        &ctx.keys.code_key,
+                        key.purpose,
+                        &binding(key),
+                        self.code,
+                        token,
+                    )
+            }
+        }
+    }
 }
 
 /// Decoys count like real codes, so the limits reveal nothing about which addresses have accounts.
@@ -138,11 +172,11 @@ pub fn check(
     ctx: &Ctx,
     conn: &mut Conn,
     key: CodeKey<'_>,
-    code: &OtpCode,
+    presented: Presented<'_>,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<Result<(), AppError>, AppError> {
-    match peek(ctx, conn, key, code, meta, now)? {
+    match peek(ctx, conn, key, presented, meta, now)? {
         Ok(row) => Ok(if consume_matched(conn, &row, meta, now)? {
             Ok(())
         } else {
@@ -159,14 +193,17 @@ pub fn peek(
     ctx: &Ctx,
     conn: &mut Conn,
     key: CodeKey<'_>,
-    code: &OtpCode,
+    presented: Presented<'_>,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<Result<CodeRow, AppError>, AppError> {
     let verdict = match usable(conn, key, now)? {
         Err(refusal) => Err(refusal),
-        Ok(row) if matches(ctx, key, &row, code) => return Ok(Ok(row)),
-        Ok(_) => Err(wrong_try(conn, key, false, now)?),
+        Ok(row) => match locked_out(conn, key.email_key, presented, now)? {
+            Some(refusal) => Err(refusal),
+            None if presented.matches(ctx, key, &row) => return Ok(Ok(row)),
+            None => Err(wrong_try(conn, key, false, now)?),
+        },
     };
     record_check(conn, key, verdict.as_ref().map(drop), meta, now)?;
     Ok(verdict)
@@ -180,7 +217,7 @@ pub fn find_matching(
     conn: &mut Conn,
     email_key: &str,
     purpose: Purpose,
-    code: &OtpCode,
+    presented: Presented<'_>,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<Result<CodeRow, AppError>, AppError> {
@@ -203,9 +240,14 @@ pub fn find_matching(
         record_check(conn, any_key, verdict.as_ref().map(drop), meta, now)?;
         return Ok(verdict);
     }
+    if let Some(refusal) = locked_out(conn, email_key, presented, now)? {
+        let verdict = Err(refusal);
+        record_check(conn, any_key, verdict.as_ref().map(drop), meta, now)?;
+        return Ok(verdict);
+    }
     if let Some(hit) = live
         .iter()
-        .find(|r| r.key().is_some_and(|key| matches(ctx, key, r, code)))
+        .find(|r| r.key().is_some_and(|key| presented.matches(ctx, key, r)))
     {
         return Ok(Ok((*hit).clone()));
     }
@@ -258,6 +300,20 @@ pub fn refuse_matched(
     let refusal = wrong_try(conn, key, true, now)?;
     record_check(conn, key, Err(&refusal), meta, now)?;
     Ok(refusal)
+}
+
+/// The refusal for a 6-digit code presented without its link token while the address is locked; such
+/// tries are not counted (the lock already holds), and a link token is always let through to be checked.
+fn locked_out(
+    conn: &mut Conn,
+    email_key: &str,
+    presented: Presented<'_>,
+    now: Timestamp,
+) -> Result<Option<AppError>, AppError> {
+    if presented.link_token.is_some() {
+        return Ok(None);
+    }
+    guessing_lock(conn, email_key, now)
 }
 
 fn matches(ctx: &Ctx, key: CodeKey<'_>, row: &CodeRow, code: &OtpCode) -> bool {

@@ -2,10 +2,10 @@
 //! step revokes every session of the account) and change from a signed-in session. Either way the owner
 //! is told by mail.
 
-use shared::api::CodeSentResponse;
-use shared::domain::{Email, OtpCode, Password, Username};
+use shared::api::{CodeSentResponse, PasswordReset};
+use shared::domain::{Email, Password, Username};
 
-use super::codes::{self, ensure_may_send_code, sent_response};
+use super::codes::{self, ensure_may_send_code, sent_response, Presented};
 use super::sessions::Authenticated;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::policy;
@@ -34,6 +34,7 @@ pub fn forgot(
                 &ctx.settings.public_url,
                 &user.email,
                 code.expose(),
+                &codes::link_token(ctx, key, &code),
                 ctx.settings.otp_ttl,
             );
             mail::queue(conn, MailKind::PasswordReset, &user.email, message, now)?;
@@ -64,12 +65,20 @@ fn reset_key(email_key: &str) -> CodeKey<'_> {
 #[tracing::instrument(skip_all)]
 pub fn reset(
     ctx: &Ctx,
-    email: Email,
-    code: OtpCode,
-    new_password: Password,
+    reset: PasswordReset,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
+    let PasswordReset {
+        email,
+        code,
+        new_password,
+        link_token,
+    } = reset;
+    let presented = Presented {
+        code: &code,
+        link_token: link_token.as_deref(),
+    };
     let email_key = email.canonical();
     let key = reset_key(&email_key);
     // Checks that need no account run before the code is looked at; the one that names the username runs
@@ -78,7 +87,7 @@ pub fn reset(
         .map_err(|why| AppError::validation("new_password", why))?;
     let mut conn = ctx.conn()?;
     let (row, user) = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
-        let row = match codes::peek(ctx, conn, key, &code, meta, now)? {
+        let row = match codes::peek(ctx, conn, key, presented, meta, now)? {
             Ok(row) => row,
             Err(refusal) => return Ok(Err(refusal)),
         };

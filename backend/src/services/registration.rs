@@ -15,7 +15,7 @@ use shared::api::{
 };
 use shared::domain::Email;
 
-use super::codes::{self, ensure_may_send_code, sent_response};
+use super::codes::{self, ensure_may_send_code, sent_response, Presented};
 use super::sessions;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{policy, tokens};
@@ -151,6 +151,7 @@ fn send_verification_code(
             &registration.email,
             &registration.username,
             code.expose(),
+            &codes::link_token(ctx, key, &code),
             ctx.settings.otp_ttl,
         );
         mail::queue(
@@ -216,8 +217,17 @@ pub fn verify(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<TokenResponse, AppError> {
-    let EmailVerification { email, code, proof } = verification;
+    let EmailVerification {
+        email,
+        code,
+        proof,
+        link_token,
+    } = verification;
     let email_key = email.canonical();
+    let presented = Presented {
+        code: &code,
+        link_token: link_token.as_deref(),
+    };
     let mut conn = ctx.conn()?;
     let activated = match proof {
         RegistrationProof::Token(token) => {
@@ -230,7 +240,7 @@ pub fn verify(
                     return Ok(Err(AppError::CodeExpired));
                 };
                 let key = verification_key(&email_key, &registration.id);
-                if let Err(refusal) = codes::check(ctx, conn, key, &code, meta, now)? {
+                if let Err(refusal) = codes::check(ctx, conn, key, presented, meta, now)? {
                     return Ok(Err(refusal));
                 }
                 activate(ctx, conn, &registration, meta, now)
@@ -244,7 +254,7 @@ pub fn verify(
                         conn,
                         &email_key,
                         Purpose::VerifyEmail,
-                        &code,
+                        presented,
                         meta,
                         now,
                     )? {

@@ -123,6 +123,23 @@ impl ReceivedMail {
             })
     }
 
+    /// The value of `name` in the fragment of the first link of the text body that has one.
+    pub fn link_param(&self, name: &str) -> Option<String> {
+        self.links().into_iter().find_map(|link| {
+            let url = url::Url::parse(&link).ok()?;
+            let fragment = url.fragment()?.to_owned();
+            url::form_urlencoded::parse(fragment.as_bytes())
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        })
+    }
+
+    /// The link token the mailed link carries beside the code.
+    pub fn link_token(&self) -> String {
+        self.link_param("link")
+            .unwrap_or_else(|| panic!("no link token in the {:?} mail:\n{}", self.kind, self.text))
+    }
+
     /// Every link in the text body (whitespace, quotes and angle brackets end a link).
     pub fn links(&self) -> Vec<String> {
         self.text
