@@ -153,6 +153,7 @@ pub fn reset_password() -> Html {
                 email: email.trim().to_owned(),
                 code: joined(&boxes),
                 new_password: (*password).clone(),
+                link_token: None,
             };
             let (form, banner, notice, busy, navigator, boxes, focus_request) = (
                 form.clone(),

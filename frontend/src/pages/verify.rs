@@ -215,6 +215,7 @@ pub fn verify() -> Html {
                 code: joined(&boxes),
                 password: token.is_none().then(|| (*password).clone()),
                 registration_token: token,
+                link_token: None,
             };
             let (form, state, banner, notice, verifying, boxes) = (
                 form.clone(),
