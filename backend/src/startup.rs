@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpMessage, HttpServer};
 use anyhow::Context;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing_actix_web::RequestId;
 
 use crate::auth::keys::Keys;
 use crate::auth::password::Hasher;
@@ -22,7 +22,7 @@ use crate::mail::worker::Worker;
 use crate::services::limits::Limits;
 use crate::services::{maintenance, Ctx};
 use crate::settings::Settings;
-use crate::{private_files, routes, store};
+use crate::{private_files, routes, store, telemetry};
 
 pub struct Application {
     port: u16,
@@ -103,7 +103,7 @@ impl Application {
                         Ok(response)
                     }
                 })
-                .wrap(TracingLogger::default())
+                .wrap(telemetry::request_logger())
         })
         .listen(listener)?
         .run();
