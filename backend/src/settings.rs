@@ -43,6 +43,8 @@ pub struct Settings {
     pub limits: LimitSettings,
     /// Peers whose `X-Forwarded-For` is believed (a load balancer or reverse proxy).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a client may take to send a request's head, and then its body.
+    pub request_timeout: Duration,
 }
 
 /// Abuse limits. Counts are per hour; 0 turns a limit off.
@@ -82,6 +84,13 @@ pub enum LogFormat {
     Pretty,
     Json,
 }
+
+const MINUTE: u64 = 60;
+const DAY: u64 = 24 * 3600;
+const YEAR: u64 = 365 * DAY;
+/// The most work a CAPTCHA may ask: `otp-portal solve-captcha` refuses puzzles above it, and a phone
+/// would take minutes.
+const MAX_CAPTCHA_DIFFICULTY: u64 = 50_000_000;
 
 impl Settings {
     /// Reads the process environment, after loading `.env` from the working directory if there is one.
@@ -138,25 +147,39 @@ impl Settings {
             }
         }
         let otp_ttl = seconds("OTP_TTL_SECONDS", 300)?;
-        if otp_ttl.is_zero() {
-            bail!("OTP_TTL_SECONDS must be at least 1");
-        }
+        let smtp_url = get("SMTP_URL");
+        check_mail_and_links(
+            &bind_addr,
+            get("PUBLIC_URL").is_some(),
+            &public_url,
+            smtp_url.is_some(),
+            flag("DEV_MAILER", get("DEV_MAILER"), false)?,
+        )?;
         let cookie_secure = match get("COOKIE_SECURE").as_deref().map(str::trim) {
             None => true,
             Some("true" | "1") => true,
             Some("false" | "0") => false,
             Some(other) => bail!("COOKIE_SECURE must be true or false, got {other:?}"),
         };
+        let audit_retention_days = match get("AUDIT_RETENTION_DAYS") {
+            None => 180,
+            Some(v) => v.trim().parse::<u64>().with_context(|| {
+                format!("AUDIT_RETENTION_DAYS must be a number of days, got {v:?}")
+            })?,
+        };
+        if !(1..=100 * 365).contains(&audit_retention_days) {
+            bail!("AUDIT_RETENTION_DAYS must be from 1 to 36500 days, got {audit_retention_days}");
+        }
         let log_format = match get("LOG_FORMAT").as_deref().map(str::trim) {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
             Some(other) => bail!("LOG_FORMAT must be pretty or json, got {other:?}"),
         };
 
-        Ok(Self {
+        let settings = Self {
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into()),
             data_dir: PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into())),
-            smtp_url: get("SMTP_URL").map(SecretString::from),
+            smtp_url: smtp_url.map(SecretString::from),
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "OTP Portal <no-reply@localhost>".into()),
             jwt_secret: jwt_secret.map(SecretString::from),
             otp_ttl,
@@ -176,15 +199,7 @@ impl Settings {
                 Some(Ok(n)) if n <= 4 => n,
                 Some(_) => bail!("PASSWORD_MIN_SCORE must be a number from 0 to 4"),
             },
-            audit_retention: Duration::from_secs(
-                24 * 3600
-                    * match get("AUDIT_RETENTION_DAYS") {
-                        None => 180,
-                        Some(v) => v.trim().parse::<u64>().with_context(|| {
-                            format!("AUDIT_RETENTION_DAYS must be a number of days, got {v:?}")
-                        })?,
-                    },
-            ),
+            audit_retention: Duration::from_secs(audit_retention_days * DAY),
             limits: LimitSettings {
                 mail_per_ip: count("LIMIT_MAIL_PER_IP_PER_HOUR", 48)?,
                 mail_per_address: count("LIMIT_MAIL_PER_ADDRESS_PER_HOUR", 6)?,
@@ -210,8 +225,7 @@ impl Settings {
                     Some(v) => v.trim().parse::<u64>().with_context(|| {
                         format!("CAPTCHA_DIFFICULTY must be a whole number, got {v:?}")
                     })?,
-                }
-                .max(1),
+                },
                 captcha_ttl: seconds("CAPTCHA_TTL_SECONDS", 300)?,
             },
             trusted_proxies: get("TRUSTED_PROXIES")
@@ -228,9 +242,129 @@ impl Settings {
                 })
                 .collect::<anyhow::Result<_>>()?,
             client_dir: PathBuf::from(get("CLIENT_DIR").unwrap_or_else(|| "frontend/dist".into())),
+            request_timeout: seconds("REQUEST_TIMEOUT_SECONDS", 10)?,
             bind_addr,
-        })
+        };
+        settings.check_ranges()?;
+        Ok(settings)
     }
+
+    /// Every duration and count within what makes sense: no zero where zero would break something (a
+    /// zero maintenance interval panics, a zero TTL makes dead codes and sessions), and nothing so large
+    /// that adding it to a timestamp overflows.
+    fn check_ranges(&self) -> anyhow::Result<()> {
+        let limits = &self.limits;
+        let durations = [
+            ("OTP_TTL_SECONDS", self.otp_ttl, 1, DAY),
+            (
+                "OTP_RESEND_COOLDOWN_SECONDS",
+                self.otp_resend_cooldown,
+                0,
+                DAY,
+            ),
+            ("ACCESS_TOKEN_TTL_SECONDS", self.access_token_ttl, 1, DAY),
+            ("SESSION_TTL_SECONDS", self.session_ttl, 1, 10 * YEAR),
+            (
+                "PENDING_ACCOUNT_TTL_SECONDS",
+                self.pending_account_ttl,
+                1,
+                YEAR,
+            ),
+            (
+                "MAINTENANCE_INTERVAL_SECONDS",
+                self.maintenance_interval,
+                1,
+                DAY,
+            ),
+            ("MAIL_RETRY_BASE_SECONDS", self.mail_retry_base, 1, DAY),
+            ("MAIL_RETRY_MAX_SECONDS", self.mail_retry_max, 1, DAY),
+            (
+                "MAIL_GIVE_UP_AFTER_SECONDS",
+                self.mail_give_up_after,
+                1,
+                YEAR,
+            ),
+            (
+                "LOGIN_LOCKOUT_BASE_SECONDS",
+                limits.login_lockout_base,
+                1,
+                DAY,
+            ),
+            (
+                "LOGIN_LOCKOUT_MAX_SECONDS",
+                limits.login_lockout_max,
+                1,
+                DAY,
+            ),
+            ("CAPTCHA_TTL_SECONDS", limits.captcha_ttl, 1, DAY),
+            (
+                "REQUEST_TIMEOUT_SECONDS",
+                self.request_timeout,
+                1,
+                5 * MINUTE,
+            ),
+        ];
+        for (key, value, min, max) in durations {
+            let value = value.as_secs();
+            if !(min..=max).contains(&value) {
+                bail!("{key} must be from {min} to {max} seconds, got {value}");
+            }
+        }
+        if self.mail_retry_max < self.mail_retry_base {
+            bail!("MAIL_RETRY_MAX_SECONDS must not be below MAIL_RETRY_BASE_SECONDS");
+        }
+        if limits.login_lockout_max < limits.login_lockout_base {
+            bail!("LOGIN_LOCKOUT_MAX_SECONDS must not be below LOGIN_LOCKOUT_BASE_SECONDS");
+        }
+        if !(1..=MAX_CAPTCHA_DIFFICULTY).contains(&limits.captcha_difficulty) {
+            bail!(
+                "CAPTCHA_DIFFICULTY must be from 1 to {MAX_CAPTCHA_DIFFICULTY}, got {}",
+                limits.captcha_difficulty
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `true`/`1` or `false`/`0`.
+fn flag(key: &str, value: Option<String>, default: bool) -> anyhow::Result<bool> {
+    match value.as_deref().map(str::trim) {
+        None => Ok(default),
+        Some("true" | "1") => Ok(true),
+        Some("false" | "0") => Ok(false),
+        Some(other) => bail!("{key} must be 1 or 0 (true or false), got {other:?}"),
+    }
+}
+
+/// Refuses the set-ups that would send people broken links or put codes where they do not belong.
+fn check_mail_and_links(
+    bind_addr: &str,
+    public_url_set: bool,
+    public_url: &str,
+    smtp_url_set: bool,
+    dev_mailer: bool,
+) -> anyhow::Result<()> {
+    let unspecified = bind_addr
+        .parse::<std::net::SocketAddr>()
+        .is_ok_and(|addr| addr.ip().is_unspecified());
+    if unspecified && !public_url_set {
+        bail!(
+            "BIND_ADDR {bind_addr} listens on every interface, so it cannot be the address in links \
+             in mails: set PUBLIC_URL to the address people open, e.g. https://id.example.com"
+        );
+    }
+    if dev_mailer && smtp_url_set {
+        bail!("DEV_MAILER=1 and SMTP_URL are both set: unset one of them");
+    }
+    let https = url::Url::parse(public_url).is_ok_and(|url| url.scheme() == "https");
+    if https && !smtp_url_set && !dev_mailer {
+        bail!(
+            "PUBLIC_URL is {public_url} but SMTP_URL is not set, so mail would go to the development \
+             mailer, which writes every code to the log and to files: set SMTP_URL, or DEV_MAILER=1 \
+             if the development mailer is really meant"
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -268,10 +402,174 @@ mod tests {
 
     #[test]
     fn public_url_follows_bind_addr_unless_set() {
-        let s = from(&[("BIND_ADDR", "0.0.0.0:9000")]).unwrap();
-        assert_eq!(s.public_url, "http://0.0.0.0:9000");
-        let s = from(&[("PUBLIC_URL", "https://id.example.com/")]).unwrap();
+        let s = from(&[("BIND_ADDR", "192.0.2.7:9000")]).unwrap();
+        assert_eq!(s.public_url, "http://192.0.2.7:9000");
+        let s = from(&[
+            ("PUBLIC_URL", "https://id.example.com/"),
+            ("SMTP_URL", "smtp://relay:25?tls=none"),
+        ])
+        .unwrap();
         assert_eq!(s.public_url, "https://id.example.com");
+    }
+
+    #[test]
+    fn an_unspecified_bind_addr_needs_a_public_url() {
+        for any in ["0.0.0.0:9000", "[::]:9000"] {
+            let err = from(&[("BIND_ADDR", any)]).unwrap_err().to_string();
+            assert!(
+                err.contains("PUBLIC_URL") && err.contains(any),
+                "{any}: {err}"
+            );
+            let s = from(&[("BIND_ADDR", any), ("PUBLIC_URL", "http://portal.lan:9000")]).unwrap();
+            assert_eq!(s.public_url, "http://portal.lan:9000");
+        }
+        assert!(from(&[("BIND_ADDR", "localhost:9000")]).is_ok());
+    }
+
+    #[test]
+    fn an_https_portal_without_smtp_needs_dev_mailer_said_out_loud() {
+        let https = ("PUBLIC_URL", "https://id.example.com");
+        let err = from(&[https]).unwrap_err().to_string();
+        assert!(
+            err.contains("SMTP_URL") && err.contains("DEV_MAILER=1"),
+            "{err}"
+        );
+        let err = from(&[("PUBLIC_URL", "HTTPS://id.example.com")]).unwrap_err();
+        assert!(err.to_string().contains("SMTP_URL"), "{err}");
+        assert!(from(&[https, ("DEV_MAILER", "1")])
+            .unwrap()
+            .smtp_url
+            .is_none());
+        assert!(from(&[https, ("DEV_MAILER", "0")]).is_err());
+        assert!(from(&[https, ("SMTP_URL", "smtps://u:p@mail.example.com")]).is_ok());
+        // Plain http is a development set-up: the development mailer is the default there.
+        assert!(from(&[("PUBLIC_URL", "http://localhost:8080")]).is_ok());
+        assert!(from(&[("DEV_MAILER", "yes")]).is_err());
+    }
+
+    #[test]
+    fn dev_mailer_and_smtp_url_together_are_refused() {
+        let err = from(&[
+            ("DEV_MAILER", "1"),
+            ("SMTP_URL", "smtp://relay:25?tls=none"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("DEV_MAILER") && err.contains("SMTP_URL"),
+            "{err}"
+        );
+    }
+
+    /// Each duration variable with its lowest and highest accepted number of seconds.
+    const DURATIONS: [(&str, u64, u64); 13] = [
+        ("OTP_TTL_SECONDS", 1, DAY),
+        ("OTP_RESEND_COOLDOWN_SECONDS", 0, DAY),
+        ("ACCESS_TOKEN_TTL_SECONDS", 1, DAY),
+        ("SESSION_TTL_SECONDS", 1, 10 * YEAR),
+        ("PENDING_ACCOUNT_TTL_SECONDS", 1, YEAR),
+        ("MAINTENANCE_INTERVAL_SECONDS", 1, DAY),
+        ("MAIL_RETRY_BASE_SECONDS", 1, DAY),
+        ("MAIL_RETRY_MAX_SECONDS", 1, DAY),
+        ("MAIL_GIVE_UP_AFTER_SECONDS", 1, YEAR),
+        ("LOGIN_LOCKOUT_BASE_SECONDS", 1, DAY),
+        ("LOGIN_LOCKOUT_MAX_SECONDS", 1, DAY),
+        ("CAPTCHA_TTL_SECONDS", 1, DAY),
+        ("REQUEST_TIMEOUT_SECONDS", 1, 5 * MINUTE),
+    ];
+
+    #[test]
+    fn huge_durations_are_refused_rather_than_overflowing_a_timestamp() {
+        for (key, _, max) in DURATIONS {
+            for huge in [max + 1, u64::MAX] {
+                let err = from(&[(key, &huge.to_string())]).unwrap_err().to_string();
+                assert!(err.contains(key), "{key}={huge}: {err}");
+            }
+        }
+        // At their highest all together, every one of them can be added to a timestamp.
+        let highest: Vec<(&str, String)> = DURATIONS
+            .iter()
+            .map(|(key, _, max)| (*key, max.to_string()))
+            .chain([("AUDIT_RETENTION_DAYS", "36500".to_owned())])
+            .collect();
+        let pairs: Vec<(&str, &str)> = highest.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let s = from(&pairs).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        for ttl in [
+            s.otp_ttl,
+            s.otp_resend_cooldown,
+            s.access_token_ttl,
+            s.session_ttl,
+            s.pending_account_ttl,
+            s.mail_give_up_after,
+            s.audit_retention,
+            s.limits.login_lockout_max,
+            s.limits.captcha_ttl,
+        ] {
+            let delta = chrono::TimeDelta::from_std(ttl).unwrap();
+            assert!(now.checked_add_signed(delta).is_some());
+            assert!(now.checked_sub_signed(delta).is_some());
+        }
+    }
+
+    #[test]
+    fn zero_is_refused_where_it_makes_no_sense() {
+        for (key, min, _) in DURATIONS {
+            let zero = from(&[(key, "0")]);
+            if min == 0 {
+                assert!(zero.is_ok(), "{key}=0 is allowed");
+            } else {
+                let err = zero.unwrap_err().to_string();
+                assert!(err.contains(key), "{key}=0: {err}");
+            }
+        }
+        for days in ["0", "36501", &u64::MAX.to_string()] {
+            let err = from(&[("AUDIT_RETENTION_DAYS", days)]).unwrap_err();
+            assert!(
+                err.to_string().contains("AUDIT_RETENTION_DAYS"),
+                "{days}: {err}"
+            );
+        }
+        for difficulty in ["0", "50000001"] {
+            let err = from(&[("CAPTCHA_DIFFICULTY", difficulty)]).unwrap_err();
+            assert!(
+                err.to_string().contains("CAPTCHA_DIFFICULTY"),
+                "{difficulty}: {err}"
+            );
+        }
+        assert_eq!(
+            from(&[("CAPTCHA_DIFFICULTY", "1")])
+                .unwrap()
+                .limits
+                .captcha_difficulty,
+            1
+        );
+        // Zero turns an hourly limit off: that stays allowed.
+        assert_eq!(
+            from(&[("LIMIT_MAIL_PER_HOUR", "0")])
+                .unwrap()
+                .limits
+                .mail_total,
+            0
+        );
+    }
+
+    #[test]
+    fn a_maximum_below_its_base_is_refused() {
+        let err = from(&[("MAIL_RETRY_BASE_SECONDS", "600")]).unwrap_err();
+        assert!(err.to_string().contains("MAIL_RETRY_MAX_SECONDS"), "{err}");
+        let err = from(&[("LOGIN_LOCKOUT_BASE_SECONDS", "1000")]).unwrap_err();
+        assert!(
+            err.to_string().contains("LOGIN_LOCKOUT_MAX_SECONDS"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn requests_have_ten_seconds_unless_configured() {
+        assert_eq!(from(&[]).unwrap().request_timeout, Duration::from_secs(10));
+        let s = from(&[("REQUEST_TIMEOUT_SECONDS", "30")]).unwrap();
+        assert_eq!(s.request_timeout, Duration::from_secs(30));
     }
 
     #[test]

@@ -1,16 +1,26 @@
 //! `Application`: opens the store, loads keys, binds the listener (port 0 in tests), wires routes and
 //! middleware, and runs the server together with the mail worker and the maintenance task.
 
+use std::future::Future;
 use std::net::TcpListener;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
 
-use actix_web::dev::{Server, Service};
+use actix_web::dev::{Payload, Server, Service, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::ConnectionType;
 use actix_web::middleware::ErrorHandlers;
-use actix_web::{web, App, HttpMessage, HttpServer};
+use actix_web::web::Bytes;
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use anyhow::Context;
+use futures_util::Stream;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
+use tokio::time::{Instant, Sleep};
 use tracing_actix_web::RequestId;
 
 use crate::auth::keys::Keys;
@@ -23,6 +33,9 @@ use crate::services::limits::Limits;
 use crate::services::{maintenance, Ctx};
 use crate::settings::Settings;
 use crate::{private_files, routes, store, telemetry};
+
+/// How long a closing connection may linger for the client to take the last bytes.
+const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub struct Application {
     port: u16,
@@ -81,11 +94,37 @@ impl Application {
         let data = web::Data::new(ctx.clone());
         let client_dir = web::Data::new(routes::client::ClientDir(settings.client_dir.clone()));
         let public_url = settings.public_url.clone();
+        let request_timeout = settings.request_timeout;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
                 .app_data(client_dir.clone())
                 .configure(routes::configure)
+                .wrap_fn(move |mut req, srv| {
+                    let expired = Arc::new(AtomicBool::new(false));
+                    let body = DeadlinePayload {
+                        inner: req.take_payload(),
+                        deadline: Instant::now() + request_timeout,
+                        timer: None,
+                        expired: expired.clone(),
+                    };
+                    req.set_payload(Payload::Stream {
+                        payload: Box::pin(body),
+                    });
+                    let response = srv.call(req);
+                    async move {
+                        let response = response.await?;
+                        if !expired.load(Ordering::Relaxed) {
+                            return Ok(response.map_into_left_body());
+                        }
+                        let (req, _) = response.into_parts();
+                        let mut timeout = HttpResponse::RequestTimeout().finish();
+                        timeout
+                            .head_mut()
+                            .set_connection_type(ConnectionType::Close);
+                        Ok(ServiceResponse::new(req, timeout).map_into_right_body())
+                    }
+                })
                 .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
                 .wrap(routes::headers::security_headers(&public_url))
                 .wrap_fn(|req, srv| {
@@ -105,6 +144,10 @@ impl Application {
                 })
                 .wrap(telemetry::request_logger())
         })
+        // The head of a request must arrive within the timeout (then a 408), and its body within the
+        // timeout after that (`DeadlinePayload`).
+        .client_request_timeout(request_timeout)
+        .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
         .listen(listener)?
         .run();
         Ok(Self {
@@ -127,5 +170,43 @@ impl Application {
         worker.abort();
         maintenance.abort();
         result.context("running the HTTP server")
+    }
+}
+
+/// A request body that must have arrived by `deadline`. Past it, reading fails and the request is answered
+/// `408` on a connection that is then closed: a client trickling its body cannot hold a connection open.
+struct DeadlinePayload {
+    inner: Payload,
+    deadline: Instant,
+    /// Made on the first wait, so that a request without a body costs no timer.
+    timer: Option<Pin<Box<Sleep>>>,
+    expired: Arc<AtomicBool>,
+}
+
+impl Stream for DeadlinePayload {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.expired.load(Ordering::Relaxed) {
+            return Poll::Ready(None);
+        }
+        if Instant::now() < this.deadline {
+            if let Poll::Ready(item) = Pin::new(&mut this.inner).poll_next(cx) {
+                return Poll::Ready(item);
+            }
+            let deadline = this.deadline;
+            let timer = this
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+        }
+        this.expired.store(true, Ordering::Relaxed);
+        Poll::Ready(Some(Err(PayloadError::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "the request body did not arrive in time",
+        )))))
     }
 }
