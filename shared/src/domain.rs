@@ -109,6 +109,18 @@ impl fmt::Display for Email {
     }
 }
 
+/// The key a login typed at sign-in (a username or an address) is looked up, throttled and recorded by:
+/// trimmed, lower-cased and cut to [`EMAIL_MAX_LEN`] characters, so that no input of any length is stored.
+/// No username or address is longer, so the cut never changes a real login.
+pub fn login_key(login: &str) -> String {
+    login
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(EMAIL_MAX_LEN)
+        .collect()
+}
+
 /// 8 to 128 characters (not bytes), taken exactly as typed: no trimming, no composition rules
 /// (NIST SP 800-63B). Its `Debug` never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -252,7 +264,31 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_login_key_is_trimmed_and_lower_cased() {
+        assert_eq!(login_key("  Alice@Example.COM \n"), "alice@example.com");
+        assert_eq!(login_key("Bob_1"), "bob_1");
+        assert_eq!(login_key(""), "");
+    }
+
+    #[test]
+    fn a_login_key_is_cut_to_the_longest_address() {
+        assert_eq!(login_key(&"A".repeat(10_000)), "a".repeat(EMAIL_MAX_LEN));
+        // Cut on character boundaries, and counted after lower-casing (`İ` becomes two characters).
+        assert_eq!(login_key(&"é".repeat(300)), "é".repeat(EMAIL_MAX_LEN));
+        assert_eq!(login_key(&"İ".repeat(200)).chars().count(), EMAIL_MAX_LEN);
+        let longest = format!("{}@example.com", "a".repeat(EMAIL_MAX_LEN - 12));
+        assert_eq!(login_key(&longest), longest, "a real address is never cut");
+    }
+
     proptest! {
+        #[test]
+        fn a_login_key_is_a_bounded_prefix_of_the_lower_cased_login(raw in "\\PC{0,400}") {
+            let key = login_key(&raw);
+            prop_assert!(key.chars().count() <= EMAIL_MAX_LEN);
+            prop_assert!(raw.trim().to_lowercase().starts_with(&key));
+        }
+
         #[test]
         fn any_valid_username_round_trips(name in "[A-Za-z0-9_.-]{3,32}") {
             let parsed = Username::parse(&name).unwrap();
