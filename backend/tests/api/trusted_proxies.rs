@@ -94,3 +94,35 @@ async fn behind_a_trusted_proxy_the_client_is_the_nearest_untrusted_hop() {
 
     assert_eq!(failed_login_ips(&app), [Some("198.51.100.7".to_owned())]);
 }
+
+#[tokio::test]
+async fn a_forwarded_for_that_cannot_be_read_is_one_unknown_client_not_the_proxy() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("LIMIT_LOGINS_PER_IP_PER_HOUR".into(), "2".into());
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+    })
+    .await;
+    let body = |n: u32| json!({"login": format!("ghost{n}"), "password": "not the password"});
+
+    // Garbage where the proxy should have written the client: every such request is the same unknown
+    // client, whatever the garbage, and shares one budget.
+    for (n, garbage) in [(1, "not an address"), (2, "198.51.100.7, unknown")] {
+        let response = app.login_forwarded_for(&body(n), garbage).await;
+        expect_problem(response, 401, "invalid_credentials").await;
+    }
+    expect_rate_limited(app.login_forwarded_for(&body(3), "nonsense").await).await;
+
+    // The proxy's own requests were not charged for it…
+    expect_problem(app.login(&body(4)).await, 401, "invalid_credentials").await;
+    // …and garbage left of the client, written by the client itself, is never read.
+    let forged = app
+        .login_forwarded_for(&body(5), "not an address, 198.51.100.9")
+        .await;
+    expect_problem(forged, 401, "invalid_credentials").await;
+
+    let ips: Vec<Option<String>> = failed_login_ips(&app);
+    assert_eq!(
+        ips,
+        ["0.0.0.0", "0.0.0.0", "127.0.0.1", "198.51.100.9"].map(|ip| Some(ip.to_owned()))
+    );
+}
