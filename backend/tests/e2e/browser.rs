@@ -164,11 +164,21 @@ where
         configure(vars);
     })
     .await;
+    drive(Arc::new(app), &test, scenario).await;
+}
+
+/// Runs `scenario` in a browser of its own (its own chromedriver, a fresh profile) against `app`, then
+/// closes that browser whatever happened; a failure saves `failure-<name>.png` and fails the caller.
+async fn drive<F, Fut>(app: Arc<TestApp>, name: &str, scenario: F)
+where
+    F: FnOnce(Page) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let driver = Driver::start().await;
     let client = driver.new_session().await;
     let page = Page {
         client: client.clone(),
-        app: Arc::new(app),
+        app,
     };
     page.cdp(
         "Page.addScriptToEvaluateOnNewDocument",
@@ -185,7 +195,7 @@ where
     })
     .await;
     if outcome.is_err() {
-        let path = screenshots_dir().join(format!("failure-{test}.png"));
+        let path = screenshots_dir().join(format!("failure-{name}.png"));
         if page.save_screenshot_to(&path).await.is_ok() {
             eprintln!("screenshot of the failing page: {}", path.display());
         }
@@ -326,6 +336,18 @@ impl Page {
         )
         .await;
         window
+    }
+
+    /// Runs `scenario` in another browser on the same server, as on another device: its own
+    /// chromedriver and a fresh profile, so no cookie and no storage of this one. It is closed when
+    /// `scenario` ends; a failure there saves `failure-<name>.png` and fails the test. (It does not wait
+    /// for a turn among the test browsers: one test holding a turn must not wait for another.)
+    pub async fn in_another_browser<F, Fut>(&self, name: &str, scenario: F)
+    where
+        F: FnOnce(Page) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        drive(self.app.clone(), name, scenario).await;
     }
 
     /// The window this handle names becomes the one commands (and CDP) go to.
@@ -764,6 +786,41 @@ impl Page {
             .wait_for_mail(email, VERIFY_EMAIL)
             .await
             .code()
+    }
+
+    /// The link of the first verification mail to `email`, as a path of the test server (whose public
+    /// URL names port 0): `/verify#email=…&code=…`, the address and code in the fragment and the query
+    /// empty. Also returns the mail's code.
+    pub async fn mailed_verify_link(&self, email: &str) -> (String, String) {
+        let mail = self.app.smtp.wait_for_mail(email, VERIFY_EMAIL).await;
+        let code = mail.code();
+        let link = mail
+            .links()
+            .into_iter()
+            .find(|l| l.contains("/verify"))
+            .unwrap_or_else(|| panic!("no link to the verify page in:\n{}", mail.text));
+        let url = url::Url::parse(&link).unwrap_or_else(|e| panic!("{link}: {e}"));
+        assert_eq!(url.path(), "/verify", "{link}");
+        assert_eq!(
+            url.query(),
+            None,
+            "the link {link} puts something in its query"
+        );
+        let fragment: HashMap<String, String> = url::form_urlencoded::parse(
+            url.fragment()
+                .unwrap_or_else(|| panic!("the link {link} has no fragment"))
+                .as_bytes(),
+        )
+        .into_owned()
+        .collect();
+        assert_eq!(
+            fragment.get("email").map(String::as_str),
+            Some(email),
+            "{link}"
+        );
+        assert_eq!(fragment.get("code"), Some(&code), "{link}");
+        let path = format!("/verify#{}", url.fragment().unwrap_or_default());
+        (path, code)
     }
 
     /// Fills in and sends the registration form; waits for the verify page.

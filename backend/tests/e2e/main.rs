@@ -11,6 +11,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod another_device;
 mod browser;
 mod captcha;
 mod change_password;
