@@ -71,6 +71,9 @@ pub struct LimitSettings {
     pub ipv6_prefix: u8,
     /// Consecutive wrong passwords before an account's logins pause.
     pub login_lockout_threshold: u32,
+    /// Consecutive failed logins to one account, from every source without its device cookie together,
+    /// after which those sources pause (a source's own failures pause it at `login_lockout_threshold`).
+    pub login_lockout_account_threshold: u32,
     /// The first pause; it doubles with each further failure up to `login_lockout_max`.
     pub login_lockout_base: Duration,
     pub login_lockout_max: Duration,
@@ -218,6 +221,7 @@ impl Settings {
                     }
                 },
                 login_lockout_threshold: count("LOGIN_LOCKOUT_THRESHOLD", 5)?,
+                login_lockout_account_threshold: count("LOGIN_LOCKOUT_ACCOUNT_THRESHOLD", 20)?,
                 login_lockout_base: seconds("LOGIN_LOCKOUT_BASE_SECONDS", 30)?,
                 login_lockout_max: seconds("LOGIN_LOCKOUT_MAX_SECONDS", 900)?,
                 captcha_difficulty: match get("CAPTCHA_DIFFICULTY") {

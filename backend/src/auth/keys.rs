@@ -20,6 +20,8 @@ pub struct Keys {
     pub code_key: Vec<u8>,
     /// HMAC key that signs CAPTCHA challenges.
     pub captcha_key: Vec<u8>,
+    /// HMAC key that signs device cookies.
+    pub device_key: Vec<u8>,
 }
 
 impl Keys {
@@ -37,6 +39,7 @@ impl Keys {
             jwt_decoding: DecodingKey::from_secret(master),
             code_key: derive(master, "otp-portal email code v1"),
             captcha_key: derive(master, "otp-portal captcha v1"),
+            device_key: derive(master, "otp-portal device cookie v1"),
         }
     }
 }

@@ -89,6 +89,7 @@ mod tests {
             jwt_decoding: jsonwebtoken::DecodingKey::from_secret(secret),
             code_key: vec![],
             captcha_key: vec![],
+            device_key: vec![],
         }
     }
 

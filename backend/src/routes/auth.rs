@@ -10,6 +10,7 @@ use shared::problem::Problem;
 
 use super::json::{Json, OptionalJson};
 use super::{blocking, client_meta};
+use crate::auth::device;
 use crate::auth::extractor::AuthUser;
 use crate::captcha::{self, CaptchaError, Solution};
 use crate::error::AppError;
@@ -17,6 +18,8 @@ use crate::services::{login as login_service, now, recovery, registration, sessi
 
 pub const REFRESH_COOKIE: &str = "refresh_token";
 const COOKIE_PATH: &str = "/api/auth";
+/// How long a device stays known without signing in again.
+const DEVICE_COOKIE_DAYS: i64 = 365;
 
 fn refresh_cookie(ctx: &Ctx, value: String, max_age: time::Duration) -> Cookie<'static> {
     Cookie::build(REFRESH_COOKIE, value)
@@ -117,7 +120,12 @@ pub async fn verify_email(
     let ctx2 = ctx.clone();
     let response =
         blocking(move || registration::verify(&ctx2, verification, &meta, now())).await?;
-    Ok(tokens(&ctx, response))
+    let device = login_service::device_cookie_for(
+        &ctx,
+        &response.user.id.to_string(),
+        device_cookie(&req).as_deref(),
+    );
+    Ok(signed_in(&ctx, response, device))
 }
 
 /// Send a new verification code (voiding the previous one of that registration) once the cooldown has
@@ -162,11 +170,43 @@ pub async fn login(
     let (login, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
+    let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    let response =
-        blocking(move || login_service::login(&ctx2, &login, &password, &meta, now())).await?;
-    Ok(tokens(&ctx, response))
+    let logged_in = blocking(move || {
+        let attempt = login_service::Attempt {
+            login: &login,
+            password: &password,
+            device: device.as_deref(),
+        };
+        login_service::login(&ctx2, attempt, &meta, now())
+    })
+    .await?;
+    Ok(signed_in(&ctx, logged_in.tokens, logged_in.device))
+}
+
+/// The device cookie the request carries, if any.
+fn device_cookie(req: &HttpRequest) -> Option<String> {
+    req.cookie(device::COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The token response of a sign-in, which also leaves the device cookie: later logins from this device
+/// are paused only by its own failures.
+fn signed_in(ctx: &Ctx, response: TokenResponse, device_token: String) -> HttpResponse {
+    let mut response = tokens(ctx, response);
+    let cookie = Cookie::build(device::COOKIE, device_token)
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .secure(ctx.settings.cookie_secure)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::days(DEVICE_COOKIE_DAYS))
+        .finish();
+    if let Err(e) = response.add_cookie(&cookie) {
+        tracing::warn!(error = %e, "could not set the device cookie");
+    }
+    response
 }
 
 /// Exchange a refresh token (cookie or body) for a new token pair; the presented token is spent.
@@ -199,6 +239,7 @@ pub async fn refresh(
         }
     };
     let meta = client_meta(&req);
+    ctx.limits.refresh(meta.addr)?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     match blocking(move || sessions::refresh(&ctx2, &token, &meta, now())).await {

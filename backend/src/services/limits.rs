@@ -402,6 +402,7 @@ mod tests {
             refresh_per_ip: 0,
             ipv6_prefix: 64,
             login_lockout_threshold: 5,
+            login_lockout_account_threshold: 20,
             login_lockout_base: Duration::from_secs(30),
             login_lockout_max: Duration::from_secs(900),
             captcha_difficulty: 1000,

@@ -1,46 +1,71 @@
 //! Password login. A wrong password and an unknown login get the same answer after the same argon2 work,
-//! and the same throttle: after a few consecutive failures the account (or the unknown name) pauses for a
-//! time that doubles with each further failure, up to a cap, so guessing is slow while the owner is never
-//! shut out for long. The owner is told by mail when the pause first trips.
+//! and the same throttle. Failures are counted where they come from: a source (an IP, an IPv6 /64) pauses
+//! after a few consecutive failures, for a time that doubles with each further one up to a cap; all
+//! sources together pause an account only after many more; and a device that signed in to the account
+//! before (its device cookie) is paused by its own failures alone. So guessing stays slow, while someone
+//! who only knows the username can pause neither the owner's own devices nor, from one source, anyone
+//! else. The owner is told by mail when a pause first trips (at most hourly).
 
 use chrono::TimeDelta;
 use shared::api::TokenResponse;
 
 use super::sessions;
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
+use crate::auth::device;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::login_throttle::{self, ThrottleRow};
 use crate::store::users::UserRow;
-use crate::store::{self, registrations, users, Conn, Timestamp};
+use crate::store::{self, outbox, registrations, users, Conn, Timestamp};
 
 /// Failures older than this no longer count.
 const FAILURE_MEMORY: TimeDelta = TimeDelta::hours(24);
+/// At most one "your logins were paused" notice per account in this period: every source that trips its
+/// own pause would otherwise mail the owner.
+const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
 
-/// What an attempt reserved before any password work: the account it names, its throttle key, and
-/// whether this attempt started a pause.
+/// What an attempt reserved before any password work: the account it names, the throttle keys it
+/// counted against, and whether it started a pause.
 struct Reservation {
     user: Option<UserRow>,
-    throttle_key: String,
+    /// The keys a success clears: the source's or the device's own count.
+    own_keys: Vec<String>,
+    /// The shared counts (the account-wide one) and their thresholds: a success takes back only the
+    /// failure it counted up front, never the others'.
+    shared_keys: Vec<(String, u32)>,
     tripped: bool,
+}
+
+/// What a login presents besides the login and the password.
+pub struct Attempt<'a> {
+    pub login: &'a str,
+    pub password: &'a str,
+    /// The device cookie, if the client sent one.
+    pub device: Option<&'a str>,
+}
+
+/// A successful login: the tokens, and the device cookie to set.
+pub struct LoggedIn {
+    pub tokens: TokenResponse,
+    pub device: String,
 }
 
 /// Concurrency: the throttle is read and this attempt counted, as a failure until proven otherwise, in
 /// one write transaction before any argon2 work, so forty parallel tries are counted exactly like forty
-/// sequential ones (those past the threshold are refused without a hash). A success clears the count,
+/// sequential ones (those past the threshold are refused without a hash). A success clears its own count,
 /// and opens a session only if the password verified is still the account's (compare-and-set).
 #[tracing::instrument(skip_all)]
 pub fn login(
     ctx: &Ctx,
-    login: &str,
-    password_attempt: &str,
+    attempt: Attempt<'_>,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<TokenResponse, AppError> {
-    let login_key = login_key(login);
+) -> Result<LoggedIn, AppError> {
+    let password_attempt = attempt.password;
+    let login_key = login_key(attempt.login);
     let mut conn = ctx.conn()?;
     let reservation = store::write(&mut conn, |conn| {
-        reserve_attempt(ctx, conn, &login_key, meta, now)
+        reserve_attempt(ctx, conn, &login_key, attempt.device, meta, now)
     })??;
     // The connection goes back to the pool during the slow hashes.
     drop(conn);
@@ -59,7 +84,13 @@ pub fn login(
                 // A reset or change committed since the hash was read: the old password opens nothing.
                 return Ok(None);
             }
-            login_throttle::clear(conn, &reservation.throttle_key)?;
+            for key in &reservation.own_keys {
+                login_throttle::clear(conn, key)?;
+            }
+            for (key, threshold) in &reservation.shared_keys {
+                let threshold = i32::try_from(*threshold).unwrap_or(i32::MAX);
+                login_throttle::take_back_one(conn, key, threshold)?;
+            }
             let session = sessions::create(ctx, conn, &user.id, meta, now)?;
             let subject = Subject {
                 user_id: Some(&user.id),
@@ -71,7 +102,10 @@ pub fn login(
         })?;
         if let Some(session) = opened {
             tracing::info!(user = %user.id, session = %session.id, "logged in");
-            return sessions::token_response(ctx, user, session);
+            return Ok(LoggedIn {
+                tokens: sessions::token_response(ctx, user, session)?,
+                device: device_cookie_for(ctx, &user.id, attempt.device),
+            });
         }
     }
     // Every failure costs this second hash too, so a wrong password, an unknown login and a pending
@@ -114,6 +148,15 @@ pub fn login(
     }
 }
 
+/// The device cookie a successful sign-in leaves: the one presented if it is this account's, else a new
+/// one (a device signed in to another account before becomes this account's device).
+pub fn device_cookie_for(ctx: &Ctx, user_id: &str, presented: Option<&str>) -> String {
+    match presented.filter(|d| device::verify(&ctx.keys.device_key, user_id, d).is_some()) {
+        Some(known) => known.to_owned(),
+        None => device::issue(&ctx.keys.device_key, user_id),
+    }
+}
+
 /// The lower-cased login, cut to the longest address there can be, so that no name of any length is
 /// stored in a throttle key.
 fn login_key(login: &str) -> String {
@@ -126,27 +169,79 @@ fn login_key(login: &str) -> String {
         .to_lowercase()
 }
 
-/// Refuses while the account (or unknown name) is paused; otherwise counts this attempt as a failure
-/// up front, starting the pause if it reaches the threshold.
+/// A throttle key and the failures after which it pauses.
+struct Counter {
+    key: String,
+    threshold: u32,
+    /// Whether a success clears it.
+    own: bool,
+}
+
+/// The counters a login is held to: a trusted device's own; otherwise its source's and the account's.
+fn counters(
+    ctx: &Ctx,
+    subject: &str,
+    user: Option<&UserRow>,
+    device: Option<&str>,
+    meta: &ClientMeta,
+) -> Vec<Counter> {
+    let limits = &ctx.settings.limits;
+    let trusted = user
+        .zip(device)
+        .and_then(|(user, device)| device::verify(&ctx.keys.device_key, &user.id, device));
+    if let Some(nonce) = trusted {
+        return vec![Counter {
+            key: format!("{subject}|device:{nonce}"),
+            threshold: limits.login_lockout_threshold,
+            own: true,
+        }];
+    }
+    let source = super::limits::client_key(meta.addr, limits.ipv6_prefix);
+    vec![
+        Counter {
+            key: format!("{subject}|net:{source}"),
+            threshold: limits.login_lockout_threshold,
+            own: true,
+        },
+        Counter {
+            key: subject.to_owned(),
+            threshold: limits.login_lockout_account_threshold,
+            own: false,
+        },
+    ]
+}
+
+/// Refuses while any counter of this login is paused; otherwise counts this attempt as a failure on each
+/// up front, starting a pause where it reaches the threshold.
 fn reserve_attempt(
     ctx: &Ctx,
     conn: &mut Conn,
     login_key: &str,
+    device: Option<&str>,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<Result<Reservation, AppError>, AppError> {
     let user = users::find_by_login(conn, login_key)?;
-    let throttle_key = match &user {
+    let subject = match &user {
         Some(user) => format!("user:{}", user.id),
         None => format!("login:{login_key}"),
     };
-    let previous =
-        login_throttle::find(conn, &throttle_key)?.filter(|t| now - t.updated_at < FAILURE_MEMORY);
-    if let Some(until) = previous
-        .as_ref()
-        .and_then(|t| t.locked_until)
-        .filter(|until| *until > now)
-    {
+    let counters = counters(ctx, &subject, user.as_ref(), device, meta);
+    let mut previous = Vec::with_capacity(counters.len());
+    let mut paused_until = None;
+    for counter in &counters {
+        let row = login_throttle::find(conn, &counter.key)?
+            .filter(|t| now - t.updated_at < FAILURE_MEMORY);
+        if let Some(until) = row
+            .as_ref()
+            .and_then(|t| t.locked_until)
+            .filter(|u| *u > now)
+        {
+            paused_until = paused_until.max(Some(until));
+        }
+        previous.push(row);
+    }
+    if let Some(until) = paused_until {
         let subject = Subject {
             user_id: user.as_ref().map(|u| u.id.as_str()),
             email: None,
@@ -158,30 +253,36 @@ fn reserve_attempt(
         }));
     }
     let limits = &ctx.settings.limits;
-    let failures = previous.map_or(0, |t| t.failures).saturating_add(1);
-    let pause = pause_after(
-        u32::try_from(failures).unwrap_or(u32::MAX),
-        limits.login_lockout_threshold,
-        limits.login_lockout_base,
-        limits.login_lockout_max,
-    );
-    let locked_until = pause.map(|p| {
-        now.checked_add_signed(TimeDelta::from_std(p).unwrap_or(TimeDelta::MAX))
-            .unwrap_or(Timestamp::MAX)
-    });
-    login_throttle::save(
-        conn,
-        &ThrottleRow {
-            key: throttle_key.clone(),
-            failures,
-            locked_until,
-            updated_at: now,
-        },
-    )?;
-    let tripped = u32::try_from(failures).ok() == Some(limits.login_lockout_threshold);
+    let mut tripped = false;
+    for (counter, previous) in counters.iter().zip(previous) {
+        let failures = previous.map_or(0, |t| t.failures).saturating_add(1);
+        let count = u32::try_from(failures).unwrap_or(u32::MAX);
+        let pause = pause_after(
+            count,
+            counter.threshold,
+            limits.login_lockout_base,
+            limits.login_lockout_max,
+        );
+        let locked_until = pause.map(|p| {
+            now.checked_add_signed(TimeDelta::from_std(p).unwrap_or(TimeDelta::MAX))
+                .unwrap_or(Timestamp::MAX)
+        });
+        login_throttle::save(
+            conn,
+            &ThrottleRow {
+                key: counter.key.clone(),
+                failures,
+                locked_until,
+                updated_at: now,
+            },
+        )?;
+        tripped |= count == counter.threshold;
+    }
+    let (own, shared): (Vec<Counter>, Vec<Counter>) = counters.into_iter().partition(|c| c.own);
     Ok(Ok(Reservation {
         user,
-        throttle_key,
+        own_keys: own.into_iter().map(|c| c.key).collect(),
+        shared_keys: shared.into_iter().map(|c| (c.key, c.threshold)).collect(),
         tripped,
     }))
 }
@@ -208,6 +309,10 @@ fn tell_owner_of_pause(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
+    let kind = MailKind::LoginThrottled;
+    if outbox::queued_since(conn, &user.email, kind.as_str(), now - NOTICE_INTERVAL)? {
+        return Ok(());
+    }
     let limits = &ctx.settings.limits;
     let failures = i32::try_from(limits.login_lockout_threshold).unwrap_or(i32::MAX);
     let pause = limits.login_lockout_base.min(limits.login_lockout_max);

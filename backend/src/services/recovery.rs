@@ -12,7 +12,7 @@ use crate::auth::policy;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::codes::{CodeKey, Purpose};
-use crate::store::{self, sessions, users, Timestamp};
+use crate::store::{self, login_throttle, sessions, users, Timestamp};
 
 #[tracing::instrument(skip_all)]
 pub fn forgot(
@@ -117,7 +117,9 @@ pub fn reset(
             keep_session: None,
             event: Event::PasswordReset,
         };
-        // The code proved control of the mailbox: whatever the password was meanwhile, it is replaced.
+        // The code proved control of the mailbox: whatever the password was meanwhile, it is replaced, and
+        // the pauses strangers' wrong passwords caused end with it.
+        login_throttle::clear_subject(conn, &format!("user:{}", user.id))?;
         replace_password(ctx, conn, &user, None, change, meta, now)
     })?;
     ctx.wake_mailer();

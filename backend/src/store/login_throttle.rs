@@ -39,6 +39,39 @@ pub fn clear(conn: &mut Conn, key: &str) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Takes back one failure counted up front for an attempt that succeeded, ending the pause if that
+/// attempt was what started it; the failures of others stay counted.
+pub fn take_back_one(conn: &mut Conn, key: &str, threshold: i32) -> QueryResult<()> {
+    diesel::update(
+        login_throttle::table
+            .find(key)
+            .filter(login_throttle::failures.gt(0)),
+    )
+    .set(login_throttle::failures.eq(login_throttle::failures - 1))
+    .execute(conn)?;
+    diesel::update(
+        login_throttle::table
+            .find(key)
+            .filter(login_throttle::failures.lt(threshold)),
+    )
+    .set(login_throttle::locked_until.eq(None::<super::Timestamp>))
+    .execute(conn)
+    .map(drop)
+}
+
+/// Forgets every count of `subject` ("user:<id>"): the account-wide one, and those of its sources and
+/// devices.
+pub fn clear_subject(conn: &mut Conn, subject: &str) -> QueryResult<usize> {
+    diesel::delete(
+        login_throttle::table.filter(
+            login_throttle::key
+                .eq(subject)
+                .or(login_throttle::key.like(format!("{subject}|%"))),
+        ),
+    )
+    .execute(conn)
+}
+
 /// Forgets failures last seen before `before` whose lock (if any) has ended.
 pub fn purge(conn: &mut Conn, before: Timestamp, now: Timestamp) -> QueryResult<usize> {
     diesel::delete(

@@ -21,6 +21,7 @@ mod mail_budget;
 mod maintenance;
 mod malformed_input;
 mod openapi_and_health;
+mod owner_lockout;
 mod password_policy;
 mod password_recovery;
 mod pre_hijacking;

@@ -166,3 +166,32 @@ async fn the_limiter_answers_the_same_for_an_unknown_address_as_for_a_registered
     let last = app.forgot_password(&json!({"email": unknown})).await;
     expect_rate_limited(last).await;
 }
+
+#[tokio::test]
+async fn refreshing_is_limited_per_client_before_any_token_is_looked_at() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("RATE_LIMIT_REFRESH_PER_IP".into(), "2".into());
+    })
+    .await;
+    let session = app
+        .register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+
+    let first = app
+        .refresh(Some(&json!({"refresh_token": session.refresh_token})))
+        .await;
+    let rotated: shared::api::TokenResponse = expect_json(first, StatusCode::OK)
+        .await
+        .as_object()
+        .map(|o| serde_json::from_value(serde_json::Value::Object(o.clone())).unwrap())
+        .unwrap();
+    let garbage = app
+        .refresh(Some(&json!({"refresh_token": "not a token"})))
+        .await;
+    expect_problem(garbage, 401, "invalid_token").await;
+
+    let third = app
+        .refresh(Some(&json!({"refresh_token": rotated.refresh_token})))
+        .await;
+    expect_rate_limited(third).await;
+}
