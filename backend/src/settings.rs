@@ -56,6 +56,8 @@ pub struct LimitSettings {
     pub mail_per_address: u32,
     /// ... for the whole server.
     pub mail_total: u32,
+    /// Mail requests for one address from one client IP (prefix), kept below `mail_per_address`.
+    pub mail_per_address_per_ip: u32,
     /// Above these, mail-sending requests need a solved CAPTCHA.
     pub captcha_mail_per_ip: u32,
     pub captcha_mail_per_address: u32,
@@ -207,6 +209,7 @@ impl Settings {
                 mail_per_ip: count("LIMIT_MAIL_PER_IP_PER_HOUR", 48)?,
                 mail_per_address: count("LIMIT_MAIL_PER_ADDRESS_PER_HOUR", 6)?,
                 mail_total: count("LIMIT_MAIL_PER_HOUR", 2000)?,
+                mail_per_address_per_ip: count("LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR", 3)?,
                 captcha_mail_per_ip: count("CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR", 30)?,
                 captcha_mail_per_address: count("CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR", 5)?,
                 captcha_mail_total: count("CAPTCHA_AFTER_MAIL_PER_HOUR", 500)?,

@@ -278,6 +278,9 @@ impl<C: Clock + Clone> Tier<C> {
 
 pub struct Limits<C: Clock = DefaultClock> {
     ipv6_prefix: u8,
+    /// Mail for one address from one client: below the address's own allowance, so that no single
+    /// source can use all of it and keep the owner from getting a code.
+    mail_per_client_address: Keyed<(IpAddr, String), C>,
     mail_hard: Tier<C>,
     mail_soft: Tier<C>,
     code_checks_per_client: Keyed<IpAddr, C>,
@@ -303,6 +306,7 @@ impl<C: Clock + Clone> Limits<C> {
         let keyed = |per_hour| Keyed::new(per_hour, clock, max_keys);
         Self {
             ipv6_prefix: s.ipv6_prefix,
+            mail_per_client_address: Keyed::new(s.mail_per_address_per_ip, clock, max_keys),
             mail_hard: Tier::new(
                 s.mail_per_ip,
                 s.mail_per_address,
@@ -338,6 +342,12 @@ impl<C: Clock + Clone> Limits<C> {
             return refused(refusal);
         }
         let address = address.to_owned();
+        if let Err(refusal) = self
+            .mail_per_client_address
+            .check(&(client, address.clone()))
+        {
+            return refused(refusal);
+        }
         if !captcha_solved {
             let soft = &self.mail_soft;
             let over_soft = soft.per_client.check(&client).is_err()
@@ -375,6 +385,7 @@ impl<C: Clock + Clone> Limits<C> {
 
     /// Drops the state of keys that are back to a full allowance, so memory follows current traffic.
     pub fn prune(&self) {
+        self.mail_per_client_address.prune();
         self.mail_hard.prune();
         self.mail_soft.prune();
         self.code_checks_per_client.prune();
@@ -394,6 +405,7 @@ mod tests {
             mail_per_ip: 4,
             mail_per_address: 3,
             mail_total: 100,
+            mail_per_address_per_ip: 0,
             captcha_mail_per_ip: 2,
             captcha_mail_per_address: 2,
             captcha_mail_total: 100,
@@ -421,6 +433,41 @@ mod tests {
             captcha_mail_total: 0,
             ..settings()
         }
+    }
+
+    #[test]
+    fn one_client_can_spend_only_part_of_an_address_allowance() {
+        let s = LimitSettings {
+            mail_per_address_per_ip: 2,
+            ..hard_only(100, 4, 100)
+        };
+        let limits = Limits::new(&s);
+        let a = IpAddr::from([192, 0, 2, 1]);
+        let b = IpAddr::from([192, 0, 2, 2]);
+        for _ in 0..2 {
+            assert_eq!(
+                limits.mail(Some(a), "owner@example.com", false),
+                Verdict::Allowed
+            );
+        }
+        for _ in 0..5 {
+            assert!(matches!(
+                limits.mail(Some(a), "owner@example.com", false),
+                Verdict::Refused { .. }
+            ));
+        }
+        // The refused requests spent nothing of the address's allowance: another client still has it.
+        for _ in 0..2 {
+            assert_eq!(
+                limits.mail(Some(b), "owner@example.com", false),
+                Verdict::Allowed
+            );
+        }
+        // And the first client may still mail other addresses.
+        assert_eq!(
+            limits.mail(Some(a), "other@example.com", false),
+            Verdict::Allowed
+        );
     }
 
     fn with_fake_clock(

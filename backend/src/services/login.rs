@@ -62,7 +62,7 @@ pub fn login(
     now: Timestamp,
 ) -> Result<LoggedIn, AppError> {
     let password_attempt = attempt.password;
-    let login_key = login_key(attempt.login);
+    let login_key = shared::domain::login_key(attempt.login);
     let mut conn = ctx.conn()?;
     let reservation = store::write(&mut conn, |conn| {
         reserve_attempt(ctx, conn, &login_key, attempt.device, meta, now)
@@ -155,18 +155,6 @@ pub fn device_cookie_for(ctx: &Ctx, user_id: &str, presented: Option<&str>) -> S
         Some(known) => known.to_owned(),
         None => device::issue(&ctx.keys.device_key, user_id),
     }
-}
-
-/// The lower-cased login, cut to the longest address there can be, so that no name of any length is
-/// stored in a throttle key.
-fn login_key(login: &str) -> String {
-    const MAX_CHARS: usize = 254;
-    login
-        .trim()
-        .chars()
-        .take(MAX_CHARS)
-        .collect::<String>()
-        .to_lowercase()
 }
 
 /// A throttle key and the failures after which it pauses.

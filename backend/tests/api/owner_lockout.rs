@@ -138,6 +138,7 @@ async fn twenty_wrong_reset_codes_from_a_stranger_do_not_keep_the_owner_from_res
         vars.insert("OTP_RESEND_COOLDOWN_SECONDS".into(), "0".into());
         // The address's hourly mail allowance is another feature; here every round mails a code.
         vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_HOUR".into(), "0".into());
+        vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR".into(), "0".into());
         vars.insert("CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR".into(), "0".into());
     })
     .await;

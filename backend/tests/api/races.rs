@@ -18,6 +18,7 @@ fn lockout_at_five(vars: &mut HashMap<String, String>) {
     vars.insert("OTP_RESEND_COOLDOWN_SECONDS".into(), "0".into());
     // Every round of the reset race mails a code; the address's hourly allowance is another feature.
     vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_HOUR".into(), "0".into());
+    vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR".into(), "0".into());
     vars.insert("CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR".into(), "0".into());
 }
 
