@@ -105,8 +105,8 @@ pub fn login() -> Html {
                         ProblemCode::EmailNotVerified => {
                             let query = CodeQuery {
                                 email: request.login.contains('@').then(|| request.login.clone()),
-                                code: None,
                                 reason: Some("unverified".to_owned()),
+                                ..CodeQuery::default()
                             };
                             if let Some(navigator) = navigator {
                                 let _ = navigator.push_with_query(&Route::Verify, &query);

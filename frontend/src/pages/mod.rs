@@ -17,17 +17,27 @@ pub use register::Register;
 pub use reset_password::ResetPassword;
 pub use verify::Verify;
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
+use shared::domain::Email;
 use yew_router::history::Location;
 
+use crate::code::{boxes_from, joined};
+
 /// What `/verify` and `/reset-password` are opened with: the client's own redirects put the address
-/// (and a reason) in the query; the e-mailed links put the address and code in the fragment.
+/// (and a reason) in the query; the e-mailed links put the address, the code and the link token in the
+/// fragment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CodeQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The mailed link's `link` value: the token the server derived from the code, which lets that code
+    /// through even while the address refuses 6-digit codes alone (see [`LinkToken`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     /// Why the person was sent here: `unverified` after a sign-in of an unconfirmed account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -35,20 +45,26 @@ pub struct CodeQuery {
 
 impl CodeQuery {
     /// Reads a URL's query (`?…`) and fragment (`#…`), each with or without its leading character. The
-    /// address and code come from the fragment (`#email=…&code=…`, which never reaches a server), or,
-    /// for links mailed before, from the query; `reason` only from the query. Blank values count as
-    /// absent; anything unreadable is ignored.
+    /// address, code and link token come from the fragment (`#email=…&code=…&link=…`, which never
+    /// reaches a server), or, for links mailed before, the address and code from the query (those links
+    /// had no token, and a token is never read from a query, which servers log); `reason` only from the
+    /// query. Blank values count as absent, and so does a `link` that cannot be a token; anything
+    /// unreadable is ignored.
     pub fn from_url(query: &str, fragment: &str) -> Self {
         let query = Self::parse(query.strip_prefix('?').unwrap_or(query));
         let fragment = Self::parse(fragment.strip_prefix('#').unwrap_or(fragment));
         let link = if fragment.email.is_some() || fragment.code.is_some() {
             fragment
         } else {
-            query.clone()
+            Self {
+                link: None,
+                ..query.clone()
+            }
         };
         Self {
             email: link.email,
             code: link.code,
+            link: link.link,
             reason: query.reason,
         }
     }
@@ -66,8 +82,60 @@ impl CodeQuery {
         Self {
             email: present(parsed.email),
             code: present(parsed.code),
+            link: present(parsed.link).filter(|t| could_be_link_token(t)),
             reason: present(parsed.reason),
         }
+    }
+}
+
+/// The longest link token the server reads (its real ones are 22 characters of base64url).
+const LINK_TOKEN_MAX_LEN: usize = 128;
+
+/// Base64url of at most the length the server accepts: anything else is a mangled link, and sending it
+/// would only earn a refusal of the whole request.
+fn could_be_link_token(text: &str) -> bool {
+    text.len() <= LINK_TOKEN_MAX_LEN
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The mailed link's token with the address and code it came with. The server derives the token from
+/// that one code of that one address, so it goes out only beside that code: once the person types
+/// another code, or another address, it stays home; once a new code is sent, the page drops it.
+#[derive(Clone, PartialEq)]
+pub struct LinkToken {
+    /// The address as the server compares it.
+    email: String,
+    /// The code as the code boxes hold it.
+    code: String,
+    token: String,
+}
+
+impl LinkToken {
+    /// The token of a link that carries an address, a code and a token; `None` for anything less.
+    pub fn of(query: &CodeQuery) -> Option<Self> {
+        let email = Email::parse(query.email.as_deref()?).ok()?.canonical();
+        let code = joined(&boxes_from(query.code.as_deref()?));
+        let token = query.link.clone()?;
+        Some(Self { email, code, token })
+    }
+
+    /// The `link_token` to send with `code` for `email`: this token while they are still the link's
+    /// address and code, else none.
+    pub fn for_code(&self, email: &str, code: &str) -> Option<String> {
+        let same_address = Email::parse(email).is_ok_and(|e| e.canonical() == self.email);
+        (same_address && code == self.code).then(|| self.token.clone())
+    }
+}
+
+impl fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LinkToken")
+            .field("email", &self.email)
+            .field("code", &"[REDACTED]")
+            .field("token", &"[REDACTED]")
+            .finish()
     }
 }
 
@@ -86,7 +154,17 @@ mod tests {
         CodeQuery {
             email: email.map(str::to_owned),
             code: code.map(str::to_owned),
+            link: None,
             reason: reason.map(str::to_owned),
+        }
+    }
+
+    const TOKEN: &str = "q3Zr-8_Jx0bWfTnK2LmP4A";
+
+    fn with_link(query: CodeQuery, link: &str) -> CodeQuery {
+        CodeQuery {
+            link: Some(link.to_owned()),
+            ..query
         }
     }
 
@@ -101,6 +179,144 @@ mod tests {
             CodeQuery::from_url("", "code=042917&email=ada%40example.com"),
             query(Some("ada@example.com"), Some("042917"), None)
         );
+    }
+
+    #[test]
+    fn a_mailed_link_carries_its_link_token_in_the_fragment() {
+        assert_eq!(
+            CodeQuery::from_url(
+                "",
+                &format!("#email=ada%40example.com&code=042917&link={TOKEN}")
+            ),
+            with_link(query(Some("ada@example.com"), Some("042917"), None), TOKEN)
+        );
+        // Beside a reason from the query, and in any order.
+        assert_eq!(
+            CodeQuery::from_url(
+                "?reason=unverified",
+                &format!("link={TOKEN}&code=042917&email=ada%40example.com")
+            ),
+            with_link(
+                query(Some("ada@example.com"), Some("042917"), Some("unverified")),
+                TOKEN
+            )
+        );
+    }
+
+    #[test]
+    fn a_link_token_is_never_read_from_the_query() {
+        assert_eq!(
+            CodeQuery::from_url(
+                &format!("?email=ada%40example.com&code=042917&link={TOKEN}"),
+                ""
+            ),
+            query(Some("ada@example.com"), Some("042917"), None)
+        );
+        // Nor from a fragment that is no mailed link (no address, no code).
+        assert_eq!(
+            CodeQuery::from_url("?email=ada%40example.com", &format!("#link={TOKEN}")),
+            query(Some("ada@example.com"), None, None)
+        );
+    }
+
+    #[test]
+    fn a_link_value_that_cannot_be_a_token_is_left_out() {
+        let long = "A".repeat(129);
+        for bad in [
+            "%20",
+            "not+a+token",
+            "abc%2Fdef",
+            "abc%3D",
+            "%C3%A9t%C3%A9",
+            long.as_str(),
+        ] {
+            assert_eq!(
+                CodeQuery::from_url(
+                    "",
+                    &format!("#email=ada%40example.com&code=042917&link={bad}")
+                ),
+                query(Some("ada@example.com"), Some("042917"), None),
+                "{bad:?}"
+            );
+        }
+        let longest = "A".repeat(128);
+        assert_eq!(
+            CodeQuery::from_url(
+                "",
+                &format!("#email=ada%40example.com&code=042917&link={longest}")
+            )
+            .link
+            .as_deref(),
+            Some(longest.as_str())
+        );
+    }
+
+    fn mailed_link() -> LinkToken {
+        let query = CodeQuery::from_url(
+            "",
+            &format!("#email=Ada%40Example.com&code=042917&link={TOKEN}"),
+        );
+        LinkToken::of(&query).expect("a link with address, code and token")
+    }
+
+    #[test]
+    fn the_link_token_goes_with_the_code_of_its_link() {
+        let link = mailed_link();
+        assert_eq!(
+            link.for_code("Ada@Example.com", "042917").as_deref(),
+            Some(TOKEN)
+        );
+        // The server compares addresses ignoring case and surrounding blanks; so does the client.
+        assert_eq!(
+            link.for_code(" ada@example.COM ", "042917").as_deref(),
+            Some(TOKEN)
+        );
+    }
+
+    #[test]
+    fn the_link_token_stays_home_once_the_code_or_address_is_not_the_links() {
+        let link = mailed_link();
+        // An edited code, a half-typed one, an emptied one: the token is not theirs.
+        for code in ["042918", "04291", "", "142917"] {
+            assert_eq!(link.for_code("ada@example.com", code), None, "{code:?}");
+        }
+        // Another address (or no valid one): the token is bound to the link's address too.
+        for email in ["bob@example.com", "ada@example.org", "ada", ""] {
+            assert_eq!(link.for_code(email, "042917"), None, "{email:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_link_with_address_code_and_token_has_a_link_token() {
+        for fragment in [
+            "#email=ada%40example.com&code=042917".to_owned(),
+            format!("#email=ada%40example.com&link={TOKEN}"),
+            format!("#code=042917&link={TOKEN}"),
+            format!("#email=not-an-address&code=042917&link={TOKEN}"),
+        ] {
+            assert_eq!(
+                LinkToken::of(&CodeQuery::from_url("", &fragment)),
+                None,
+                "{fragment}"
+            );
+        }
+        // The code is compared as the boxes hold it: a link's "042 917" is the code 042917.
+        let spaced = CodeQuery::from_url(
+            "",
+            &format!("#email=ada%40example.com&code=042%20917&link={TOKEN}"),
+        );
+        let link = LinkToken::of(&spaced).unwrap();
+        assert_eq!(
+            link.for_code("ada@example.com", "042917").as_deref(),
+            Some(TOKEN)
+        );
+    }
+
+    #[test]
+    fn a_link_token_never_shows_in_debug_output() {
+        let shown = format!("{:?}", mailed_link());
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(!shown.contains("042917"), "{shown}");
     }
 
     #[test]

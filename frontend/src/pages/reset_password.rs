@@ -1,5 +1,7 @@
 //! Set a new password with the e-mailed code. Opened from the e-mail's link (address and code in its
-//! fragment), it fills in the address and the code but waits for the person to choose a password and click.
+//! fragment), it fills in the address and the code but waits for the person to choose a password and click;
+//! the link's token goes with that code, which lets it through even while the address refuses codes
+//! typed alone.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{CodeQuery, LoginQuery};
+use super::{CodeQuery, LinkToken, LoginQuery};
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
@@ -30,6 +32,8 @@ pub fn reset_password() -> Html {
 
     let email = use_state(|| query.email.clone().unwrap_or_default());
     let boxes = use_state(|| boxes_from(query.code.as_deref().unwrap_or_default()));
+    // The link's token, for as long as its address and code are the ones to send.
+    let link_token = use_state(|| LinkToken::of(&query));
     let password = use_state(String::new);
     let ticket = use_state(|| {
         query
@@ -66,7 +70,8 @@ pub fn reset_password() -> Html {
             ticket.clone(),
             boxes.clone(),
         );
-        let (focus_request, captcha) = (focus_request.clone(), captcha.clone());
+        let (focus_request, captcha, link_token) =
+            (focus_request.clone(), captcha.clone(), link_token.clone());
         Callback::from(move |()| {
             if check_email(&email).is_some() {
                 form.touch("email");
@@ -85,7 +90,7 @@ pub fn reset_password() -> Html {
                 boxes.clone(),
                 focus_request.clone(),
             );
-            let captcha = captcha.clone();
+            let (captcha, link_token) = (captcha.clone(), link_token.clone());
             resending.set(true);
             banner.set(None);
             spawn_local(async move {
@@ -95,6 +100,8 @@ pub fn reset_password() -> Html {
                 resending.set(false);
                 match result {
                     Ok(sent) => {
+                        // The link's code is void now, and its token with it.
+                        link_token.set(None);
                         tickets::save(Flow::Reset, &sent);
                         resend_at.set(Some(sent.resend_after));
                         notice.set(Some(format!(
@@ -128,10 +135,11 @@ pub fn reset_password() -> Html {
             notice.clone(),
             busy.clone(),
         );
-        let (navigator, focus_request, password_ref) = (
+        let (navigator, focus_request, password_ref, link_token) = (
             navigator.clone(),
             focus_request.clone(),
             password_ref.clone(),
+            link_token.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -149,11 +157,14 @@ pub fn reset_password() -> Html {
                 }
                 return;
             }
+            let code = joined(&boxes);
             let request = ResetPasswordRequest {
                 email: email.trim().to_owned(),
-                code: joined(&boxes),
+                link_token: link_token
+                    .as_ref()
+                    .and_then(|link| link.for_code(&email, &code)),
+                code,
                 new_password: (*password).clone(),
-                link_token: None,
             };
             let (form, banner, notice, busy, navigator, boxes, focus_request) = (
                 form.clone(),

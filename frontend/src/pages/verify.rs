@@ -2,7 +2,9 @@
 //! that waits out its cooldown, and a way back to registration once the code has expired. Only the party
 //! that chose the password may confirm: the tab that registered sends the registration token it keeps;
 //! anywhere else (the mailed link opened on another device, a sign-in) the page asks for the password.
-//! Opened from the e-mail's link, it fills in the address and code but waits for the person's click.
+//! Opened from the e-mail's link, it fills in the address and code but waits for the person's click, and
+//! sends the link's token beside that code, which lets it through even while the address refuses codes
+//! typed alone.
 
 use chrono::{Duration, Utc};
 use shared::api::{CodeSentResponse, ResendCodeRequest, VerifyEmailRequest};
@@ -11,7 +13,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::CodeQuery;
+use super::{CodeQuery, LinkToken};
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
@@ -58,6 +60,8 @@ pub fn verify() -> Html {
 
     let email = use_state(|| from_link.clone().unwrap_or_default());
     let boxes = use_state(|| boxes_from(link.code.as_deref().unwrap_or_default()));
+    // The link's token, for as long as its code is the one to send (see `LinkToken::for_code`).
+    let link_token = use_state(|| LinkToken::of(&link));
     let password = use_state(String::new);
     let ticket = use_state(|| {
         from_link
@@ -104,7 +108,10 @@ pub fn verify() -> Html {
             notice.clone(),
             focus_request.clone(),
         );
+        let link_token = link_token.clone();
         move |sent: CodeSentResponse| {
+            // The link's code is void now, and its token with it.
+            link_token.set(None);
             tickets::save(Flow::Verify, &sent);
             resend_at.set(Some(sent.resend_after));
             notice.set(Some(format!(
@@ -184,11 +191,12 @@ pub fn verify() -> Html {
             notice.clone(),
             verifying.clone(),
         );
-        let (focus_request, password_ref, session, navigator) = (
+        let (focus_request, password_ref, session, navigator, link_token) = (
             focus_request.clone(),
             password_ref.clone(),
             session.clone(),
             navigator.clone(),
+            link_token.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -210,12 +218,15 @@ pub fn verify() -> Html {
             } else {
                 Proof::Password
             };
+            let code = joined(&boxes);
             let request = VerifyEmailRequest {
                 email: email.trim().to_owned(),
-                code: joined(&boxes),
+                link_token: link_token
+                    .as_ref()
+                    .and_then(|link| link.for_code(&email, &code)),
+                code,
                 password: token.is_none().then(|| (*password).clone()),
                 registration_token: token,
-                link_token: None,
             };
             let (form, state, banner, notice, verifying, boxes) = (
                 form.clone(),
