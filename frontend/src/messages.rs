@@ -54,6 +54,15 @@ fn wait(problem: &Problem) -> String {
     }
 }
 
+/// A wait of up to a day in the words a person would use: minutes under two hours, hours after.
+fn roughly(secs: u64) -> String {
+    if secs < 2 * 3600 {
+        spoken(secs.div_ceil(60) * 60)
+    } else {
+        format!("about {} hours", secs.div_ceil(3600))
+    }
+}
+
 /// One sentence or two for `problem`, in plain words, naming what to do next.
 pub fn problem_message(problem: &Problem) -> String {
     if problem.status == NETWORK_STATUS {
@@ -81,12 +90,25 @@ pub fn problem_message(problem: &Problem) -> String {
             "This code has expired or was replaced by a newer one. Send a new code, or start over."
                 .to_owned()
         }
-        ProblemCode::TooManyAttempts => match problem.retry_after {
-            Some(secs) if secs > 60 => format!(
-                "Too many wrong codes for this address. You can ask for a new code in {}.",
-                spoken(secs)
-            ),
-            _ => "Too many wrong codes: this code no longer works. Send a new code.".to_owned(),
+        // With `attempts_remaining: 0` this code had its five wrong tries; without it the address had
+        // its twenty a day, and refuses 6-digit codes alone until then. The mailed link's token still
+        // gets through, so that is what the person is sent to.
+        ProblemCode::TooManyAttempts => match (problem.attempts_remaining, problem.retry_after) {
+            (Some(_), _) | (None, Some(0)) => {
+                "Too many wrong codes: this code no longer works. Send a new code.".to_owned()
+            }
+            (None, wait) => {
+                let mut message = "Too many wrong codes for this address. Open the link in the newest \
+                                   e-mail we sent (or ask for a new code and open its link)."
+                    .to_owned();
+                if let Some(secs) = wait {
+                    message.push_str(&format!(
+                        " Codes typed in by hand work again in {}.",
+                        roughly(secs)
+                    ));
+                }
+                message
+            }
         },
         ProblemCode::ResendCooldown => format!(
             "A code was sent a moment ago. You can ask for another one {}.",
@@ -360,6 +382,33 @@ mod tests {
         assert!(problem_message(&p).contains("60 minutes"));
         p.retry_after = Some(0);
         assert!(problem_message(&p).contains("Send a new code"));
+    }
+
+    #[test]
+    fn an_address_refusing_codes_alone_sends_the_person_to_the_mailed_link() {
+        // What the server answers a 6-digit code without its link token past twenty wrong codes.
+        let mut p = Problem::new(ProblemCode::TooManyAttempts);
+        p.retry_after = Some(23 * 3600 + 59);
+        let expected = "Too many wrong codes for this address. Open the link in the newest e-mail we \
+                        sent (or ask for a new code and open its link). Codes typed in by hand work \
+                        again in about 24 hours.";
+        assert_eq!(problem_message(&p), expected);
+        // The verify page, with either proof, says the same.
+        for proof in [Proof::Token, Proof::Password] {
+            assert_eq!(verify_problem_message(&p, proof), expected);
+        }
+        p.retry_after = Some(90);
+        assert!(problem_message(&p).ends_with("work again in 2 minutes."));
+        p.retry_after = None;
+        assert!(problem_message(&p).ends_with("open its link)."));
+
+        // One code's five wrong tries are another matter: that code is void, a new one works.
+        let mut voided = Problem::new(ProblemCode::TooManyAttempts);
+        voided.attempts_remaining = Some(0);
+        voided.retry_after = Some(3600);
+        let message = problem_message(&voided);
+        assert!(message.contains("this code no longer works"), "{message}");
+        assert!(!message.contains("link"), "{message}");
     }
 
     #[test]
