@@ -9,7 +9,7 @@ use shared::api::{
 use shared::problem::{Problem, ProblemCode};
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, OneOf, Schema, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -28,7 +28,7 @@ use utoipa::{Modify, OpenApi};
         CodeSentResponse, TokenResponse, MfaRequiredResponse, LoginResponse, User, SessionInfo, HealthResponse,
         Problem, ProblemCode, crate::captcha::Challenge, crate::captcha::Solution,
     )),
-    modifiers(&BearerAuth, &CommonProblems),
+    modifiers(&BearerAuth, &CommonProblems, &VerificationProofs),
     tags(
         (name = "auth", description = "Registration, verification, login, sessions and recovery"),
         (name = "account", description = "The signed-in account"),
@@ -51,6 +51,59 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// `VerifyEmailRequest` takes the registration token or the password, never both and never neither: one
+/// struct carries both fields in Rust, so its schema is rewritten here as the two bodies a client can send.
+struct VerificationProofs;
+
+impl Modify for VerificationProofs {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let Some(RefOr::T(Schema::Object(object))) =
+            components.schemas.get("VerifyEmailRequest").cloned()
+        else {
+            return;
+        };
+        let variant = |proof: &str, other: &str, title: &str| {
+            let mut body = object.clone();
+            body.properties.remove(other);
+            // Required here, so a string (the struct's field is an `Option`, which allows null).
+            let described = body.properties.get(proof).and_then(|p| match p {
+                RefOr::T(Schema::Object(o)) => o.description.clone(),
+                _ => None,
+            });
+            let string = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(128))
+                .description(described);
+            body.properties
+                .insert(proof.into(), RefOr::T(Schema::Object(string.build())));
+            body.required = vec!["email".into(), "code".into(), proof.into()];
+            body.title = Some(title.into());
+            RefOr::T(Schema::Object(body))
+        };
+        let mut one_of = OneOf::new();
+        one_of.items = vec![
+            variant(
+                "registration_token",
+                "password",
+                "With the registration token (the browser that registered)",
+            ),
+            variant(
+                "password",
+                "registration_token",
+                "With the password chosen at registration (another device)",
+            ),
+        ];
+        one_of.description = object.description.clone();
+        components
+            .schemas
+            .insert("VerifyEmailRequest".into(), RefOr::T(Schema::OneOf(one_of)));
     }
 }
 

@@ -96,6 +96,12 @@ async fn one_client_flooding_mail_requests_does_not_silence_mail_for_everyone_el
     assert_eq!(statuses[..5], [202, 202, 202, 202, 429]);
 
     bystander_still_gets_mail(&app, bystander).await;
+    // A newcomer from another client registers and gets its code too.
+    let newcomer = "newcomer@example.com";
+    let body = json!({"username": "newcomer", "email": newcomer, "password": PASSWORD});
+    let response = post_from(&app, "192.0.2.44", "/api/auth/register", &body).await;
+    expect_json(response, StatusCode::ACCEPTED).await;
+    app.smtp.wait_for_mail(newcomer, VERIFY_EMAIL).await;
 }
 
 #[tokio::test]
