@@ -502,6 +502,241 @@ impl RegisteredResponse {
     }
 }
 
+/// Answer to `POST /api/me/mfa/totp/setup`: a new secret, not active until confirmed with a code.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpSetupResponse {
+    /// The secret in base32, for typing into the app (shown in groups of four).
+    pub secret: String,
+    /// `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=…&algorithm=SHA1&digits=6&period=30`.
+    pub otpauth_uri: String,
+    /// The URI as a QR code, an SVG document made by the server.
+    pub qr_svg: String,
+}
+
+impl fmt::Debug for TotpSetupResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TotpSetupResponse").finish_non_exhaustive()
+    }
+}
+
+/// Body of `totp/enable`: a code from the app, proving the setup worked.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TotpCodeRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "123456", pattern = r"^\s*[0-9]{6}\s*$")
+    )]
+    pub code: String,
+}
+
+impl fmt::Debug for TotpCodeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TotpCodeRequest")
+            .field("code", &REDACTED)
+            .finish()
+    }
+}
+
+/// A code of the second factor as typed: six digits from the app, or a recovery code.
+#[derive(Clone, PartialEq, Eq)]
+pub enum FactorCode {
+    Totp(String),
+    Recovery(String),
+}
+
+impl fmt::Debug for FactorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Totp(_) => f.write_str("Totp([REDACTED])"),
+            Self::Recovery(_) => f.write_str("Recovery([REDACTED])"),
+        }
+    }
+}
+
+impl FactorCode {
+    /// Six digits (spaces ignored) are an app code; ten letters and digits (dashes and spaces ignored,
+    /// any case) a recovery code.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if compact.len() == 6 && compact.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(Self::Totp(compact));
+        }
+        if compact.len() == RECOVERY_CODE_LEN && compact.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Ok(Self::Recovery(compact.to_ascii_lowercase()));
+        }
+        Err(Invalid(
+            "must be the 6 digits from your authenticator app or a recovery code".into(),
+        ))
+    }
+}
+
+/// Characters of a recovery code, dashes left out.
+pub const RECOVERY_CODE_LEN: usize = 10;
+
+impl TotpCodeRequest {
+    pub fn validate(&self) -> Result<String, FieldErrors> {
+        let mut c = Checker::default();
+        let code = match FactorCode::parse(&self.code) {
+            Ok(FactorCode::Totp(code)) => Some(code),
+            _ => c.check(
+                "code",
+                Err::<String, _>(Invalid(
+                    "must be the 6 digits from your authenticator app".into(),
+                )),
+            ),
+        };
+        c.finish(code)
+    }
+}
+
+/// Body of `totp/disable` and `recovery-codes`: the password and a code of the factor.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordAndCodeRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    pub password: String,
+    /// Six digits from the app, or a recovery code.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "123456", min_length = 1, max_length = 32)
+    )]
+    pub code: String,
+}
+
+impl fmt::Debug for PasswordAndCodeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordAndCodeRequest")
+            .field("password", &REDACTED)
+            .field("code", &REDACTED)
+            .finish()
+    }
+}
+
+impl PasswordAndCodeRequest {
+    pub fn validate(&self) -> Result<(String, FactorCode), FieldErrors> {
+        let mut c = Checker::default();
+        let password = c.check("password", non_empty(&self.password));
+        let code = c.check("code", FactorCode::parse(&self.code));
+        c.finish(password.zip(code))
+    }
+}
+
+/// Ten single-use recovery codes, shown this once.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodesResponse {
+    #[cfg_attr(feature = "openapi", schema(example = json!(["k7qm-2xw9p", "…"])))]
+    pub recovery_codes: Vec<String>,
+}
+
+impl fmt::Debug for RecoveryCodesResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecoveryCodesResponse")
+            .field("recovery_codes", &self.recovery_codes.len())
+            .finish()
+    }
+}
+
+/// Body of `POST /api/auth/login/mfa`: the second step of a login.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MfaLoginRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub mfa_token: String,
+    /// Six digits from the app, or a recovery code.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "123456", min_length = 1, max_length = 32)
+    )]
+    pub code: String,
+}
+
+impl fmt::Debug for MfaLoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MfaLoginRequest")
+            .field("mfa_token", &REDACTED)
+            .field("code", &REDACTED)
+            .finish()
+    }
+}
+
+impl MfaLoginRequest {
+    pub fn validate(&self) -> Result<(String, FactorCode), FieldErrors> {
+        let mut c = Checker::default();
+        let token = c.check(
+            "mfa_token",
+            non_empty(&self.mfa_token).and_then(|t| bounded(&t).map(str::to_owned)),
+        );
+        let code = c.check("code", FactorCode::parse(&self.code));
+        c.finish(token.zip(code))
+    }
+}
+
+/// Body of `POST /api/auth/login/code/verify`: sign in with an e-mailed code instead of a password.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginCodeRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice@example.com", format = "email", max_length = 254)
+    )]
+    pub email: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "042917", pattern = "^[0-9]{6}$")
+    )]
+    pub code: String,
+    /// The `link` value of the mailed link's fragment, when the code came by that link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub link_token: Option<String>,
+}
+
+impl fmt::Debug for LoginCodeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginCodeRequest")
+            .field("email", &self.email)
+            .field("code", &REDACTED)
+            .field("link_token", &self.link_token.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+#[derive(Debug)]
+pub struct LoginByCode {
+    pub email: Email,
+    pub code: OtpCode,
+    pub link_token: Option<String>,
+}
+
+impl LoginCodeRequest {
+    pub fn validate(&self) -> Result<LoginByCode, FieldErrors> {
+        let mut c = Checker::default();
+        let email = c.check("email", Email::parse(&self.email));
+        let code = c.check("code", OtpCode::parse(&self.code));
+        let link_token = c.check("link_token", link_token(self.link_token.as_deref()));
+        let all = email
+            .zip(code)
+            .zip(link_token)
+            .map(|((email, code), link_token)| LoginByCode {
+                email,
+                code,
+                link_token,
+            });
+        c.finish(all)
+    }
+}
+
 /// Answer to register, resend-code and password/forgot: a code has been queued for e-mail.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -677,6 +912,21 @@ mod tests {
         let long = "x".repeat(129);
         let too_long = verify_request(Some(&long), None).validate().unwrap_err();
         assert!(too_long.contains_key("registration_token"), "{too_long:?}");
+    }
+
+    #[test]
+    fn a_factor_code_is_six_digits_or_a_recovery_code() {
+        assert_eq!(
+            FactorCode::parse(" 123 456 ").unwrap(),
+            FactorCode::Totp("123456".into())
+        );
+        assert_eq!(
+            FactorCode::parse("K7QM2-XW9PA").unwrap(),
+            FactorCode::Recovery("k7qm2xw9pa".into())
+        );
+        for bad in ["12345", "1234567", "abc", "k7qm2-xw9p!", ""] {
+            assert!(FactorCode::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

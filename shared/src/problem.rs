@@ -11,6 +11,10 @@ use crate::api::FieldErrors;
 pub enum ProblemCode {
     ValidationFailed,
     UsernameTaken,
+    /// `totp/setup` while the authenticator is already on: disable it first.
+    MfaAlreadyEnabled,
+    /// `totp/enable` without a `totp/setup` (or after it expired).
+    MfaNotSetUp,
     /// The address of this registration got an account meanwhile (another registration of it was
     /// verified first): sign in, or reset the password. Only the mailbox's owner can get this answer.
     AlreadyRegistered,
@@ -47,6 +51,8 @@ impl ProblemCode {
         match self {
             Self::ValidationFailed => "validation_failed",
             Self::UsernameTaken => "username_taken",
+            Self::MfaAlreadyEnabled => "mfa_already_enabled",
+            Self::MfaNotSetUp => "mfa_not_set_up",
             Self::AlreadyRegistered => "already_registered",
             Self::RateLimited => "rate_limited",
             Self::CaptchaRequired => "captcha_required",
@@ -74,7 +80,10 @@ impl ProblemCode {
     pub fn status(self) -> u16 {
         match self {
             Self::ValidationFailed => 422,
-            Self::UsernameTaken | Self::AlreadyRegistered => 409,
+            Self::UsernameTaken
+            | Self::AlreadyRegistered
+            | Self::MfaAlreadyEnabled
+            | Self::MfaNotSetUp => 409,
             Self::RateLimited | Self::TooManyAttempts | Self::ResendCooldown => 429,
             Self::InvalidCode | Self::MalformedJson | Self::CaptchaInvalid => 400,
             Self::CaptchaRequired => 428,
@@ -95,6 +104,8 @@ impl ProblemCode {
         match self {
             Self::ValidationFailed => "Some fields are not valid",
             Self::UsernameTaken => "That username is taken",
+            Self::MfaAlreadyEnabled => "The authenticator app is already on",
+            Self::MfaNotSetUp => "Set up the authenticator app first",
             Self::AlreadyRegistered => "This address already has an account",
             Self::RateLimited => "Too many requests",
             Self::CaptchaRequired => "Please prove you are not a robot",
