@@ -21,7 +21,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use shared::domain::Email;
+use yew::prelude::*;
 use yew_router::history::Location;
+use yew_router::hooks::use_location;
 
 use crate::code::{boxes_from, joined};
 
@@ -69,6 +71,14 @@ impl CodeQuery {
         }
     }
 
+    /// A mailed link's fragment (one with an address or a code) without its `#`; `None` for any other
+    /// fragment, such as the skip link's `#main`.
+    pub fn mailed_link_fragment(fragment: &str) -> Option<String> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let parsed = Self::parse(fragment);
+        (parsed.email.is_some() || parsed.code.is_some()).then(|| fragment.to_owned())
+    }
+
     /// The query and fragment of the current page.
     pub fn of(location: Option<&Location>) -> Self {
         location
@@ -86,6 +96,24 @@ impl CodeQuery {
             reason: present(parsed.reason),
         }
     }
+}
+
+/// A key for a page that mailed links open, which changes with each mailed link opened in this tab. A
+/// link opened while its page is showing (pasted into the address bar, say) changes only the fragment, so
+/// the browser loads nothing and the page, which reads its link once, would keep the previous code and
+/// state; keyed by this, it starts afresh from the new link. Other fragments (`#main`) keep the key.
+#[hook]
+pub fn use_mailed_link_key() -> String {
+    let location = use_location();
+    let latest = use_mut_ref(String::new);
+    if let Some(fragment) = location
+        .as_ref()
+        .and_then(|l| CodeQuery::mailed_link_fragment(l.hash()))
+    {
+        *latest.borrow_mut() = fragment;
+    }
+    let key = latest.borrow().clone();
+    key
 }
 
 /// The longest link token the server reads (its real ones are 22 characters of base64url).
@@ -317,6 +345,22 @@ mod tests {
         let shown = format!("{:?}", mailed_link());
         assert!(!shown.contains(TOKEN), "{shown}");
         assert!(!shown.contains("042917"), "{shown}");
+    }
+
+    #[test]
+    fn only_a_mailed_links_fragment_keys_its_page() {
+        let link = format!("email=ada%40example.com&code=042917&link={TOKEN}");
+        assert_eq!(
+            CodeQuery::mailed_link_fragment(&format!("#{link}")),
+            Some(link.clone())
+        );
+        assert_eq!(
+            CodeQuery::mailed_link_fragment("code=042917").as_deref(),
+            Some("code=042917")
+        );
+        for other in ["", "#", "#main", &format!("#link={TOKEN}"), "#email=&code="] {
+            assert_eq!(CodeQuery::mailed_link_fragment(other), None, "{other:?}");
+        }
     }
 
     #[test]

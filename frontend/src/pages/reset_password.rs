@@ -12,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{CodeQuery, LinkToken, LoginQuery};
+use super::{use_mailed_link_key, CodeQuery, LinkToken, LoginQuery};
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
@@ -23,8 +23,15 @@ use crate::hooks::{use_captcha, use_countdown, use_form_state};
 use crate::messages::{check_code, check_email, check_password, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
+/// The route target: a page of its own for each mailed link opened in this tab.
 #[function_component(ResetPassword)]
 pub fn reset_password() -> Html {
+    let key = use_mailed_link_key();
+    html! { <ResetPasswordPage {key} /> }
+}
+
+#[function_component(ResetPasswordPage)]
+fn reset_password_page() -> Html {
     let navigator = use_navigator();
     let location = use_location();
     // The mailed link's fragment, read once (see `CodeQuery::from_url`).

@@ -13,7 +13,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{CodeQuery, LinkToken};
+use super::{use_mailed_link_key, CodeQuery, LinkToken};
 use crate::api;
 use crate::app::Route;
 use crate::code::{boxes_from, joined, CodeBoxes};
@@ -49,8 +49,15 @@ impl CodeState {
     }
 }
 
+/// The route target: a page of its own for each mailed link opened in this tab.
 #[function_component(Verify)]
 pub fn verify() -> Html {
+    let key = use_mailed_link_key();
+    html! { <VerifyPage {key} /> }
+}
+
+#[function_component(VerifyPage)]
+fn verify_page() -> Html {
     let navigator = use_navigator();
     let session = use_session();
     let location = use_location();
