@@ -789,10 +789,19 @@ impl Page {
     }
 
     /// The link of the first verification mail to `email`, as a path of the test server (whose public
-    /// URL names port 0): `/verify#email=…&code=…`, the address and code in the fragment and the query
-    /// empty. Also returns the mail's code.
+    /// URL names port 0): `/verify#email=…&code=…&link=…`, the address, code and link token in the
+    /// fragment and the query empty. Also returns the mail's code.
     pub async fn mailed_verify_link(&self, email: &str) -> (String, String) {
-        let mail = self.app.smtp.wait_for_mail(email, VERIFY_EMAIL).await;
+        self.nth_mailed_verify_link(email, 1).await
+    }
+
+    /// [`Page::mailed_verify_link`] of the `n`-th (1-based) verification mail to `email`.
+    pub async fn nth_mailed_verify_link(&self, email: &str, n: usize) -> (String, String) {
+        let mail = self
+            .app
+            .smtp
+            .wait_for_nth_mail(email, VERIFY_EMAIL, n)
+            .await;
         let code = mail.code();
         let link = mail
             .links()
@@ -819,6 +828,10 @@ impl Page {
             "{link}"
         );
         assert_eq!(fragment.get("code"), Some(&code), "{link}");
+        assert!(
+            fragment.get("link").is_some_and(|token| token.len() == 22),
+            "the link {link} carries no 128-bit link token"
+        );
         let path = format!("/verify#{}", url.fragment().unwrap_or_default());
         (path, code)
     }

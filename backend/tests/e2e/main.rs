@@ -17,6 +17,7 @@ mod captcha;
 mod change_password;
 
 mod code_entry;
+mod guessed_address;
 mod keyboard;
 mod layout;
 mod mail_link;
