@@ -20,6 +20,10 @@ pub enum AppError {
     UsernameTaken,
     #[error("the address got an account meanwhile")]
     AlreadyRegistered,
+    #[error("the second factor is already on")]
+    MfaAlreadyEnabled,
+    #[error("the second factor is not set up")]
+    MfaNotSetUp,
     #[error("wrong code")]
     InvalidCode { attempts_remaining: u32 },
     /// A verification by password: the code or the password is wrong (which one is not said).
@@ -84,6 +88,8 @@ impl AppError {
             Self::Validation(_) => ProblemCode::ValidationFailed,
             Self::UsernameTaken => ProblemCode::UsernameTaken,
             Self::AlreadyRegistered => ProblemCode::AlreadyRegistered,
+            Self::MfaAlreadyEnabled => ProblemCode::MfaAlreadyEnabled,
+            Self::MfaNotSetUp => ProblemCode::MfaNotSetUp,
             Self::InvalidCode { .. } | Self::InvalidCodeOrPassword { .. } => {
                 ProblemCode::InvalidCode
             }
@@ -114,6 +120,12 @@ impl AppError {
                 .with_detail("Correct the fields listed in `errors` and try again.")
                 .with_errors(errors.clone()),
             Self::UsernameTaken => problem.with_detail("Choose another username."),
+            Self::MfaAlreadyEnabled => problem.with_detail(
+                "An authenticator app already protects this account; turn it off first to set up another.",
+            ),
+            Self::MfaNotSetUp => problem.with_detail(
+                "Start with POST /api/me/mfa/totp/setup, add the secret to your app, then confirm with a code.",
+            ),
             Self::AlreadyRegistered => problem.with_detail(
                 "This address already has an account: sign in, or reset the password if you forgot it.",
             ),

@@ -23,6 +23,9 @@ pub struct Settings {
     pub otp_ttl: Duration,
     pub otp_resend_cooldown: Duration,
     pub public_url: String,
+    /// The issuer an authenticator app shows beside the account (`TOTP_ISSUER`; default: the host of
+    /// `PUBLIC_URL`).
+    pub totp_issuer: String,
     pub access_token_ttl: Duration,
     pub session_ttl: Duration,
     pub pending_account_ttl: Duration,
@@ -140,8 +143,17 @@ impl Settings {
             .unwrap_or_else(|| format!("http://{bind_addr}"))
             .trim_end_matches('/')
             .to_owned();
-        url::Url::parse(&public_url)
+        let parsed_public_url = url::Url::parse(&public_url)
             .with_context(|| format!("PUBLIC_URL {public_url:?} is not a URL"))?;
+        let totp_issuer = get("TOTP_ISSUER")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .or_else(|| parsed_public_url.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "OTP Portal".to_owned());
+        anyhow::ensure!(
+            !totp_issuer.contains(':'),
+            "TOTP_ISSUER {totp_issuer:?} must not contain ':' (authenticator apps split on it)"
+        );
         let jwt_secret = get("JWT_SECRET");
         if let Some(secret) = &jwt_secret {
             if secret.len() < 32 {
@@ -190,6 +202,7 @@ impl Settings {
             otp_ttl,
             otp_resend_cooldown: seconds("OTP_RESEND_COOLDOWN_SECONDS", 60)?,
             public_url,
+            totp_issuer,
             access_token_ttl: seconds("ACCESS_TOKEN_TTL_SECONDS", 15 * 60)?,
             session_ttl: seconds("SESSION_TTL_SECONDS", 30 * 24 * 3600)?,
             pending_account_ttl: seconds("PENDING_ACCOUNT_TTL_SECONDS", 24 * 3600)?,

@@ -22,6 +22,10 @@ pub struct Keys {
     pub captcha_key: Vec<u8>,
     /// HMAC key that signs device cookies.
     pub device_key: Vec<u8>,
+    /// AEAD key that seals TOTP secrets at rest.
+    pub totp_key: Vec<u8>,
+    /// HMAC key of recovery codes and second-step tokens.
+    pub recovery_key: Vec<u8>,
 }
 
 impl Keys {
@@ -40,6 +44,8 @@ impl Keys {
             code_key: derive(master, "otp-portal email code v1"),
             captcha_key: derive(master, "otp-portal captcha v1"),
             device_key: derive(master, "otp-portal device cookie v1"),
+            totp_key: derive(master, "otp-portal totp secret v1"),
+            recovery_key: derive(master, "otp-portal recovery code v1"),
         }
     }
 }

@@ -8,3 +8,4 @@ pub mod otp;
 pub mod password;
 pub mod policy;
 pub mod tokens;
+pub mod totp;

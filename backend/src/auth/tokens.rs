@@ -90,6 +90,8 @@ mod tests {
             code_key: vec![],
             captcha_key: vec![],
             device_key: vec![],
+            totp_key: vec![],
+            recovery_key: vec![],
         }
     }
 

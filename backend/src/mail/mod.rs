@@ -15,6 +15,8 @@ pub enum MailKind {
     AccountExists,
     PasswordChanged,
     LoginThrottled,
+    LoginCode,
+    SecurityNotice,
 }
 
 impl MailKind {
@@ -25,6 +27,8 @@ impl MailKind {
             Self::AccountExists => "account_exists",
             Self::PasswordChanged => "password_changed",
             Self::LoginThrottled => "login_throttled",
+            Self::LoginCode => "login_code",
+            Self::SecurityNotice => "security_notice",
         }
     }
 }

@@ -191,6 +191,99 @@ pub fn password_changed(public_url: &str, email: &str) -> Rendered {
     }
 }
 
+/// A code to sign in with instead of the password.
+pub fn login_code(
+    public_url: &str,
+    email: &str,
+    code: &str,
+    link_token: &str,
+    ttl: Duration,
+) -> Rendered {
+    let ttl = human_duration(ttl);
+    let url = link(public_url, "login/code", email, code, link_token);
+    let title = format!("Sign in to {PRODUCT}");
+    Rendered {
+        subject: format!("Your {PRODUCT} sign-in code"),
+        text: format!(
+            "Your {PRODUCT} sign-in code is:\n\n    {code}\n\n\
+             Someone asked to sign in to the account for {email} with a code instead of the password. \
+             The code expires in {ttl}. Enter it on the sign-in page, or open:\n{url}\n\n\
+             If this was not you, ignore this mail: without the code nobody signs in.\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>Someone asked to sign in to the account for {email} with a code instead of the \
+                 password.</p><p>Your sign-in code is:</p>{block}\
+                 <p>It expires in <strong>{ttl}</strong>. Enter it on the sign-in page, or \
+                 <a href=\"{href}\">open the sign-in page</a>.</p>\
+                 <p style=\"color:#59636e;font-size:14px\">If this was not you, ignore this mail: \
+                 without the code nobody signs in.</p>",
+                email = escape(email),
+                block = code_block(code),
+                href = escape(&url),
+            ),
+        ),
+    }
+}
+
+/// What changed about the second factor, for the notice mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorChange {
+    Enabled,
+    Disabled,
+    RecoveryCodeUsed { remaining: i64 },
+    RecoveryCodesRenewed,
+}
+
+/// Tells the owner that the second factor of their account changed, and what to do if it was not them.
+pub fn factor_changed(public_url: &str, email: &str, change: FactorChange) -> Rendered {
+    let security = format!("{public_url}/security");
+    let forgot = format!("{public_url}/forgot-password");
+    let (title, what) = match change {
+        FactorChange::Enabled => (
+            "Two-step sign-in is on".to_owned(),
+            "An authenticator app now protects the account: signing in asks for its code after the \
+             password."
+                .to_owned(),
+        ),
+        FactorChange::Disabled => (
+            "Two-step sign-in was turned off".to_owned(),
+            "The authenticator app no longer protects the account: the password alone signs in.".to_owned(),
+        ),
+        FactorChange::RecoveryCodeUsed { remaining } => (
+            "A recovery code was used".to_owned(),
+            format!(
+                "Someone signed in with one of the recovery codes. {remaining} unused code(s) remain; \
+                 make new ones on the security page when they run low."
+            ),
+        ),
+        FactorChange::RecoveryCodesRenewed => (
+            "New recovery codes were made".to_owned(),
+            "New recovery codes were made for the account; the older ones no longer work.".to_owned(),
+        ),
+    };
+    Rendered {
+        subject: format!("{PRODUCT}: {title}"),
+        text: format!(
+            "{what}\n\nAccount: {email}\nSecurity settings: {security}\n\n\
+             If this was not you, reset your password now at {forgot}: someone knows it.\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>{what}</p><p>Account: {email}</p><p><a href=\"{security}\">Security settings</a></p>\
+                 <p><strong>If this was not you</strong>, <a href=\"{forgot}\">reset your password now</a>: \
+                 someone knows it.</p>",
+                what = escape(&what),
+                email = escape(email),
+                security = escape(&security),
+                forgot = escape(&forgot),
+            ),
+        ),
+    }
+}
+
 pub fn login_throttled(public_url: &str, email: &str, failures: i32, pause: Duration) -> Rendered {
     let forgot = format!("{public_url}/forgot-password");
     let pause = human_duration(pause);

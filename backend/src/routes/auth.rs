@@ -3,8 +3,9 @@
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared::api::{
-    CodeSentResponse, EmailRequest, LoginRequest, LoginResponse, RefreshRequest, RegisterRequest,
-    RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, TokenResponse, VerifyEmailRequest,
+    CodeSentResponse, EmailRequest, LoginCodeRequest, LoginRequest, LoginResponse, MfaLoginRequest,
+    RefreshRequest, RegisterRequest, RegisteredResponse, ResendCodeRequest, ResetPasswordRequest,
+    TokenResponse, VerifyEmailRequest,
 };
 use shared::problem::Problem;
 
@@ -14,7 +15,9 @@ use crate::auth::device;
 use crate::auth::extractor::AuthUser;
 use crate::captcha::{self, CaptchaError, Solution};
 use crate::error::AppError;
-use crate::services::{login as login_service, now, recovery, registration, sessions, Ctx};
+use crate::services::{
+    login as login_service, login_code, mfa, now, recovery, registration, sessions, Ctx,
+};
 
 pub const REFRESH_COOKIE: &str = "refresh_token";
 const COOKIE_PATH: &str = "/api/auth";
@@ -182,7 +185,91 @@ pub async fn login(
         login_service::login(&ctx2, attempt, &meta, now())
     })
     .await?;
-    Ok(signed_in(&ctx, logged_in.tokens, logged_in.device))
+    Ok(sign_in_response(&ctx, logged_in))
+}
+
+/// A sign-in's answer: the tokens (and cookies), or the second step's `mfa_required` body.
+fn sign_in_response(ctx: &Ctx, sign_in: login_service::SignIn) -> HttpResponse {
+    match sign_in {
+        login_service::SignIn::Done(done) => signed_in(ctx, done.tokens, done.device),
+        login_service::SignIn::SecondStep(step) => HttpResponse::Ok()
+            .insert_header(("Cache-Control", "no-store"))
+            .json(step),
+    }
+}
+
+/// The second step of a login: a code from the authenticator app, or a recovery code.
+#[utoipa::path(post, path = "/api/auth/login/mfa", tag = "auth", request_body = MfaLoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 400, description = "`invalid_code`, with `attempts_remaining` for this step", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_token`: the `mfa_token` is unknown, used, expired or void after 5 wrong codes: sign in again", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many tries from this client or for this account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login_mfa(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    Json(body): Json<MfaLoginRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (token, code) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits.login(meta.addr)?;
+    let device = device_cookie(&req);
+    let ctx = ctx.get_ref().clone();
+    let ctx2 = ctx.clone();
+    let done = blocking(move || {
+        mfa::login_second_step(&ctx2, &token, &code, device.as_deref(), &meta, now())
+    })
+    .await?;
+    Ok(signed_in(&ctx, done.tokens, done.device))
+}
+
+/// Ask for a sign-in code by mail instead of using the password. The answer is the same for every
+/// address; only an address with an account gets a mail.
+#[utoipa::path(post, path = "/api/auth/login/code", tag = "auth", request_body = EmailRequest,
+    params(("X-Captcha" = Option<String>, Header, description = "A solved puzzle from `GET /api/captcha` (base64 JSON); needed only after a `428 captcha_required`")),
+    responses(
+        (status = 202, description = "If the address has an account, a code has been queued", body = CodeSentResponse),
+        (status = 429, description = "`resend_cooldown` or `rate_limited`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`captcha_required`: solve `GET /api/captcha` and resend with `X-Captcha`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`captcha_invalid` (a bad `X-Captcha`) or `malformed_json`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login_code(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    Json(body): Json<EmailRequest>,
+) -> Result<HttpResponse, AppError> {
+    let email = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    let solved = captcha_solved(&req, &ctx)?;
+    let ctx = ctx.get_ref().clone();
+    let sent = blocking(move || login_code::request(&ctx, email, solved, &meta, now())).await?;
+    Ok(HttpResponse::Accepted().json(sent))
+}
+
+/// Sign in with the e-mailed code (and, with a second factor, go on to `login/mfa`).
+#[utoipa::path(post, path = "/api/auth/login/code/verify", tag = "auth", request_body = LoginCodeRequest,
+    responses(
+        (status = 200, description = "Signed in, or the second step is required", body = LoginResponse),
+        (status = 400, description = "`invalid_code`, with `attempts_remaining`", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`code_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts` or `rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login_code_verify(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    Json(body): Json<LoginCodeRequest>,
+) -> Result<HttpResponse, AppError> {
+    let attempt = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits.code_check(meta.addr)?;
+    let device = device_cookie(&req);
+    let ctx = ctx.get_ref().clone();
+    let ctx2 = ctx.clone();
+    let sign_in =
+        blocking(move || login_code::verify(&ctx2, attempt, device.as_deref(), &meta, now()))
+            .await?;
+    Ok(sign_in_response(&ctx, sign_in))
 }
 
 /// The device cookie the request carries, if any.

@@ -1,14 +1,17 @@
-//! `/api/me`: the signed-in account and its sessions (the dashboard's data).
+//! `/api/me`: the signed-in account, its sessions and its second factor (the dashboard's data).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use shared::api::{ChangePasswordRequest, SessionInfo, User};
+use shared::api::{
+    ChangePasswordRequest, PasswordAndCodeRequest, RecoveryCodesResponse, SessionInfo,
+    TotpCodeRequest, TotpSetupResponse, User,
+};
 use shared::problem::Problem;
 
 use super::json::Json;
 use super::{blocking, client_meta};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
-use crate::services::{now, recovery, sessions, Ctx};
+use crate::services::{mfa, now, recovery, sessions, Ctx};
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/me", tag = "account", security(("bearer" = [])),
@@ -81,4 +84,97 @@ pub async fn change_password(
     blocking(move || recovery::change_password(&ctx, &auth, &current, &new_password, &meta, now()))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Start setting up the authenticator app: a new secret, its `otpauth://` URI and QR code. Nothing is
+/// on until `totp/enable` confirms a code; a second setup replaces an unconfirmed one.
+#[utoipa::path(post, path = "/api/me/mfa/totp/setup", tag = "account", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A new secret to add to the app", body = TotpSetupResponse),
+        (status = 409, description = "`mfa_already_enabled`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn totp_setup(
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let ctx = ctx.get_ref().clone();
+    let setup = blocking(move || mfa::setup(&ctx, &auth, now())).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(setup))
+}
+
+/// Confirm the setup with a code from the app: the second factor is on; ten recovery codes, shown once.
+#[utoipa::path(post, path = "/api/me/mfa/totp/enable", tag = "account", security(("bearer" = [])),
+    request_body = TotpCodeRequest,
+    responses(
+        (status = 200, description = "On; keep these recovery codes", body = RecoveryCodesResponse),
+        (status = 400, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`mfa_not_set_up` or `mfa_already_enabled`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn totp_enable(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+    Json(body): Json<TotpCodeRequest>,
+) -> Result<HttpResponse, AppError> {
+    let code = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits.code_check(meta.addr)?;
+    let ctx = ctx.get_ref().clone();
+    let codes = blocking(move || mfa::enable(&ctx, &auth, &code, &meta, now())).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(codes))
+}
+
+/// Turn the second factor off: the password and a code (from the app, or a recovery code).
+#[utoipa::path(post, path = "/api/me/mfa/totp/disable", tag = "account", security(("bearer" = [])),
+    request_body = PasswordAndCodeRequest,
+    responses(
+        (status = 204, description = "Off"),
+        (status = 400, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`mfa_not_set_up`: the factor is not on", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: the password is wrong (`errors.password`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn totp_disable(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+    Json(body): Json<PasswordAndCodeRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (password, code) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits.login(meta.addr)?;
+    let ctx = ctx.get_ref().clone();
+    blocking(move || mfa::disable(&ctx, &auth, &password, &code, &meta, now())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ten new recovery codes; every older one stops working. The password and a code are required.
+#[utoipa::path(post, path = "/api/me/mfa/recovery-codes", tag = "account", security(("bearer" = [])),
+    request_body = PasswordAndCodeRequest,
+    responses(
+        (status = 200, description = "New codes; keep them", body = RecoveryCodesResponse),
+        (status = 400, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`mfa_not_set_up`: the factor is not on", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: the password is wrong (`errors.password`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn recovery_codes(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+    Json(body): Json<PasswordAndCodeRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (password, code) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits.login(meta.addr)?;
+    let ctx = ctx.get_ref().clone();
+    let codes = blocking(move || {
+        mfa::regenerate_recovery_codes(&ctx, &auth, &password, &code, &meta, now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(codes))
 }

@@ -35,6 +35,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         resource("/resend-code", M::POST).route(web::post().to(auth::resend_code)),
                     )
                     .service(resource("/login", M::POST).route(web::post().to(auth::login)))
+                    .service(resource("/login/mfa", M::POST).route(web::post().to(auth::login_mfa)))
+                    .service(
+                        resource("/login/code", M::POST).route(web::post().to(auth::login_code)),
+                    )
+                    .service(
+                        resource("/login/code/verify", M::POST)
+                            .route(web::post().to(auth::login_code_verify)),
+                    )
                     .service(resource("/refresh", M::POST).route(web::post().to(auth::refresh)))
                     .service(resource("/logout", M::POST).route(web::post().to(auth::logout)))
                     .service(
@@ -49,6 +57,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/me", M::GET).route(web::get().to(me::me)))
             .service(resource("/me/sessions", M::GET).route(web::get().to(me::sessions)))
             .service(resource("/me/password", M::POST).route(web::post().to(me::change_password)))
+            .service(resource("/me/mfa/totp/setup", M::POST).route(web::post().to(me::totp_setup)))
+            .service(
+                resource("/me/mfa/totp/enable", M::POST).route(web::post().to(me::totp_enable)),
+            )
+            .service(
+                resource("/me/mfa/totp/disable", M::POST).route(web::post().to(me::totp_disable)),
+            )
+            .service(
+                resource("/me/mfa/recovery-codes", M::POST)
+                    .route(web::post().to(me::recovery_codes)),
+            )
             .service(
                 resource("/me/sessions/{id}", M::DELETE)
                     .route(web::delete().to(me::revoke_session)),

@@ -2,9 +2,11 @@
 
 use actix_web::HttpResponse;
 use shared::api::{
-    ChangePasswordRequest, CodeSentResponse, EmailRequest, HealthResponse, LoginRequest,
-    LoginResponse, MfaRequiredResponse, RefreshRequest, RegisterRequest, RegisteredResponse,
-    ResendCodeRequest, ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
+    ChangePasswordRequest, CodeSentResponse, EmailRequest, HealthResponse, LoginCodeRequest,
+    LoginRequest, LoginResponse, MfaLoginRequest, MfaRequiredResponse, PasswordAndCodeRequest,
+    RecoveryCodesResponse, RefreshRequest, RegisterRequest, RegisteredResponse, ResendCodeRequest,
+    ResetPasswordRequest, SessionInfo, TokenResponse, TotpCodeRequest, TotpSetupResponse, User,
+    VerifyEmailRequest,
 };
 use shared::problem::{Problem, ProblemCode};
 use utoipa::openapi::header::HeaderBuilder;
@@ -20,12 +22,15 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::auth::register, super::auth::verify_email, super::auth::resend_code, super::auth::login,
         super::auth::refresh, super::auth::logout, super::auth::forgot_password, super::auth::reset_password,
+        super::auth::login_mfa, super::auth::login_code, super::auth::login_code_verify,
         super::me::me, super::me::sessions, super::me::revoke_session, super::me::change_password,
+        super::me::totp_setup, super::me::totp_enable, super::me::totp_disable, super::me::recovery_codes,
         super::health::health, super::captcha::challenge, openapi_json,
     ),
     components(schemas(
         RegisterRequest, RegisteredResponse, VerifyEmailRequest, ResendCodeRequest, EmailRequest, ChangePasswordRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,
         CodeSentResponse, TokenResponse, MfaRequiredResponse, LoginResponse, User, SessionInfo, HealthResponse,
+        TotpSetupResponse, TotpCodeRequest, PasswordAndCodeRequest, RecoveryCodesResponse, MfaLoginRequest, LoginCodeRequest,
         Problem, ProblemCode, crate::captcha::Challenge, crate::captcha::Solution,
     )),
     modifiers(&BearerAuth, &CommonProblems, &VerificationProofs),

@@ -7,10 +7,10 @@
 //! else. The owner is told by mail when a pause first trips (at most hourly).
 
 use chrono::TimeDelta;
-use shared::api::TokenResponse;
+use shared::api::{MfaRequiredResponse, TokenResponse};
 
-use super::sessions;
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
+use super::{mfa, sessions};
 use crate::auth::device;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
@@ -26,14 +26,39 @@ const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
 
 /// What an attempt reserved before any password work: the account it names, the throttle keys it
 /// counted against, and whether it started a pause.
-struct Reservation {
-    user: Option<UserRow>,
-    /// The keys a success clears: the source's or the device's own count.
-    own_keys: Vec<String>,
-    /// The shared counts (the account-wide one) and their thresholds: a success takes back only the
-    /// failure it counted up front, never the others'.
-    shared_keys: Vec<(String, u32)>,
+pub(crate) struct Reservation {
+    pub(crate) user: Option<UserRow>,
+    counters: Vec<Counter>,
     tripped: bool,
+}
+
+impl Reservation {
+    /// After a success: the source's or device's own count is cleared; of a shared count (the
+    /// account-wide one) only the failure counted up front is taken back, never the others'.
+    pub(crate) fn settle_success(&self, conn: &mut Conn) -> Result<(), AppError> {
+        for counter in &self.counters {
+            if counter.own {
+                login_throttle::clear(conn, &counter.key)?;
+            } else {
+                counter.take_back(conn)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a right password that still needs its second step: this attempt counts neither way.
+    pub(crate) fn take_back(&self, conn: &mut Conn) -> Result<(), AppError> {
+        for counter in &self.counters {
+            counter.take_back(conn)?;
+        }
+        Ok(())
+    }
+}
+
+/// How a right password ends: signed in, or on to the second step.
+pub enum SignIn {
+    Done(LoggedIn),
+    SecondStep(MfaRequiredResponse),
 }
 
 /// What a login presents besides the login and the password.
@@ -60,12 +85,17 @@ pub fn login(
     attempt: Attempt<'_>,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<LoggedIn, AppError> {
+) -> Result<SignIn, AppError> {
     let password_attempt = attempt.password;
     let login_key = shared::domain::login_key(attempt.login);
     let mut conn = ctx.conn()?;
     let reservation = store::write(&mut conn, |conn| {
-        reserve_attempt(ctx, conn, &login_key, attempt.device, meta, now)
+        let user = users::find_by_login(conn, &login_key)?;
+        let subject = match &user {
+            Some(user) => format!("user:{}", user.id),
+            None => format!("login:{login_key}"),
+        };
+        reserve_attempt(ctx, conn, &subject, user, attempt.device, meta, now)
     })??;
     // The connection goes back to the pool during the slow hashes.
     drop(conn);
@@ -84,28 +114,21 @@ pub fn login(
                 // A reset or change committed since the hash was read: the old password opens nothing.
                 return Ok(None);
             }
-            for key in &reservation.own_keys {
-                login_throttle::clear(conn, key)?;
+            if user.mfa_enabled {
+                reservation.take_back(conn)?;
+                return Ok(Some(SignIn::SecondStep(mfa::open_challenge(
+                    ctx, conn, user, meta, now,
+                )?)));
             }
-            for (key, threshold) in &reservation.shared_keys {
-                let threshold = i32::try_from(*threshold).unwrap_or(i32::MAX);
-                login_throttle::take_back_one(conn, key, threshold)?;
-            }
-            let session = sessions::create(ctx, conn, &user.id, meta, now)?;
-            let subject = Subject {
-                user_id: Some(&user.id),
-                email: Some(&user.email),
-                detail: None,
-            };
-            audit(conn, Event::LoginSucceeded, subject, meta, now)?;
-            Ok(Some(session))
-        })?;
-        if let Some(session) = opened {
-            tracing::info!(user = %user.id, session = %session.id, "logged in");
-            return Ok(LoggedIn {
+            reservation.settle_success(conn)?;
+            let session = open_session(ctx, conn, user, meta, now)?;
+            Ok(Some(SignIn::Done(LoggedIn {
                 tokens: sessions::token_response(ctx, user, session)?,
                 device: device_cookie_for(ctx, &user.id, attempt.device),
-            });
+            })))
+        })?;
+        if let Some(sign_in) = opened {
+            return Ok(sign_in);
         }
     }
     // Every failure costs this second hash too, so a wrong password, an unknown login and a pending
@@ -127,17 +150,8 @@ pub fn login(
         (Some(_), false) => "wrong password",
     };
     let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<(), AppError> {
-        let subject = Subject {
-            user_id: reservation.user.as_ref().map(|u| u.id.as_str()),
-            email: None,
-            detail: Some(reason),
-        };
-        audit(conn, Event::LoginFailed, subject, meta, now)?;
-        match (&reservation.user, reservation.tripped) {
-            (Some(user), true) => tell_owner_of_pause(ctx, conn, user, meta, now),
-            _ => Ok(()),
-        }
+    store::write(&mut conn, |conn| {
+        record_failure(ctx, conn, &reservation, reason, meta, now)
     })?;
     ctx.wake_mailer();
     tracing::info!(reason, "login failed");
@@ -146,6 +160,46 @@ pub fn login(
     } else {
         Err(AppError::InvalidCredentials)
     }
+}
+
+/// Audits a failed attempt, and tells the owner if it started a pause.
+pub(crate) fn record_failure(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    reservation: &Reservation,
+    reason: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let subject = Subject {
+        user_id: reservation.user.as_ref().map(|u| u.id.as_str()),
+        email: None,
+        detail: Some(reason),
+    };
+    audit(conn, Event::LoginFailed, subject, meta, now)?;
+    match (&reservation.user, reservation.tripped) {
+        (Some(user), true) => tell_owner_of_pause(ctx, conn, user, meta, now),
+        _ => Ok(()),
+    }
+}
+
+/// Opens a session for a sign-in that passed every check, and audits it.
+pub(crate) fn open_session(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    user: &UserRow,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<sessions::OpenedSession, AppError> {
+    let session = sessions::create(ctx, conn, &user.id, meta, now)?;
+    let subject = Subject {
+        user_id: Some(&user.id),
+        email: Some(&user.email),
+        detail: None,
+    };
+    audit(conn, Event::LoginSucceeded, subject, meta, now)?;
+    tracing::info!(user = %user.id, session = %session.id, "signed in");
+    Ok(session)
 }
 
 /// The device cookie a successful sign-in leaves: the one presented if it is this account's, else a new
@@ -163,6 +217,13 @@ struct Counter {
     threshold: u32,
     /// Whether a success clears it.
     own: bool,
+}
+
+impl Counter {
+    fn take_back(&self, conn: &mut Conn) -> Result<(), AppError> {
+        let threshold = i32::try_from(self.threshold).unwrap_or(i32::MAX);
+        Ok(login_throttle::take_back_one(conn, &self.key, threshold)?)
+    }
 }
 
 /// The counters a login is held to: a trusted device's own; otherwise its source's and the account's.
@@ -201,20 +262,16 @@ fn counters(
 
 /// Refuses while any counter of this login is paused; otherwise counts this attempt as a failure on each
 /// up front, starting a pause where it reaches the threshold.
-fn reserve_attempt(
+pub(crate) fn reserve_attempt(
     ctx: &Ctx,
     conn: &mut Conn,
-    login_key: &str,
+    subject: &str,
+    user: Option<UserRow>,
     device: Option<&str>,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<Result<Reservation, AppError>, AppError> {
-    let user = users::find_by_login(conn, login_key)?;
-    let subject = match &user {
-        Some(user) => format!("user:{}", user.id),
-        None => format!("login:{login_key}"),
-    };
-    let counters = counters(ctx, &subject, user.as_ref(), device, meta);
+    let counters = counters(ctx, subject, user.as_ref(), device, meta);
     let mut previous = Vec::with_capacity(counters.len());
     let mut paused_until = None;
     for counter in &counters {
@@ -266,11 +323,9 @@ fn reserve_attempt(
         )?;
         tripped |= count == counter.threshold;
     }
-    let (own, shared): (Vec<Counter>, Vec<Counter>) = counters.into_iter().partition(|c| c.own);
     Ok(Ok(Reservation {
         user,
-        own_keys: own.into_iter().map(|c| c.key).collect(),
-        shared_keys: shared.into_iter().map(|c| (c.key, c.threshold)).collect(),
+        counters,
         tripped,
     }))
 }

@@ -4,7 +4,9 @@
 pub mod codes;
 pub mod limits;
 pub mod login;
+pub mod login_code;
 pub mod maintenance;
+pub mod mfa;
 pub mod recovery;
 pub mod registration;
 pub mod sessions;
@@ -81,6 +83,12 @@ pub enum Event {
     PasswordReset,
     PasswordChanged,
     RateLimited,
+    MfaEnabled,
+    MfaDisabled,
+    MfaChallenged,
+    RecoveryCodeUsed,
+    RecoveryCodesRenewed,
+    LoginCodeRequested,
 }
 
 impl Event {
@@ -101,6 +109,12 @@ impl Event {
             Self::PasswordReset => "password_reset",
             Self::PasswordChanged => "password_changed",
             Self::RateLimited => "rate_limited",
+            Self::MfaEnabled => "mfa_enabled",
+            Self::MfaDisabled => "mfa_disabled",
+            Self::MfaChallenged => "mfa_challenged",
+            Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::LoginCodeRequested => "login_code_requested",
         }
     }
 }

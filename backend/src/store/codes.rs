@@ -9,6 +9,8 @@ use super::{Conn, Timestamp};
 pub enum Purpose {
     VerifyEmail,
     PasswordReset,
+    /// Signing in with an e-mailed code instead of the password.
+    Login,
 }
 
 impl Purpose {
@@ -16,6 +18,7 @@ impl Purpose {
         match self {
             Self::VerifyEmail => "verify_email",
             Self::PasswordReset => "password_reset",
+            Self::Login => "login",
         }
     }
 }
@@ -49,6 +52,7 @@ impl CodeRow {
         let purpose = match self.purpose.as_str() {
             "verify_email" => Purpose::VerifyEmail,
             "password_reset" => Purpose::PasswordReset,
+            "login" => Purpose::Login,
             _ => return None,
         };
         Some(CodeKey {

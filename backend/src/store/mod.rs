@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod codes;
 pub mod login_throttle;
+pub mod mfa;
 pub mod outbox;
 pub mod registrations;
 pub mod schema;

@@ -31,6 +31,7 @@ mod refresh;
 mod registration;
 mod request_timeout;
 mod resend;
+mod second_factor;
 mod security_headers;
 mod sessions;
 mod smtp_outage;

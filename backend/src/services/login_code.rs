@@ -1,0 +1,100 @@
+//! Signing in with an e-mailed code instead of the password: the same code rules, limits and answers
+//! for unknown addresses as registration (a decoy code, no mail), a code bound to this purpose, and the
+//! second factor still asked for when the account has one.
+
+use shared::api::{CodeSentResponse, LoginByCode};
+use shared::domain::Email;
+
+use super::codes::{self, ensure_may_send_code, sent_response, Presented};
+use super::login::{self, LoggedIn, SignIn};
+use super::{audit, mfa, sessions, ClientMeta, Ctx, Event, Subject};
+use crate::error::AppError;
+use crate::mail::{self, templates, MailKind};
+use crate::store::codes::{CodeKey, Purpose};
+use crate::store::{self, users, Timestamp};
+
+fn login_key(email_key: &str) -> CodeKey<'_> {
+    CodeKey {
+        email_key,
+        purpose: Purpose::Login,
+        subject: "",
+    }
+}
+
+/// Mails a sign-in code to the address if it has an account; answers the same either way.
+/// Concurrency: the cooldown check and the new code share one write transaction.
+#[tracing::instrument(skip_all)]
+pub fn request(
+    ctx: &Ctx,
+    email: Email,
+    captcha_solved: bool,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<CodeSentResponse, AppError> {
+    let email_key = email.canonical();
+    let key = login_key(&email_key);
+    let mut conn = ctx.conn()?;
+    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
+        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
+        let user = users::find_by_email_key(conn, &email_key)?;
+        let (row, code) = codes::issue(ctx, conn, key, user.is_some(), now)?;
+        if let (Some(user), Some(code)) = (user, code) {
+            let message = templates::login_code(
+                &ctx.settings.public_url,
+                &user.email,
+                code.expose(),
+                &codes::link_token(ctx, key, &code),
+                ctx.settings.otp_ttl,
+            );
+            mail::queue(conn, MailKind::LoginCode, &user.email, message, now)?;
+            let subject = Subject {
+                user_id: Some(&user.id),
+                email: Some(&user.email),
+                detail: None,
+            };
+            audit(conn, Event::LoginCodeRequested, subject, meta, now)?;
+        }
+        Ok(sent_response(&email, &row, now))
+    })?;
+    ctx.wake_mailer();
+    Ok(response)
+}
+
+/// Signs in with the code, or opens the second step when the account has a second factor.
+/// Concurrency: the code is spent by a conditional delete in the transaction that opens the session.
+#[tracing::instrument(skip_all)]
+pub fn verify(
+    ctx: &Ctx,
+    attempt: LoginByCode,
+    device: Option<&str>,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<SignIn, AppError> {
+    let email_key = attempt.email.canonical();
+    let key = login_key(&email_key);
+    let presented = Presented {
+        code: &attempt.code,
+        link_token: attempt.link_token.as_deref(),
+    };
+    let mut conn = ctx.conn()?;
+    let outcome = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+        if let Err(refusal) = codes::check(ctx, conn, key, presented, meta, now)? {
+            return Ok(Err(refusal));
+        }
+        let Some(user) = users::find_by_email_key(conn, &email_key)? else {
+            return Ok(Err(AppError::CodeExpired));
+        };
+        if user.mfa_enabled {
+            return Ok(Ok(SignIn::SecondStep(mfa::open_challenge(
+                ctx, conn, &user, meta, now,
+            )?)));
+        }
+        let session = login::open_session(ctx, conn, &user, meta, now)?;
+        Ok(Ok(SignIn::Done(LoggedIn {
+            tokens: sessions::token_response(ctx, &user, session)?,
+            device: login::device_cookie_for(ctx, &user.id, device),
+        })))
+    })??;
+    ctx.wake_mailer();
+    Ok(outcome)
+}

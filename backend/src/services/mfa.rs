@@ -1,0 +1,388 @@
+//! The authenticator-app second factor: setup confirmed by a code, recovery codes, turning it off, and
+//! the second step of a login. Every code is accepted once: an app code by the time step it belongs to
+//! (a conditional update that only moves forward), a recovery code by being marked used.
+
+use chrono::TimeDelta;
+use shared::api::{FactorCode, MfaRequiredResponse, RecoveryCodesResponse, TotpSetupResponse};
+
+use super::login::{self, LoggedIn};
+use super::sessions::{self, Authenticated};
+use super::{audit, ClientMeta, Ctx, Event, Subject};
+use crate::auth::{tokens, totp};
+use crate::error::AppError;
+use crate::mail::templates::{self, FactorChange};
+use crate::mail::{self, MailKind};
+use crate::store::mfa::{self as store_mfa, ChallengeRow, TotpRow};
+use crate::store::users::{self, UserRow};
+use crate::store::{self, Conn, Timestamp};
+
+/// Wrong codes a second step takes before it dies.
+pub const MAX_TRIES: i32 = 5;
+const CHALLENGE_TTL: TimeDelta = TimeDelta::minutes(5);
+
+fn unix_seconds(now: Timestamp) -> u64 {
+    u64::try_from(now.and_utc().timestamp()).unwrap_or(0)
+}
+
+/// A new secret for the signed-in account, not active until confirmed; replaces an unconfirmed one.
+#[tracing::instrument(skip_all)]
+pub fn setup(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    now: Timestamp,
+) -> Result<TotpSetupResponse, AppError> {
+    let mut conn = ctx.conn()?;
+    let user = users::find(&mut conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    if user.mfa_enabled {
+        return Err(AppError::MfaAlreadyEnabled);
+    }
+    let secret = totp::new_secret();
+    let row = TotpRow {
+        user_id: user.id.clone(),
+        secret_sealed: totp::seal(&ctx.keys.totp_key, &user.id, &secret)?,
+        created_at: now,
+        confirmed_at: None,
+        last_step: None,
+    };
+    // Concurrency: only an unconfirmed secret is ever replaced, in one transaction.
+    let stored = store::write(&mut conn, |conn| {
+        store_mfa::replace_unconfirmed_totp(conn, &row)
+    })?;
+    if !stored {
+        return Err(AppError::MfaAlreadyEnabled);
+    }
+    let uri = totp::otpauth_uri(&ctx.settings.totp_issuer, &user.email, &secret)?;
+    Ok(TotpSetupResponse {
+        secret: totp::base32(&secret)?,
+        qr_svg: totp::qr_svg(&uri)?,
+        otpauth_uri: uri,
+    })
+}
+
+/// Confirms the setup with a code from the app: the factor is on, and ten recovery codes are made.
+#[tracing::instrument(skip_all)]
+pub fn enable(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    code: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<RecoveryCodesResponse, AppError> {
+    let mut conn = ctx.conn()?;
+    let user = users::find(&mut conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    if user.mfa_enabled {
+        return Err(AppError::MfaAlreadyEnabled);
+    }
+    let codes = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+        let Some(factor) =
+            store_mfa::find_totp(conn, &user.id)?.filter(|f| f.confirmed_at.is_none())
+        else {
+            return Ok(Err(AppError::MfaNotSetUp));
+        };
+        if !totp_code_accepted(ctx, conn, &factor, code, now)? {
+            return Ok(Err(AppError::InvalidCode {
+                attempts_remaining: 0,
+            }));
+        }
+        store_mfa::confirm_totp(conn, &user.id, now)?;
+        let codes = new_recovery_codes(ctx, conn, &user.id, now)?;
+        notify(ctx, conn, &user, FactorChange::Enabled, meta, now)?;
+        Ok(Ok(codes))
+    })??;
+    ctx.wake_mailer();
+    Ok(RecoveryCodesResponse {
+        recovery_codes: codes,
+    })
+}
+
+/// Turns the factor off; needs the password and a code (app or recovery).
+#[tracing::instrument(skip_all)]
+pub fn disable(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    password: &str,
+    code: &FactorCode,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let user = password_checked(ctx, auth, password, meta, now)?;
+    let mut conn = ctx.conn()?;
+    store::write(
+        &mut conn,
+        |conn| -> Result<Result<(), AppError>, AppError> {
+            if let Err(refusal) = factor_code_accepted(ctx, conn, &user, code, meta, now)? {
+                return Ok(Err(refusal));
+            }
+            store_mfa::remove_factor(conn, &user.id, now)?;
+            notify(ctx, conn, &user, FactorChange::Disabled, meta, now)?;
+            Ok(Ok(()))
+        },
+    )??;
+    ctx.wake_mailer();
+    Ok(())
+}
+
+/// Ten new recovery codes; the older ones die. Needs the password and a code (app or recovery).
+#[tracing::instrument(skip_all)]
+pub fn regenerate_recovery_codes(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    password: &str,
+    code: &FactorCode,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<RecoveryCodesResponse, AppError> {
+    let user = password_checked(ctx, auth, password, meta, now)?;
+    let mut conn = ctx.conn()?;
+    let codes = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+        if let Err(refusal) = factor_code_accepted(ctx, conn, &user, code, meta, now)? {
+            return Ok(Err(refusal));
+        }
+        let codes = new_recovery_codes(ctx, conn, &user.id, now)?;
+        notify(
+            ctx,
+            conn,
+            &user,
+            FactorChange::RecoveryCodesRenewed,
+            meta,
+            now,
+        )?;
+        Ok(Ok(codes))
+    })??;
+    ctx.wake_mailer();
+    Ok(RecoveryCodesResponse {
+        recovery_codes: codes,
+    })
+}
+
+/// The signed-in account, once `password` proved to be its password; the factor must be on.
+fn password_checked(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    password: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<UserRow, AppError> {
+    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    if !user.mfa_enabled {
+        return Err(AppError::MfaNotSetUp);
+    }
+    if !ctx.hasher.verify(password, &user.password_hash)? {
+        let subject = Subject {
+            user_id: Some(&user.id),
+            email: None,
+            detail: Some("wrong password for a second-factor change"),
+        };
+        store::write(&mut *ctx.conn()?, |conn| {
+            audit(conn, Event::LoginFailed, subject, meta, now)
+        })?;
+        return Err(AppError::validation(
+            "password",
+            "is not your current password",
+        ));
+    }
+    Ok(user)
+}
+
+fn new_recovery_codes(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    user_id: &str,
+    now: Timestamp,
+) -> Result<Vec<String>, AppError> {
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|code| totp::recovery_hash(&ctx.keys.recovery_key, user_id, &code.replace('-', "")))
+        .collect();
+    store_mfa::replace_recovery_codes(conn, user_id, &hashes, now)?;
+    Ok(codes)
+}
+
+/// Whether `code` is the app's code now (one step either way) and newer than any accepted before; an
+/// accepted code's step is recorded in the caller's transaction, so it never works twice.
+fn totp_code_accepted(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    factor: &TotpRow,
+    code: &str,
+    now: Timestamp,
+) -> Result<bool, AppError> {
+    let secret = totp::open(&ctx.keys.totp_key, &factor.user_id, &factor.secret_sealed)?;
+    let Some(step) = totp::matching_step(&secret, code, unix_seconds(now))? else {
+        return Ok(false);
+    };
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    Ok(store_mfa::advance_step(conn, &factor.user_id, step)?)
+}
+
+/// Checks a code of the confirmed factor: an app code, or a recovery code (spent, and the owner told
+/// how many remain). A wrong one is `invalid_code`.
+fn factor_code_accepted(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    user: &UserRow,
+    code: &FactorCode,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<Result<(), AppError>, AppError> {
+    let accepted = match code {
+        FactorCode::Totp(code) => {
+            match store_mfa::find_totp(conn, &user.id)?.filter(|f| f.confirmed_at.is_some()) {
+                Some(factor) => totp_code_accepted(ctx, conn, &factor, code, now)?,
+                None => false,
+            }
+        }
+        FactorCode::Recovery(compact) => {
+            let hash = totp::recovery_hash(&ctx.keys.recovery_key, &user.id, compact);
+            let used = store_mfa::use_recovery_code(conn, &user.id, &hash, now)?;
+            if used {
+                let remaining = store_mfa::unused_recovery_codes(conn, &user.id)?;
+                notify(
+                    ctx,
+                    conn,
+                    user,
+                    FactorChange::RecoveryCodeUsed { remaining },
+                    meta,
+                    now,
+                )?;
+            }
+            used
+        }
+    };
+    Ok(if accepted {
+        Ok(())
+    } else {
+        Err(AppError::InvalidCode {
+            attempts_remaining: 0,
+        })
+    })
+}
+
+/// Mails the owner and audits a change of the factor, in the caller's transaction.
+fn notify(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    user: &UserRow,
+    change: FactorChange,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let message = templates::factor_changed(&ctx.settings.public_url, &user.email, change);
+    mail::queue(conn, MailKind::SecurityNotice, &user.email, message, now)?;
+    let (event, detail) = match change {
+        FactorChange::Enabled => (Event::MfaEnabled, None),
+        FactorChange::Disabled => (Event::MfaDisabled, None),
+        FactorChange::RecoveryCodeUsed { remaining } => {
+            (Event::RecoveryCodeUsed, Some(format!("{remaining} left")))
+        }
+        FactorChange::RecoveryCodesRenewed => (Event::RecoveryCodesRenewed, None),
+    };
+    let subject = Subject {
+        user_id: Some(&user.id),
+        email: Some(&user.email),
+        detail: detail.as_deref(),
+    };
+    audit(conn, event, subject, meta, now)?;
+    Ok(())
+}
+
+/// Opens the second step of a login whose first step (a password, an e-mailed code) passed.
+pub(crate) fn open_challenge(
+    _ctx: &Ctx,
+    conn: &mut Conn,
+    user: &UserRow,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<MfaRequiredResponse, AppError> {
+    let (token, token_hash) = tokens::new_opaque_token();
+    store_mfa::insert_challenge(
+        conn,
+        &ChallengeRow {
+            token_hash,
+            user_id: user.id.clone(),
+            created_at: now,
+            expires_at: now + CHALLENGE_TTL,
+            attempts: 0,
+            used_at: None,
+        },
+    )?;
+    let subject = Subject {
+        user_id: Some(&user.id),
+        email: None,
+        detail: Some("second step required"),
+    };
+    audit(conn, Event::MfaChallenged, subject, meta, now)?;
+    Ok(MfaRequiredResponse {
+        mfa_required: true,
+        mfa_token: token,
+        methods: vec!["totp".into(), "recovery_code".into()],
+    })
+}
+
+/// The second step of a login. Concurrency: the challenge's tries and its single use are conditional
+/// updates, and wrong codes count toward the account's login throttle like wrong passwords (reserved up
+/// front in the same transaction as the check).
+#[tracing::instrument(skip_all)]
+pub fn login_second_step(
+    ctx: &Ctx,
+    mfa_token: &str,
+    code: &FactorCode,
+    device: Option<&str>,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<LoggedIn, AppError> {
+    let token_hash = tokens::hash_opaque_token(mfa_token);
+    let mut conn = ctx.conn()?;
+    let signed_in = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+        let Some(challenge) = store_mfa::live_challenge(conn, &token_hash, MAX_TRIES, now)? else {
+            return Ok(Err(AppError::InvalidToken));
+        };
+        let Some(user) = users::find(conn, &challenge.user_id)? else {
+            return Ok(Err(AppError::InvalidToken));
+        };
+        let subject = format!("user:{}", user.id);
+        let reservation = match login::reserve_attempt(
+            ctx,
+            conn,
+            &subject,
+            Some(user.clone()),
+            device,
+            meta,
+            now,
+        )? {
+            Ok(reservation) => reservation,
+            Err(paused) => return Ok(Err(paused)),
+        };
+        if let Err(refusal) = factor_code_accepted(ctx, conn, &user, code, meta, now)? {
+            let tries = store_mfa::challenge_failed(conn, &token_hash)?;
+            login::record_failure(
+                ctx,
+                conn,
+                &reservation,
+                "wrong second-factor code",
+                meta,
+                now,
+            )?;
+            let left = u32::try_from(MAX_TRIES - tries).unwrap_or(0);
+            return Ok(Err(match refusal {
+                AppError::InvalidCode { .. } => AppError::InvalidCode {
+                    attempts_remaining: left,
+                },
+                other => other,
+            }));
+        }
+        if !store_mfa::spend_challenge(conn, &token_hash, now)? {
+            return Ok(Err(AppError::InvalidToken));
+        }
+        reservation.settle_success(conn)?;
+        let session = login::open_session(ctx, conn, &user, meta, now)?;
+        Ok(Ok((user, session)))
+    })??;
+    ctx.wake_mailer();
+    let (user, session) = signed_in;
+    Ok(LoggedIn {
+        device: login::device_cookie_for(ctx, &user.id, device),
+        tokens: sessions::token_response(ctx, &user, session)?,
+    })
+}
