@@ -26,6 +26,8 @@ pub struct Settings {
     /// The issuer an authenticator app shows beside the account (`TOTP_ISSUER`; default: the host of
     /// `PUBLIC_URL`).
     pub totp_issuer: String,
+    /// How long the second step of a login (its `mfa_token`) stays open.
+    pub mfa_token_ttl: Duration,
     pub access_token_ttl: Duration,
     pub session_ttl: Duration,
     pub pending_account_ttl: Duration,
@@ -203,6 +205,7 @@ impl Settings {
             otp_resend_cooldown: seconds("OTP_RESEND_COOLDOWN_SECONDS", 60)?,
             public_url,
             totp_issuer,
+            mfa_token_ttl: seconds("MFA_TOKEN_TTL_SECONDS", 300)?,
             access_token_ttl: seconds("ACCESS_TOKEN_TTL_SECONDS", 15 * 60)?,
             session_ttl: seconds("SESSION_TTL_SECONDS", 30 * 24 * 3600)?,
             pending_account_ttl: seconds("PENDING_ACCOUNT_TTL_SECONDS", 24 * 3600)?,
@@ -276,6 +279,7 @@ impl Settings {
         let limits = &self.limits;
         let durations = [
             ("OTP_TTL_SECONDS", self.otp_ttl, 1, DAY),
+            ("MFA_TOKEN_TTL_SECONDS", self.mfa_token_ttl, 1, DAY),
             (
                 "OTP_RESEND_COOLDOWN_SECONDS",
                 self.otp_resend_cooldown,
@@ -482,8 +486,9 @@ mod tests {
     }
 
     /// Each duration variable with its lowest and highest accepted number of seconds.
-    const DURATIONS: [(&str, u64, u64); 13] = [
+    const DURATIONS: [(&str, u64, u64); 14] = [
         ("OTP_TTL_SECONDS", 1, DAY),
+        ("MFA_TOKEN_TTL_SECONDS", 1, DAY),
         ("OTP_RESEND_COOLDOWN_SECONDS", 0, DAY),
         ("ACCESS_TOKEN_TTL_SECONDS", 1, DAY),
         ("SESSION_TTL_SECONDS", 1, 10 * YEAR),

@@ -18,7 +18,6 @@ use crate::store::{self, Conn, Timestamp};
 
 /// Wrong codes a second step takes before it dies.
 pub const MAX_TRIES: i32 = 5;
-const CHALLENGE_TTL: TimeDelta = TimeDelta::minutes(5);
 
 fn unix_seconds(now: Timestamp) -> u64 {
     u64::try_from(now.and_utc().timestamp()).unwrap_or(0)
@@ -289,7 +288,7 @@ fn notify(
 
 /// Opens the second step of a login whose first step (a password, an e-mailed code) passed.
 pub(crate) fn open_challenge(
-    _ctx: &Ctx,
+    ctx: &Ctx,
     conn: &mut Conn,
     user: &UserRow,
     meta: &ClientMeta,
@@ -302,7 +301,8 @@ pub(crate) fn open_challenge(
             token_hash,
             user_id: user.id.clone(),
             created_at: now,
-            expires_at: now + CHALLENGE_TTL,
+            expires_at: now
+                + TimeDelta::from_std(ctx.settings.mfa_token_ttl).unwrap_or(TimeDelta::MAX),
             attempts: 0,
             used_at: None,
         },

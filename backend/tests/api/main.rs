@@ -34,6 +34,7 @@ mod resend;
 mod second_factor;
 mod security_headers;
 mod sessions;
+mod sign_in_by_code;
 mod smtp_outage;
 mod solve_captcha_cli;
 mod trusted_proxies;

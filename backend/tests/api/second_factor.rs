@@ -282,3 +282,18 @@ async fn a_second_setup_while_on_is_refused() {
     .await;
     expect_problem(again, 409, "mfa_already_enabled").await;
 }
+
+#[tokio::test]
+async fn the_second_step_expires() {
+    let app = crate::helpers::spawn_app_with(|vars| {
+        vars.insert("MFA_TOKEN_TTL_SECONDS".into(), "1".into());
+    })
+    .await;
+    let account = protected(&app).await;
+    let token = first_step(&app).await;
+
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    let late = second_step(&app, &token, &code(&account.secret, 0)).await;
+    expect_problem(late, 401, "invalid_token").await;
+}
