@@ -148,6 +148,8 @@ fn config_toml(token: &str, logout_token: &str, revoke_token: &str) -> String {
     let reset = positive(&[&code_checks[..], &password_policy[..]].concat());
     let register = positive(&[&password_policy[..], &captcha[..]].concat());
     let mail = positive(&captcha);
+    // A right password and a well-formed code of the second factor can still be the wrong ones.
+    let factor = positive(&[&code_checks[..], &password_policy[..]].concat());
     format!(
         r#"[headers]
 Authorization = "Bearer {token}"
@@ -185,6 +187,29 @@ checks.positive_data_acceptance.expected-statuses = {mail}
 [[operations]]
 include-path = "/api/auth/password/forgot"
 checks.positive_data_acceptance.expected-statuses = {mail}
+[[operations]]
+include-path = "/api/auth/login/code"
+checks.positive_data_acceptance.expected-statuses = {mail}
+[[operations]]
+include-path = "/api/auth/login/code/verify"
+checks.positive_data_acceptance.expected-statuses = {verify}
+checks.negative_data_rejection.expected-statuses = {negative}
+[[operations]]
+include-path = "/api/auth/login/mfa"
+checks.positive_data_acceptance.expected-statuses = {verify}
+checks.negative_data_rejection.expected-statuses = {negative}
+[[operations]]
+include-path = "/api/me/mfa/totp/enable"
+checks.positive_data_acceptance.expected-statuses = {verify}
+checks.negative_data_rejection.expected-statuses = {negative}
+[[operations]]
+include-path = "/api/me/mfa/totp/disable"
+checks.positive_data_acceptance.expected-statuses = {factor}
+checks.negative_data_rejection.expected-statuses = {negative}
+[[operations]]
+include-path = "/api/me/mfa/recovery-codes"
+checks.positive_data_acceptance.expected-statuses = {factor}
+checks.negative_data_rejection.expected-statuses = {negative}
 "#
     )
 }

@@ -525,9 +525,10 @@ impl fmt::Debug for TotpSetupResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TotpCodeRequest {
+    /// Six digits; spaces and dashes are ignored.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "123456", pattern = r"^\s*[0-9]{6}\s*$")
+        schema(example = "123456", pattern = r"^[\s-]*(?:[0-9][\s-]*){6}$")
     )]
     pub code: String,
 }
@@ -603,10 +604,14 @@ impl TotpCodeRequest {
 pub struct PasswordAndCodeRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
-    /// Six digits from the app, or a recovery code.
+    /// Six digits from the app, or a ten-character recovery code; spaces and dashes are ignored.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "123456", min_length = 1, max_length = 32)
+        schema(
+            example = "123456",
+            max_length = 64,
+            pattern = r"^[\s-]*(?:(?:[0-9][\s-]*){6}|(?:[A-Za-z0-9][\s-]*){10})$"
+        )
     )]
     pub code: String,
 }
@@ -652,10 +657,14 @@ impl fmt::Debug for RecoveryCodesResponse {
 pub struct MfaLoginRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub mfa_token: String,
-    /// Six digits from the app, or a recovery code.
+    /// Six digits from the app, or a ten-character recovery code; spaces and dashes are ignored.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "123456", min_length = 1, max_length = 32)
+        schema(
+            example = "123456",
+            max_length = 64,
+            pattern = r"^[\s-]*(?:(?:[0-9][\s-]*){6}|(?:[A-Za-z0-9][\s-]*){10})$"
+        )
     )]
     pub code: String,
 }
