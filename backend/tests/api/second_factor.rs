@@ -297,3 +297,31 @@ async fn the_second_step_expires() {
     let late = second_step(&app, &token, &code(&account.secret, 0)).await;
     expect_problem(late, 401, "invalid_token").await;
 }
+
+#[tokio::test]
+async fn wrong_second_step_codes_count_toward_the_login_pause() {
+    let app = crate::helpers::spawn_app_with(|vars| {
+        vars.insert("LOGIN_LOCKOUT_THRESHOLD".into(), "3".into());
+        vars.insert("LOGIN_LOCKOUT_BASE_SECONDS".into(), "600".into());
+        vars.insert("LOGIN_LOCKOUT_MAX_SECONDS".into(), "900".into());
+    })
+    .await;
+    let account = protected(&app).await;
+    let right = code(&account.secret, 0);
+    let wrong = if right == "111111" {
+        "222222"
+    } else {
+        "111111"
+    };
+
+    // Right passwords, wrong second steps, each with a fresh token: the source still pauses.
+    for _ in 0..3 {
+        let token = first_step(&app).await;
+        let response = second_step(&app, &token, wrong).await;
+        expect_problem(response, 400, "invalid_code").await;
+    }
+    let paused = app
+        .login(&json!({"login": "alice", "password": PASSWORD}))
+        .await;
+    expect_problem(paused, 429, "rate_limited").await;
+}
