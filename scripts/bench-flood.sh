@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# A registration flood from many clients against a release build: FLOOD_CONCURRENCY (500 and 50 by
+# default) connections send registrations back to back for BENCH_DURATION, every one with its own
+# username, address and client IP (X-Forwarded-For from a trusted proxy), with the mail limits and the
+# CAPTCHA off, so that every request reaches the password-hashing gate. Meanwhile a second client
+# measures GET /api/health. Reports per run: 202s, 503s with and without `Retry-After: 1`, the server's
+# peak RSS (VmHWM) against MEMORY_CEILING_MIB, and health p50/p99. Results go to BENCHMARKS.md by hand.
+#
+# BENCH_SERVER_ENV adds variables to the server's environment (e.g. "MALLOC_MMAP_THRESHOLD_=131072").
+#
+# Mail goes to a local SMTP sink (aiosmtpd from PyPI, in ~/.cache/otp-portal/bench-venv), so that the
+# mail worker does its real work. wrk generates the load: it is C, so it takes far less of the two cores
+# from the server than a client in Python would, and its Lua hooks give unique bodies and count answers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+
+duration=${BENCH_DURATION:-20}             # seconds of flood per run
+read -ra concurrencies <<< "${FLOOD_CONCURRENCY:-500 50}"
+port=${BENCH_PORT:-18182}
+smtp_port=${BENCH_SMTP_PORT:-18525}
+# The stated ceiling, argued in BENCHMARKS.md: baseline + argon2 slots x 19 MiB + the in-flight requests.
+ceiling_mib=${MEMORY_CEILING_MIB:-128}
+venv="$HOME/.cache/otp-portal/bench-venv"
+B="http://127.0.0.1:$port"
+
+ensure_rust
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v wrk >/dev/null; then
+    log "installing wrk"
+    as_root apt-get install -y wrk || { as_root apt-get update && as_root apt-get install -y wrk; }
+fi
+if ! "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    log "installing aiosmtpd into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet aiosmtpd
+fi
+log "building otp-portal (release)"
+cargo build --release --locked -p otp-portal
+
+work=$(mktemp -d)
+# A copy, so that another build into the shared target folder cannot swap the binary between runs.
+cp "$CARGO_TARGET_DIR/release/otp-portal" "$work/otp-portal"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [ -n "${BENCH_KEEP:-}" ]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+"$venv/bin/python" -m aiosmtpd -n -c aiosmtpd.handlers.Sink -l "127.0.0.1:$smtp_port" \
+    > "$work/smtp.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do listening "$smtp_port" && break; sleep 0.1; done
+listening "$smtp_port" || { log "the SMTP sink did not start"; cat "$work/smtp.log"; exit 1; }
+
+# CPU time in clock ticks: of process $1 (user + system), and of the whole machine (busy, all cores).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+# Cores busy on average over the flood, from two tick counts.
+per_second() { awk -v a="$1" -v b="$2" -v t="$(getconf CLK_TCK)" -v d="$duration" 'BEGIN { printf "%.2f", (b - a) / t / d }'; }
+field() { sed -nE "s/.*\b$2=([^ ]+).*/\1/p" <<< "$1"; }
+status_kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# Peak RSS and thread count of process $1, every 100 ms, until file $2 exists; the maxima go to $3.
+sample() {
+    local rss threads max_rss=0 max_threads=0
+    while [ ! -e "$2" ] && [ -e "/proc/$1/status" ]; do
+        read -r rss threads < <(awk '$1 == "VmRSS:" { r = $2 } $1 == "Threads:" { t = $2 }
+                                    END { print r + 0, t + 0 }' "/proc/$1/status")
+        [ "$rss" -gt "$max_rss" ] && max_rss=$rss
+        [ "$threads" -gt "$max_threads" ] && max_threads=$threads
+        sleep 0.1
+    done
+    echo "$max_rss $max_threads" > "$3"
+}
+
+summary=()
+for concurrency in "${concurrencies[@]}"; do
+    run="$work/c$concurrency"
+    mkdir -p "$run"
+    log "flood of $concurrency concurrent registrations for ${duration}s, on a fresh server"
+    (
+        cd "$run"
+        exec env BIND_ADDR="127.0.0.1:$port" DATA_DIR="$run/data" DATABASE_URL="sqlite://$run/data/portal.db" \
+            SMTP_URL="smtp://127.0.0.1:$smtp_port?tls=none" TRUSTED_PROXIES=127.0.0.1 \
+            JWT_SECRET=bench-secret-bench-secret-bench-secret-0123 RUST_LOG=warn \
+            LIMIT_MAIL_PER_IP_PER_HOUR=0 LIMIT_MAIL_PER_ADDRESS_PER_HOUR=0 LIMIT_MAIL_PER_HOUR=0 \
+            LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR=0 CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR=0 \
+            CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR=0 CAPTCHA_AFTER_MAIL_PER_HOUR=0 \
+            ${BENCH_SERVER_ENV:-} "$work/otp-portal" serve > server.log 2>&1
+    ) &
+    server=$!
+    pids+=("$server")
+    for _ in $(seq 100); do curl -sf "$B/api/health" >/dev/null && break; sleep 0.1; done
+    curl -sf "$B/api/health" >/dev/null || { log "the server did not start"; cat "$run/server.log"; exit 1; }
+
+    log "GET /api/health alone (5s)"
+    idle=$(wrk -t1 -c2 -d5s --latency -s scripts/bench/health.lua "$B/api/health" | grep '^HEALTH')
+    echo "$idle"
+    baseline_kib=$(status_kib "$server" VmRSS)
+
+    cpu_before=$(cpu_ticks "$server")
+    machine_before=$(machine_ticks)
+    sample "$server" "$run/stop" "$run/peaks" &
+    pids+=($!)
+    sampler=$!
+    wrk -t2 -c"$concurrency" -d"${duration}s" --timeout 10s --latency -s scripts/bench/flood.lua "$B" \
+        > "$run/flood.txt" 2>&1 &
+    pids+=($!)
+    flood=$!
+    sleep 2
+    log "GET /api/health during the flood ($((duration - 4))s)"
+    during=$(wrk -t1 -c2 -d"$((duration - 4))s" --timeout 10s --latency -s scripts/bench/health.lua "$B/api/health" |
+        grep '^HEALTH')
+    echo "$during"
+    wait "$flood" || true
+    cores=$(per_second "$cpu_before" "$(cpu_ticks "$server")")
+    rest=$(awk -v m="$(per_second "$machine_before" "$(machine_ticks)")" -v s="$cores" \
+        'BEGIN { printf "%.2f", m - s }')
+    touch "$run/stop"
+    wait "$sampler" || true
+    sed -n '/Latency Distribution/,/Requests\/sec/p' "$run/flood.txt"
+    flood_line=$(grep '^FLOOD' "$run/flood.txt") || { cat "$run/flood.txt"; exit 1; }
+    echo "$flood_line"
+    hwm_kib=$(status_kib "$server" VmHWM)
+    read -r peak_rss_kib peak_threads < "$run/peaks"
+    rows=$(python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("select count(*) from registrations").fetchone()[0])' "$run/data/portal.db")
+    saturated=$(grep -c 'password hashing saturated' "$run/server.log" || true)
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+
+    held=held
+    [ "$hwm_kib" -gt $((ceiling_mib * 1024)) ] && held=EXCEEDED
+    f() { field "$flood_line" "$1"; }
+    summary+=("| $concurrency | $(f accepted) | $(f accepted_per_s) | $(f busy_retry_after_1) |\
+ $(f busy_without_retry_after) | $(f other) | $(f errors) | $rows | $cores | $rest | $(mib "$baseline_kib") MiB |\
+ $(mib "$hwm_kib") MiB ($held) | $peak_threads | $(field "$idle" p50_ms) / $(field "$idle" p99_ms) ms |\
+ $(field "$during" p50_ms) / $(field "$during" p99_ms) ms, $(field "$during" errors) errors |")
+    log "registrations stored: $rows; 'password hashing saturated' warnings logged: $saturated;" \
+        "peak RSS sampled: $(mib "$peak_rss_kib") MiB; peak threads: $peak_threads;" \
+        "server CPU: $cores cores; the rest of the machine (wrk included): $rest cores"
+done
+
+log "summary: $(nproc) cores, ${duration}s per run, memory ceiling $ceiling_mib MiB${BENCH_SERVER_ENV:+, server with $BENCH_SERVER_ENV}"
+echo "| concurrent | 202 | 202/s | 503 + Retry-After: 1 | 503 without | other | socket errors | stored | server CPU (cores) |\
+ rest of machine (cores) | RSS at start | peak RSS (VmHWM) | peak threads | health p50 / p99 idle | health p50 / p99 flood |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${summary[@]}"
