@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::{
     ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginRequest, LoginResponse,
-    RegisterRequest, RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, SessionInfo,
-    TokenResponse, User, VerifyEmailRequest,
+    MfaLoginRequest, RegisterRequest, RegisteredResponse, ResendCodeRequest, ResetPasswordRequest,
+    SessionInfo, TokenResponse, User, VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
@@ -111,6 +111,12 @@ pub async fn resend_code(
 /// `POST /api/auth/login`.
 pub async fn login(body: &LoginRequest) -> Result<LoginResponse, Problem> {
     json(send(request(Method::POST, "/api/auth/login"), Some(body)).await?).await
+}
+
+/// `POST /api/auth/login/mfa`: the second step of a sign-in, with the app's code or a recovery code. Like
+/// login, the answer sets the refresh cookie.
+pub async fn login_mfa(body: &MfaLoginRequest) -> Result<TokenResponse, Problem> {
+    json(send(request(Method::POST, "/api/auth/login/mfa"), Some(body)).await?).await
 }
 
 /// `POST /api/auth/refresh` with the HttpOnly cookie (no body): a new access token, the cookie rotated.

@@ -17,6 +17,12 @@ impl Touched {
         next
     }
 
+    pub fn without(&self, field: &str) -> Self {
+        let mut next = self.clone();
+        next.0.remove(field);
+        next
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.0.contains(field)
     }
@@ -37,6 +43,9 @@ pub enum FormAction {
     TouchAll(&'static [&'static str]),
     /// The field was edited: the server's message about it no longer applies.
     Edited(&'static str),
+    /// Another input took the field's place (a recovery code's text field for the app's boxes): it is
+    /// judged afresh, once left or sent, and the server's message about it no longer applies.
+    Replaced(&'static str),
     /// The server's verdict, replacing the earlier one.
     ServerErrors(BTreeMap<String, String>),
     /// A fresh form, as after a success.
@@ -75,12 +84,22 @@ impl Reducible for FormState {
                     server,
                 })
             }
+            FormAction::Replaced(field)
+                if self.touched.has(field) || self.server.contains_key(field) =>
+            {
+                let mut server = self.server.clone();
+                server.remove(field);
+                Rc::new(Self {
+                    touched: self.touched.without(field),
+                    server,
+                })
+            }
             FormAction::ServerErrors(server) => Rc::new(Self {
                 touched: self.touched.clone(),
                 server,
             }),
             FormAction::Clear => Rc::new(Self::default()),
-            FormAction::Touch(_) | FormAction::Edited(_) => self,
+            FormAction::Touch(_) | FormAction::Edited(_) | FormAction::Replaced(_) => self,
         }
     }
 }
@@ -167,6 +186,33 @@ mod tests {
         ]);
         assert_eq!(state.error_of("email", local()), None);
         assert_eq!(state.error_of("password", local()), local());
+    }
+
+    #[test]
+    fn a_replaced_input_is_judged_afresh_and_the_others_keep_their_state() {
+        let state = after([
+            FormAction::TouchAll(&["password", "code"]),
+            server(&[("code", "is not right"), ("password", "is not yours")]),
+            FormAction::Replaced("code"),
+        ]);
+        assert_eq!(state.error_of("code", local()), None);
+        assert_eq!(
+            state.error_of("password", None).as_deref(),
+            Some("is not yours")
+        );
+        assert_eq!(
+            state.error_of("password", local()).as_deref(),
+            Some("is not yours")
+        );
+        // Left or sent again, the new input is judged like any other.
+        let state = Rc::new((*state).clone()).reduce(FormAction::Touch("code"));
+        assert_eq!(state.error_of("code", local()), local());
+        // A field never judged stays the same state.
+        let fresh = after([]);
+        assert!(Rc::ptr_eq(
+            &fresh,
+            &fresh.clone().reduce(FormAction::Replaced("code"))
+        ));
     }
 
     #[test]

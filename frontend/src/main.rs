@@ -1,11 +1,13 @@
-//! OTP Portal's browser client: registration with an e-mailed code, sign-in, the account dashboard and
-//! password recovery, talking to the server's `/api`.
+//! OTP Portal's browser client: registration with an e-mailed code, sign-in (and an authenticator app's
+//! code when the account has one), the account dashboard and password recovery, talking to the server's
+//! `/api`.
 
 mod api;
 mod app;
 mod code;
 mod components;
 mod countdown;
+mod factor;
 mod form;
 mod hooks;
 mod messages;

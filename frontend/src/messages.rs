@@ -1,10 +1,12 @@
 //! Words for the person at the keyboard: a message for every problem `code` the server can send, the
 //! field it belongs next to, and the live checks of the form fields (the shared crate's own parsers).
 
+use shared::api::FactorCode;
 use shared::domain::{Email, Invalid, OtpCode, Password, Username};
 use shared::problem::{Problem, ProblemCode};
 
 use crate::countdown::spoken;
+use crate::factor::CodeKind;
 
 /// The status the client gives a problem it made itself because the server could not be reached.
 pub const NETWORK_STATUS: u16 = 0;
@@ -75,6 +77,15 @@ pub fn problem_message(problem: &Problem) -> String {
         }
         ProblemCode::AlreadyRegistered => {
             "This address already has an account. Sign in, or reset the password if you forgot it."
+                .to_owned()
+        }
+        ProblemCode::MfaAlreadyEnabled => {
+            "The authenticator app is already on for this account. To set up another one, turn it off \
+             first."
+                .to_owned()
+        }
+        ProblemCode::MfaNotSetUp => {
+            "This set-up has expired or was replaced. Please start again and scan the new QR code."
                 .to_owned()
         }
         ProblemCode::RateLimited => format!(
@@ -187,6 +198,34 @@ pub fn verify_problem_message(problem: &Problem, proof: Proof) -> String {
     }
 }
 
+/// `problem_message` for an answer to a call that took a code of the second factor (signing in, turning
+/// the app on or off, new recovery codes): a wrong code is the app's or a recovery code, not a mailed one.
+pub fn factor_problem_message(problem: &Problem, kind: CodeKind) -> String {
+    match problem.code {
+        ProblemCode::InvalidCode => {
+            let what = match kind {
+                CodeKind::App => {
+                    "That code is not right. Enter the code your authenticator app shows now (it changes \
+                     every 30 seconds)."
+                }
+                CodeKind::Recovery => {
+                    "That recovery code is not right, or it was used before. Each one works once."
+                }
+            };
+            // Only the second step of a sign-in counts its tries; elsewhere the server says 0.
+            match problem.attempts_remaining {
+                Some(1) => format!("{what} 1 attempt left."),
+                Some(n) if n > 1 => format!("{what} {n} attempts left."),
+                _ => what.to_owned(),
+            }
+        }
+        ProblemCode::InvalidToken => {
+            "This sign-in took too long or had too many wrong codes. Please start again.".to_owned()
+        }
+        _ => problem_message(problem),
+    }
+}
+
 /// How a request field is named on the page.
 pub fn label_of(field: &str) -> &'static str {
     match field {
@@ -251,6 +290,13 @@ pub fn check_code(value: &str) -> Option<String> {
     check("code", OtpCode::parse(value))
 }
 
+/// A recovery code as typed: ten letters and digits, dashes and blanks aside (the shared parser's rule).
+pub fn check_recovery_code(value: &str) -> Option<String> {
+    FactorCode::parse(value).is_err().then(|| {
+        "Enter one of your recovery codes: ten letters and digits, like k7qm2-xw9pa.".to_owned()
+    })
+}
+
 pub fn check_required(field: &str, value: &str) -> Option<String> {
     value
         .trim()
@@ -262,9 +308,11 @@ pub fn check_required(field: &str, value: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const EVERY_CODE: [ProblemCode; 23] = [
+    const EVERY_CODE: [ProblemCode; 25] = [
         ProblemCode::ValidationFailed,
         ProblemCode::UsernameTaken,
+        ProblemCode::MfaAlreadyEnabled,
+        ProblemCode::MfaNotSetUp,
         ProblemCode::AlreadyRegistered,
         ProblemCode::RateLimited,
         ProblemCode::CaptchaRequired,
@@ -310,6 +358,77 @@ mod tests {
                 assert!(!message.contains('_'), "{code:?}: {message:?}");
             }
         }
+    }
+
+    #[test]
+    fn every_code_has_a_human_message_after_a_second_factor_code_too() {
+        for code in EVERY_CODE {
+            for kind in [CodeKind::App, CodeKind::Recovery] {
+                let message = factor_problem_message(&Problem::new(code), kind);
+                assert!(message.len() > 10, "{code:?}: {message:?}");
+                assert!(message.ends_with('.'), "{code:?}: {message:?}");
+                assert!(!message.contains('_'), "{code:?}: {message:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_authenticator_set_up_problems_say_what_to_do() {
+        let on = problem_message(&Problem::new(ProblemCode::MfaAlreadyEnabled));
+        assert!(on.contains("already on"), "{on}");
+        assert!(on.contains("turn it off first"), "{on}");
+        let gone = problem_message(&Problem::new(ProblemCode::MfaNotSetUp));
+        assert!(gone.contains("start again"), "{gone}");
+        assert!(gone.contains("scan the new QR code"), "{gone}");
+    }
+
+    #[test]
+    fn a_wrong_second_factor_code_blames_the_app_or_the_recovery_code_not_the_mail() {
+        let mut p = Problem::new(ProblemCode::InvalidCode);
+        let app = factor_problem_message(&p, CodeKind::App);
+        assert!(app.contains("authenticator app shows now"), "{app}");
+        assert!(!app.contains("e-mail"), "{app}");
+        let recovery = factor_problem_message(&p, CodeKind::Recovery);
+        assert!(recovery.contains("recovery code"), "{recovery}");
+        assert!(recovery.contains("works once"), "{recovery}");
+        p.attempts_remaining = Some(3);
+        assert!(factor_problem_message(&p, CodeKind::App).ends_with(" 3 attempts left."));
+        p.attempts_remaining = Some(1);
+        assert!(factor_problem_message(&p, CodeKind::Recovery).ends_with(" 1 attempt left."));
+        // The set-up and the security page's confirmations answer 0: no count to tell.
+        p.attempts_remaining = Some(0);
+        assert_eq!(
+            factor_problem_message(&p, CodeKind::App),
+            factor_problem_message(&Problem::new(ProblemCode::InvalidCode), CodeKind::App)
+        );
+    }
+
+    #[test]
+    fn a_second_step_that_ran_out_says_to_start_again() {
+        let message =
+            factor_problem_message(&Problem::new(ProblemCode::InvalidToken), CodeKind::App);
+        assert!(
+            message.contains("took too long or had too many wrong codes"),
+            "{message}"
+        );
+        assert!(message.contains("start again"), "{message}");
+        // Anything else reads as it does everywhere.
+        let mut busy = Problem::new(ProblemCode::RateLimited);
+        busy.retry_after = Some(30);
+        assert_eq!(
+            factor_problem_message(&busy, CodeKind::App),
+            problem_message(&busy)
+        );
+    }
+
+    #[test]
+    fn a_recovery_code_is_checked_by_the_servers_rule() {
+        assert!(check_recovery_code("k7qm2-xw9pa").is_none());
+        assert!(check_recovery_code("K7QM2 XW9PA").is_none());
+        assert!(check_recovery_code("k7qm2")
+            .unwrap()
+            .contains("like k7qm2-xw9pa"));
+        assert!(check_recovery_code("").is_some());
     }
 
     #[test]

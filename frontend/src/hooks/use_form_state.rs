@@ -52,6 +52,27 @@ impl FormStateHandle {
         })
     }
 
+    /// Sets the value of a field that is one of two inputs (the app's boxes or a recovery code's text
+    /// field): an edit as `on_change`, and when `replaced` says another input took its place, that
+    /// input is judged afresh.
+    pub fn on_change_replacing<T: 'static>(
+        &self,
+        value: &UseStateHandle<T>,
+        field: &'static str,
+        replaced: impl Fn(&T, &T) -> bool + 'static,
+    ) -> Callback<T> {
+        let (value, state) = (value.clone(), self.state.clone());
+        Callback::from(move |next: T| {
+            let action = if replaced(&*value, &next) {
+                FormAction::Replaced(field)
+            } else {
+                FormAction::Edited(field)
+            };
+            value.set(next);
+            state.dispatch(action);
+        })
+    }
+
     /// Marks the field touched.
     pub fn on_blur(&self, field: &'static str) -> Callback<()> {
         let state = self.state.clone();

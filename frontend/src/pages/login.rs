@@ -1,4 +1,5 @@
-//! Sign in with the username or the e-mail address. An unconfirmed account is sent on to the verify page.
+//! Sign in with the username or the e-mail address. An unconfirmed account is sent on to the verify page;
+//! an account with an authenticator app goes on to the second step.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::second_factor::SecondFactor;
 use super::{CodeQuery, LoginQuery};
 use crate::api;
 use crate::app::Route;
@@ -37,6 +39,10 @@ pub fn login() -> Html {
     let banner = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let refs = use_memo((), |_| [NodeRef::default(), NodeRef::default()]);
+    // The first step's answer for an account with a second factor, kept in memory only.
+    let mfa_token = use_state(|| None::<String>);
+    // Back from the second step: the password takes the caret, not the login.
+    let returned = use_state(|| false);
 
     if let AuthState::SignedIn(_) = session.state {
         if !*busy {
@@ -55,7 +61,12 @@ pub fn login() -> Html {
             banner.clone(),
             busy.clone(),
         );
-        let (refs, session, navigator) = (refs.clone(), session.clone(), navigator.clone());
+        let (refs, session, navigator, mfa_token) = (
+            refs.clone(),
+            session.clone(),
+            navigator.clone(),
+            mfa_token.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
@@ -84,6 +95,7 @@ pub fn login() -> Html {
                 navigator.clone(),
                 refs.clone(),
             );
+            let mfa_token = mfa_token.clone();
             busy.set(true);
             banner.set(None);
             form.set_server_errors(BTreeMap::new());
@@ -97,10 +109,9 @@ pub fn login() -> Html {
                             navigator.push(&Route::Dashboard);
                         }
                     }
-                    Ok(LoginResponse::MfaRequired(_)) => banner.set(Some(
-                        "This account asks for a second factor, which this page cannot do yet."
-                            .to_owned(),
-                    )),
+                    Ok(LoginResponse::MfaRequired(required)) => {
+                        mfa_token.set(Some(required.mfa_token))
+                    }
                     Err(problem) => match problem.code {
                         ProblemCode::EmailNotVerified => {
                             let query = CodeQuery {
@@ -126,6 +137,30 @@ pub fn login() -> Html {
         })
     };
 
+    // Back to the password, which is typed again: the first step's answer is spent or abandoned.
+    let back_to_password = {
+        let (mfa_token, password, banner, form, returned) = (
+            mfa_token.clone(),
+            password.clone(),
+            banner.clone(),
+            form.clone(),
+            returned.clone(),
+        );
+        Callback::from(move |explanation: Option<String>| {
+            mfa_token.set(None);
+            password.set(String::new());
+            form.clear();
+            banner.set(explanation);
+            returned.set(true);
+        })
+    };
+    if let Some(token) = (*mfa_token).clone() {
+        return html! {
+            <SecondFactor mfa_token={token} on_expired={back_to_password.reform(Some)}
+                          on_cancel={back_to_password.reform(|()| None)} cancel_label="Back to the password" />
+        };
+    }
+
     html! {
         <Card title="Sign in">
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
@@ -133,10 +168,10 @@ pub fn login() -> Html {
             <form class="form" novalidate=true {onsubmit}>
                 <FormField id="login-login" label="Username or e-mail address" value={(*login).clone()}
                            oninput={form.on_change(&login, "login")} onblur={form.on_blur("login")} error={login_error}
-                           autocomplete="username" autofocus=true node_ref={refs[0].clone()} />
+                           autocomplete="username" autofocus={!*returned} node_ref={refs[0].clone()} />
                 <FormField id="login-password" label="Password" kind="password" value={(*password).clone()}
                            oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")} error={password_error}
-                           autocomplete="current-password" node_ref={refs[1].clone()} />
+                           autocomplete="current-password" autofocus={*returned} node_ref={refs[1].clone()} />
                 <button type="submit" class="button button-primary button-block" id="login-submit"
                         data-testid="login-submit" disabled={*busy}>
                     { if *busy { "Signing in…" } else { "Sign in" } }

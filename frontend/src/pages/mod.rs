@@ -7,6 +7,7 @@ mod login;
 mod not_found;
 mod register;
 mod reset_password;
+mod second_factor;
 mod verify;
 
 pub use dashboard::Dashboard;
