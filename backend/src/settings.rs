@@ -26,6 +26,9 @@ pub struct Settings {
     /// The issuer an authenticator app shows beside the account (`TOTP_ISSUER`; default: the host of
     /// `PUBLIC_URL`).
     pub totp_issuer: String,
+    /// Requests that may wait for a password-hashing slot (`PASSWORD_HASH_QUEUE`; default: twice the
+    /// cores); past slots and queue, `503` at once.
+    pub password_hash_queue: Option<usize>,
     /// How long the second step of a login (its `mfa_token`) stays open.
     pub mfa_token_ttl: Duration,
     pub access_token_ttl: Duration,
@@ -206,6 +209,20 @@ impl Settings {
             public_url,
             totp_issuer,
             mfa_token_ttl: seconds("MFA_TOKEN_TTL_SECONDS", 300)?,
+            password_hash_queue: match get("PASSWORD_HASH_QUEUE") {
+                None => None,
+                Some(v) => Some(
+                    v.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n <= 10_000)
+                        .with_context(|| {
+                            format!(
+                                "PASSWORD_HASH_QUEUE must be a number from 0 to 10000, got {v:?}"
+                            )
+                        })?,
+                ),
+            },
             access_token_ttl: seconds("ACCESS_TOKEN_TTL_SECONDS", 15 * 60)?,
             session_ttl: seconds("SESSION_TTL_SECONDS", 30 * 24 * 3600)?,
             pending_account_ttl: seconds("PENDING_ACCOUNT_TTL_SECONDS", 24 * 3600)?,

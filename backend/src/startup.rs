@@ -58,7 +58,8 @@ impl Application {
         let database_url = settings.database_url.clone();
         let pool = tokio::task::spawn_blocking(move || store::connect(&database_url)).await??;
         let keys = Keys::load(&settings)?;
-        let hasher = tokio::task::spawn_blocking(Hasher::for_this_machine).await??;
+        let queue = settings.password_hash_queue;
+        let hasher = tokio::task::spawn_blocking(move || Hasher::for_this_machine(queue)).await??;
         let from: Mailbox = settings
             .mail_from
             .parse()

@@ -93,9 +93,13 @@ pub async fn register(
     let registration = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     let solved = captcha_solved(&req, &ctx)?;
+    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    let sent =
-        blocking(move || registration::register(&ctx, registration, solved, &meta, now())).await?;
+    let sent = blocking(move || {
+        let _admission = admission;
+        registration::register(&ctx, registration, solved, &meta, now())
+    })
+    .await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -119,10 +123,18 @@ pub async fn verify_email(
     let verification = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.code_check(meta.addr)?;
+    // Only a verification by password hashes; the others need no place.
+    let admission = match verification.proof {
+        shared::api::RegistrationProof::Password(_) => Some(ctx.hasher.admit()?),
+        shared::api::RegistrationProof::Token(_) => None,
+    };
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    let response =
-        blocking(move || registration::verify(&ctx2, verification, &meta, now())).await?;
+    let response = blocking(move || {
+        let _admission = admission;
+        registration::verify(&ctx2, verification, &meta, now())
+    })
+    .await?;
     let device = login_service::device_cookie_for(
         &ctx,
         &response.user.id.to_string(),
@@ -173,10 +185,12 @@ pub async fn login(
     let (login, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
+    let admission = ctx.hasher.admit()?;
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     let logged_in = blocking(move || {
+        let _admission = admission;
         let attempt = login_service::Attempt {
             login: &login,
             password: &password,
@@ -402,7 +416,12 @@ pub async fn reset_password(
     let reset = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.code_check(meta.addr)?;
+    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || recovery::reset(&ctx, reset, &meta, now())).await?;
+    blocking(move || {
+        let _admission = admission;
+        recovery::reset(&ctx, reset, &meta, now())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -80,9 +80,13 @@ pub async fn change_password(
     let (current, new_password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
+    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || recovery::change_password(&ctx, &auth, &current, &new_password, &meta, now()))
-        .await?;
+    blocking(move || {
+        let _admission = admission;
+        recovery::change_password(&ctx, &auth, &current, &new_password, &meta, now())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -146,8 +150,13 @@ pub async fn totp_disable(
     let (password, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
+    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || mfa::disable(&ctx, &auth, &password, &code, &meta, now())).await?;
+    blocking(move || {
+        let _admission = admission;
+        mfa::disable(&ctx, &auth, &password, &code, &meta, now())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -169,8 +178,10 @@ pub async fn recovery_codes(
     let (password, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
+    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
     let codes = blocking(move || {
+        let _admission = admission;
         mfa::regenerate_recovery_codes(&ctx, &auth, &password, &code, &meta, now())
     })
     .await?;

@@ -47,6 +47,8 @@ pub fn register(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<RegisteredResponse, AppError> {
+    // A refused password spends no mail allowance (a person trying passwords is not sending mail); its
+    // CPU is bounded by the admission the route took.
     policy::check(
         &reg.password,
         Some(&reg.username),

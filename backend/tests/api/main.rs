@@ -12,6 +12,7 @@ mod csrf;
 mod data_files;
 mod database_outage;
 mod duplicate_registration;
+mod hashing_flood;
 mod ipv6_clients;
 mod logging;
 mod login;

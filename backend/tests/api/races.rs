@@ -16,6 +16,9 @@ fn lockout_at_five(vars: &mut HashMap<String, String>) {
     vars.insert("LOGIN_LOCKOUT_MAX_SECONDS".into(), "900".into());
     vars.insert("LIMIT_LOGINS_PER_IP_PER_HOUR".into(), "0".into());
     vars.insert("OTP_RESEND_COOLDOWN_SECONDS".into(), "0".into());
+    // Every parallel attempt gets a place to wait for a hashing slot, so all of them reach the throttle
+    // (with the default queue, most would be turned away with 503 before it).
+    vars.insert("PASSWORD_HASH_QUEUE".into(), "64".into());
     // Every round of the reset race mails a code; the address's hourly allowance is another feature.
     vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_HOUR".into(), "0".into());
     vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR".into(), "0".into());
