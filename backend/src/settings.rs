@@ -150,15 +150,21 @@ impl Settings {
             .to_owned();
         let parsed_public_url = url::Url::parse(&public_url)
             .with_context(|| format!("PUBLIC_URL {public_url:?} is not a URL"))?;
-        let totp_issuer = get("TOTP_ISSUER")
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-            .or_else(|| parsed_public_url.host_str().map(str::to_owned))
-            .unwrap_or_else(|| "OTP Portal".to_owned());
-        anyhow::ensure!(
-            !totp_issuer.contains(':'),
-            "TOTP_ISSUER {totp_issuer:?} must not contain ':' (authenticator apps split on it)"
-        );
+        let totp_issuer = match get("TOTP_ISSUER").map(|v| v.trim().to_owned()) {
+            Some(issuer) if !issuer.is_empty() => {
+                anyhow::ensure!(
+                    !issuer.contains(':'),
+                    "TOTP_ISSUER {issuer:?} must not contain ':' (authenticator apps split on it)"
+                );
+                issuer
+            }
+            // An IPv6 host has colons: the product's name reads better in an app anyway.
+            _ => parsed_public_url
+                .host_str()
+                .filter(|host| !host.contains(':'))
+                .unwrap_or("OTP Portal")
+                .to_owned(),
+        };
         let jwt_secret = get("JWT_SECRET");
         if let Some(secret) = &jwt_secret {
             if secret.len() < 32 {
