@@ -5,9 +5,9 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::{
-    ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginRequest, LoginResponse,
-    MfaLoginRequest, RegisterRequest, RegisteredResponse, ResendCodeRequest, ResetPasswordRequest,
-    SessionInfo, TokenResponse, User, VerifyEmailRequest,
+    ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginCodeRequest, LoginRequest,
+    LoginResponse, MfaLoginRequest, RegisterRequest, RegisteredResponse, ResendCodeRequest,
+    ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
@@ -117,6 +117,31 @@ pub async fn login(body: &LoginRequest) -> Result<LoginResponse, Problem> {
 /// login, the answer sets the refresh cookie.
 pub async fn login_mfa(body: &MfaLoginRequest) -> Result<TokenResponse, Problem> {
     json(send(request(Method::POST, "/api/auth/login/mfa"), Some(body)).await?).await
+}
+
+/// `POST /api/auth/login/code`: a sign-in code is on its way, if the address has an account (the answer
+/// is the same either way).
+pub async fn login_code(
+    body: &EmailRequest,
+    captcha: Option<String>,
+) -> Result<CodeSentResponse, Problem> {
+    let builder = with_captcha(
+        request(Method::POST, "/api/auth/login/code"),
+        captcha.as_deref(),
+    );
+    json(send(builder, Some(body)).await?).await
+}
+
+/// `POST /api/auth/login/code/verify`: signed in, or the second step still to go.
+pub async fn login_code_verify(body: &LoginCodeRequest) -> Result<LoginResponse, Problem> {
+    json(
+        send(
+            request(Method::POST, "/api/auth/login/code/verify"),
+            Some(body),
+        )
+        .await?,
+    )
+    .await
 }
 
 /// `POST /api/auth/refresh` with the HttpOnly cookie (no body): a new access token, the cookie rotated.

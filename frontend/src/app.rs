@@ -8,12 +8,13 @@
 //! | every page | `error-banner` (role=alert), `notice-banner` (role=status), `page-title` (the h1) |
 //! | `/register` | `register-username`, `register-email`, `register-password`, `register-submit`, `login-link` |
 //! | `/verify` | `verify-email-address` (the address shown) or the `verify-email` field, `code-digit-0` … `code-digit-5`, `code-error`, `verify-password` (only when this tab holds no registration token; its hint is `#verify-password-hint`), `verify-submit`, `resend-button`, `resend-countdown` (while the resend waits), `code-countdown` (its `data-remaining` holds the seconds left), `code-expired` (the expired notice), `back-to-register`; when the registration lost out: `username-taken` with `register-again`, or `already-registered` with `sign-in-link` and `reset-password-link` |
-//! | `/login` | `login-login`, `login-password`, `login-submit`, `forgot-password-link`, `register-link`; for an account with an authenticator app, the second step replaces the form (below) |
-//! | second step (`/login`) | `mfa-form`, the app's code in `code-digit-0` … `code-digit-5`, `mfa-code-switch` (to a recovery code and back; `mfa-code` has `data-kind="app"` or `"recovery"`), `mfa-code-recovery` (the recovery code's field), `mfa-code-error`, `mfa-submit`, `mfa-cancel` (back to the first step); an expired or voided step goes back to the first step with its reason in `error-banner` |
+//! | `/login` | `login-login`, `login-password`, `login-submit`, `login-code-link`, `forgot-password-link`, `register-link`; for an account with an authenticator app, the second step replaces the form (below) |
+//! | second step (`/login`, `/login/code`) | `mfa-form`, the app's code in `code-digit-0` … `code-digit-5`, `mfa-code-switch` (to a recovery code and back; `mfa-code` has `data-kind="app"` or `"recovery"`), `mfa-code-recovery` (the recovery code's field), `mfa-code-error`, `mfa-submit`, `mfa-cancel` (back to the first step); an expired or voided step goes back to the first step with its reason in `error-banner` |
+//! | `/login/code` | `login-code-email`, `login-code-send`, `password-login-link`; once a code is sent (or opened from the mail's link): `login-code-address`, `code-digit-0` … `code-digit-5`, `code-error`, `code-countdown`, `code-expired`, `login-code-submit`, `resend-button`, `resend-countdown`, `login-code-change-address` |
 //! | `/dashboard` | `dashboard-username`, `dashboard-email`, `dashboard-verified`, `dashboard-created`, `session-list`, `session-row` (one per session, `data-current="true"` for this one), `revoke-session` (its button), `logout-button`; the password form: `change-current-password`, `change-new-password` (errors under them in `change-current-password-error`, `change-new-password-error`), `change-password-submit`, `change-password-error` (role=alert), `change-password-notice` (role=status: "Password changed. Other devices were signed out.") |
 //! | `/forgot-password` | `forgot-email`, `forgot-submit`, `have-code-link` |
 //! | `/reset-password` | `reset-email`, `code-digit-0` … `code-digit-5`, `code-error`, `reset-password`, `reset-submit`, `resend-button`, `code-countdown` |
-//! | `/register`, `/verify`, `/forgot-password`, `/reset-password` | `captcha-status` (role=status; empty, `data-solving="false"`, until the server asks for a CAPTCHA, then "Checking you're not a robot…" with `data-solving="true"` while the browser solves it) |
+//! | `/register`, `/verify`, `/forgot-password`, `/reset-password`, `/login/code` | `captcha-status` (role=status; empty, `data-solving="false"`, until the server asks for a CAPTCHA, then "Checking you're not a robot…" with `data-solving="true"` while the browser solves it) |
 //! | any other path | `not-found` |
 //!
 //! Field errors appear once a field has lost focus with something typed in it, or the form was submitted,
@@ -23,7 +24,9 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::hooks::{use_session, AuthState, SessionProvider};
-use crate::pages::{Dashboard, ForgotPassword, Login, NotFound, Register, ResetPassword, Verify};
+use crate::pages::{
+    Dashboard, ForgotPassword, Login, LoginCode, NotFound, Register, ResetPassword, Verify,
+};
 
 #[derive(Clone, Routable, PartialEq, Debug)]
 pub enum Route {
@@ -35,6 +38,8 @@ pub enum Route {
     Verify,
     #[at("/login")]
     Login,
+    #[at("/login/code")]
+    LoginCode,
     #[at("/dashboard")]
     Dashboard,
     #[at("/forgot-password")]
@@ -52,6 +57,7 @@ fn switch(route: Route) -> Html {
         Route::Register => html! { <Register /> },
         Route::Verify => html! { <Verify /> },
         Route::Login => html! { <Login /> },
+        Route::LoginCode => html! { <LoginCode /> },
         Route::Dashboard => html! { <Dashboard /> },
         Route::ForgotPassword => html! { <ForgotPassword /> },
         Route::ResetPassword => html! { <ResetPassword /> },

@@ -1,5 +1,6 @@
 //! The last "code sent" answer per flow, kept in sessionStorage so the countdowns survive a reload of the
-//! verify or reset page. It holds an address and two times: nothing secret (tokens never go here).
+//! verify, reset or sign-in-by-code page. It holds an address and two times: nothing secret (tokens never
+//! go here).
 
 use gloo_storage::{SessionStorage, Storage};
 use shared::api::CodeSentResponse;
@@ -8,6 +9,8 @@ use shared::api::CodeSentResponse;
 pub enum Flow {
     Verify,
     Reset,
+    /// Sign-in by e-mailed code.
+    Login,
 }
 
 impl Flow {
@@ -15,6 +18,7 @@ impl Flow {
         match self {
             Flow::Verify => "otp-portal.code-sent.verify",
             Flow::Reset => "otp-portal.code-sent.reset",
+            Flow::Login => "otp-portal.code-sent.login",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Sign in with the username or the e-mail address. An unconfirmed account is sent on to the verify page;
-//! an account with an authenticator app goes on to the second step.
+//! an account with an authenticator app goes on to the second step. Or sign in by e-mailed code instead.
 
 use std::collections::BTreeMap;
 
@@ -161,6 +161,15 @@ pub fn login() -> Html {
         };
     }
 
+    // The address typed as the login, if it is one, goes along to the page that e-mails a code.
+    let by_code = CodeQuery {
+        email: login
+            .contains('@')
+            .then(|| login.trim().to_owned())
+            .filter(|e| !e.is_empty()),
+        ..CodeQuery::default()
+    };
+
     html! {
         <Card title="Sign in">
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
@@ -177,6 +186,11 @@ pub fn login() -> Html {
                     { if *busy { "Signing in…" } else { "Sign in" } }
                 </button>
             </form>
+            <p class="aside">
+                <Link<Route, CodeQuery> to={Route::LoginCode} query={Some(by_code)} classes="link">
+                    <span id="login-code-link" data-testid="login-code-link">{ "E-mail me a code instead" }</span>
+                </Link<Route, CodeQuery>>
+            </p>
             <p class="aside">
                 <Link<Route> to={Route::ForgotPassword} classes="link">
                     <span data-testid="forgot-password-link">{ "Forgot your password?" }</span>
