@@ -6,8 +6,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::{
     ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginCodeRequest, LoginRequest,
-    LoginResponse, MfaLoginRequest, RegisterRequest, RegisteredResponse, ResendCodeRequest,
-    ResetPasswordRequest, SessionInfo, TokenResponse, User, VerifyEmailRequest,
+    LoginResponse, MfaLoginRequest, PasswordAndCodeRequest, RecoveryCodesResponse, RegisterRequest,
+    RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, SessionInfo, TokenResponse,
+    TotpCodeRequest, TotpSetupResponse, User, VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
@@ -214,6 +215,59 @@ pub async fn change_password(token: String, body: ChangePasswordRequest) -> Resu
     )
     .await
     .map(drop)
+}
+
+/// `POST /api/me/mfa/totp/setup`: a new secret and its QR code, not active until confirmed.
+pub async fn totp_setup(token: String) -> Result<TotpSetupResponse, Problem> {
+    json(
+        send(
+            authorized(Method::POST, "/api/me/mfa/totp/setup", &token),
+            None::<&()>,
+        )
+        .await?,
+    )
+    .await
+}
+
+/// `POST /api/me/mfa/totp/enable`: the app's code confirms the set-up; the answer holds the ten
+/// recovery codes, shown this once.
+pub async fn totp_enable(
+    token: String,
+    body: TotpCodeRequest,
+) -> Result<RecoveryCodesResponse, Problem> {
+    json(
+        send(
+            authorized(Method::POST, "/api/me/mfa/totp/enable", &token),
+            Some(&body),
+        )
+        .await?,
+    )
+    .await
+}
+
+/// `POST /api/me/mfa/totp/disable`: with the password and a code, the second factor is off.
+pub async fn totp_disable(token: String, body: PasswordAndCodeRequest) -> Result<(), Problem> {
+    send(
+        authorized(Method::POST, "/api/me/mfa/totp/disable", &token),
+        Some(&body),
+    )
+    .await
+    .map(drop)
+}
+
+/// `POST /api/me/mfa/recovery-codes`: ten new recovery codes; every older one stops working.
+pub async fn regenerate_recovery_codes(
+    token: String,
+    body: PasswordAndCodeRequest,
+) -> Result<RecoveryCodesResponse, Problem> {
+    json(
+        send(
+            authorized(Method::POST, "/api/me/mfa/recovery-codes", &token),
+            Some(&body),
+        )
+        .await?,
+    )
+    .await
 }
 
 /// `GET /api/captcha`: a puzzle to solve before repeating a call that answered `captcha_required`.

@@ -11,7 +11,8 @@
 //! | `/login` | `login-login`, `login-password`, `login-submit`, `login-code-link`, `forgot-password-link`, `register-link`; for an account with an authenticator app, the second step replaces the form (below) |
 //! | second step (`/login`, `/login/code`) | `mfa-form`, the app's code in `code-digit-0` … `code-digit-5`, `mfa-code-switch` (to a recovery code and back; `mfa-code` has `data-kind="app"` or `"recovery"`), `mfa-code-recovery` (the recovery code's field), `mfa-code-error`, `mfa-submit`, `mfa-cancel` (back to the first step); an expired or voided step goes back to the first step with its reason in `error-banner` |
 //! | `/login/code` | `login-code-email`, `login-code-send`, `password-login-link`; once a code is sent (or opened from the mail's link): `login-code-address`, `code-digit-0` … `code-digit-5`, `code-error`, `code-countdown`, `code-expired`, `login-code-submit`, `resend-button`, `resend-countdown`, `login-code-change-address` |
-//! | `/dashboard` | `dashboard-username`, `dashboard-email`, `dashboard-verified`, `dashboard-created`, `session-list`, `session-row` (one per session, `data-current="true"` for this one), `revoke-session` (its button), `logout-button`; the password form: `change-current-password`, `change-new-password` (errors under them in `change-current-password-error`, `change-new-password-error`), `change-password-submit`, `change-password-error` (role=alert), `change-password-notice` (role=status: "Password changed. Other devices were signed out.") |
+//! | `/dashboard` | `dashboard-username`, `dashboard-email`, `dashboard-verified`, `dashboard-mfa` ("On"/"Off", `data-enabled`), `security-link`, `dashboard-created`, `session-list`, `session-row` (one per session, `data-current="true"` for this one), `revoke-session` (its button), `logout-button`; the password form: `change-current-password`, `change-new-password` (errors under them in `change-current-password-error`, `change-new-password-error`), `change-password-submit`, `change-password-error` (role=alert), `change-password-notice` (role=status: "Password changed. Other devices were signed out.") |
+//! | `/security` | `security-status` (`data-enabled`), `security-back`; off: `totp-setup-start`, then `totp-setup` with `totp-qr` (an `<img>` of the server's SVG), `totp-secret` (in groups of four), `totp-open-app` (the `otpauth:` link), `code-digit-0` … `code-digit-5`, `code-error`, `totp-enable-submit`, `totp-setup-cancel`; the codes, once: `recovery-codes-panel`, `recovery-codes` (one `recovery-code` each), `recovery-codes-copy`, `recovery-codes-download`, `recovery-codes-print`, `recovery-codes-status` (role=status), `recovery-codes-done`; on: `recovery-codes-regenerate`, `totp-disable`, each opening `security-confirm` with `security-password`, `security-code` (boxes, `security-code-switch`, `security-code-recovery`, `security-code-error`), `security-confirm-submit`, `security-confirm-cancel` |
 //! | `/forgot-password` | `forgot-email`, `forgot-submit`, `have-code-link` |
 //! | `/reset-password` | `reset-email`, `code-digit-0` … `code-digit-5`, `code-error`, `reset-password`, `reset-submit`, `resend-button`, `code-countdown` |
 //! | `/register`, `/verify`, `/forgot-password`, `/reset-password`, `/login/code` | `captcha-status` (role=status; empty, `data-solving="false"`, until the server asks for a CAPTCHA, then "Checking you're not a robot…" with `data-solving="true"` while the browser solves it) |
@@ -25,7 +26,8 @@ use yew_router::prelude::*;
 
 use crate::hooks::{use_session, AuthState, SessionProvider};
 use crate::pages::{
-    Dashboard, ForgotPassword, Login, LoginCode, NotFound, Register, ResetPassword, Verify,
+    Dashboard, ForgotPassword, Login, LoginCode, NotFound, Register, ResetPassword, Security,
+    Verify,
 };
 
 #[derive(Clone, Routable, PartialEq, Debug)]
@@ -42,6 +44,8 @@ pub enum Route {
     LoginCode,
     #[at("/dashboard")]
     Dashboard,
+    #[at("/security")]
+    Security,
     #[at("/forgot-password")]
     ForgotPassword,
     #[at("/reset-password")]
@@ -59,6 +63,7 @@ fn switch(route: Route) -> Html {
         Route::Login => html! { <Login /> },
         Route::LoginCode => html! { <LoginCode /> },
         Route::Dashboard => html! { <Dashboard /> },
+        Route::Security => html! { <Security /> },
         Route::ForgotPassword => html! { <ForgotPassword /> },
         Route::ResetPassword => html! { <ResetPassword /> },
         Route::NotFound => html! { <NotFound /> },

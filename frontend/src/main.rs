@@ -1,6 +1,6 @@
 //! OTP Portal's browser client: registration with an e-mailed code, sign-in (with a password or an
 //! e-mailed code, and an authenticator app's code when the account has one), the account dashboard and
-//! password recovery, talking to the server's `/api`.
+//! its security page, and password recovery, talking to the server's `/api`.
 
 mod api;
 mod app;

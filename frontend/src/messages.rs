@@ -226,6 +226,33 @@ pub fn factor_problem_message(problem: &Problem, kind: CodeKind) -> String {
     }
 }
 
+/// The messages of a `validation_failed` answer to a call that took the password and a code of the
+/// second factor: the server refuses a wrong password that way.
+pub fn password_and_code_errors(problem: &Problem) -> Vec<(String, String)> {
+    problem
+        .errors
+        .iter()
+        .map(|(field, messages)| {
+            let text = match field.as_str() {
+                "password" if messages.iter().all(|m| m == "is required") => {
+                    "Password is required.".to_owned()
+                }
+                "password" => "That is not your password.".to_owned(),
+                "code" => FACTOR_CODE_SENTENCE.to_owned(),
+                _ => messages
+                    .iter()
+                    .map(|m| field_sentence(field, m))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+            (field.clone(), text)
+        })
+        .collect()
+}
+
+const FACTOR_CODE_SENTENCE: &str =
+    "Enter the 6 digits from your authenticator app, or one of your recovery codes.";
+
 /// How a request field is named on the page.
 pub fn label_of(field: &str) -> &'static str {
     match field {
@@ -418,6 +445,31 @@ mod tests {
         assert_eq!(
             factor_problem_message(&busy, CodeKind::App),
             problem_message(&busy)
+        );
+    }
+
+    #[test]
+    fn a_wrong_password_beside_a_factor_code_reads_as_a_sentence() {
+        let mut errors = shared::api::FieldErrors::new();
+        errors.insert("password".into(), vec!["is not your password".into()]);
+        errors.insert("code".into(), vec!["must be the 6 digits …".into()]);
+        let p = Problem::new(ProblemCode::ValidationFailed).with_errors(errors);
+        assert_eq!(
+            password_and_code_errors(&p),
+            [
+                ("code".to_owned(), FACTOR_CODE_SENTENCE.to_owned()),
+                (
+                    "password".to_owned(),
+                    "That is not your password.".to_owned()
+                ),
+            ]
+        );
+        let mut errors = shared::api::FieldErrors::new();
+        errors.insert("password".into(), vec!["is required".into()]);
+        let p = Problem::new(ProblemCode::ValidationFailed).with_errors(errors);
+        assert_eq!(
+            password_and_code_errors(&p),
+            [("password".to_owned(), "Password is required.".to_owned())]
         );
     }
 

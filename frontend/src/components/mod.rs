@@ -7,6 +7,7 @@ mod countdown;
 mod factor_code_input;
 mod form_field;
 mod layout;
+mod recovery_codes;
 mod resend_button;
 
 pub use banner::{ErrorBanner, Notice};
@@ -16,4 +17,5 @@ pub use countdown::Countdown;
 pub use factor_code_input::FactorCodeInput;
 pub use form_field::FormField;
 pub use layout::Card;
+pub use recovery_codes::RecoveryCodes;
 pub use resend_button::ResendButton;

@@ -99,6 +99,14 @@ impl Session {
         self.set_state.set(AuthState::SignedIn(tokens.user));
     }
 
+    /// The account as the server now describes it (after `/api/me`, or a change made on this page), so
+    /// every page shows the same. Nothing changes unless signed in.
+    pub fn update_user(&self, user: User) {
+        if matches!(self.state, AuthState::SignedIn(_)) {
+            self.set_state.set(AuthState::SignedIn(user));
+        }
+    }
+
     /// Forget the session here (the server side is ended by [`Session::logout`]).
     pub fn forget(&self) {
         self.core.access_token.borrow_mut().take();

@@ -1,5 +1,5 @@
-//! The signed-in person's account: who they are, where they are signed in, a new password, and the way
-//! out.
+//! The signed-in person's account: who they are, whether an authenticator app guards it (set up on the
+//! security page), where they are signed in, a new password, and the way out.
 
 use chrono::{DateTime, Local, Utc};
 use shared::api::{SessionInfo, User};
@@ -60,9 +60,10 @@ async fn load(
     sessions: UseStateHandle<Option<Vec<SessionInfo>>>,
     banner: UseStateHandle<Option<String>>,
 ) {
-    // /api/me also refreshes the header's copy of the user if the account changed elsewhere.
-    if let Err(problem) = session.authed(api::me).await {
-        report(&problem, &banner);
+    // /api/me also refreshes every page's copy of the user if the account changed elsewhere.
+    match session.authed(api::me).await {
+        Ok(user) => session.update_user(user),
+        Err(problem) => report(&problem, &banner),
     }
     match session.authed(api::sessions).await {
         Ok(mut list) => {
@@ -204,6 +205,18 @@ fn account(props: &AccountProps) -> Html {
                     if user.email_verified {
                         <span class="badge badge-ok" data-testid="dashboard-verified">{ "Confirmed" }</span>
                     }
+                </dd>
+                <dt>{ "Authenticator app" }</dt>
+                <dd>
+                    <span id="dashboard-mfa" data-testid="dashboard-mfa" data-enabled={user.mfa_enabled.to_string()}
+                          class={classes!("badge", user.mfa_enabled.then_some("badge-ok"))}>
+                        { if user.mfa_enabled { "On" } else { "Off" } }
+                    </span>
+                    <Link<Route> to={Route::Security} classes="link">
+                        <span id="security-link" data-testid="security-link">
+                            { if user.mfa_enabled { "Security settings" } else { "Set up" } }
+                        </span>
+                    </Link<Route>>
                 </dd>
                 <dt>{ "Member since" }</dt>
                 <dd data-testid="dashboard-created">{ when(user.created_at) }</dd>

@@ -9,6 +9,7 @@ mod not_found;
 mod register;
 mod reset_password;
 mod second_factor;
+mod security;
 mod verify;
 
 pub use dashboard::Dashboard;
@@ -18,6 +19,7 @@ pub use login_code::LoginCode;
 pub use not_found::NotFound;
 pub use register::Register;
 pub use reset_password::ResetPassword;
+pub use security::Security;
 pub use verify::Verify;
 
 use std::fmt;

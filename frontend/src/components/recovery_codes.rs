@@ -1,0 +1,154 @@
+//! The ten recovery codes, shown once, with the ways to keep them: the clipboard, a text file and paper.
+//! The file's content is `crate::factor`'s; this only hands it to the browser.
+
+use chrono::Utc;
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, Url};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::factor::{recovery_codes_file_name, recovery_codes_text};
+
+/// How long a downloaded file's Blob URL stays valid: the download has long started by then.
+const BLOB_URL_LIFETIME_MS: u32 = 60_000;
+
+#[derive(Properties, PartialEq)]
+pub struct RecoveryCodesProps {
+    pub codes: Vec<String>,
+    /// The username, named in the file and on paper.
+    pub account: AttrValue,
+    /// "I have saved them": the codes go away for good.
+    pub on_done: Callback<()>,
+}
+
+/// `navigator.clipboard.writeText`, when this browser offers it here (it needs a secure origin).
+async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    // Absent on insecure origins; calling it there would throw.
+    let present = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+        .is_ok_and(|clipboard| !clipboard.is_undefined() && !clipboard.is_null());
+    if !present {
+        return false;
+    }
+    JsFuture::from(navigator.clipboard().write_text(text))
+        .await
+        .is_ok()
+}
+
+/// Saves `text` as a file through a Blob URL and a link clicked once (no server round trip: the codes
+/// never leave this page but to the person's disk).
+fn download(name: &str, text: &str) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let options = BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let link: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    let body = document
+        .body()
+        .ok_or_else(|| JsValue::from_str("no body"))?;
+    body.append_child(&link)?;
+    link.click();
+    link.remove();
+    Timeout::new(BLOB_URL_LIFETIME_MS, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+#[function_component(RecoveryCodes)]
+pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
+    // What the person is told after Copy or Download; read out by screen readers.
+    let status = use_state(|| None::<String>);
+    let heading_ref = use_node_ref();
+    {
+        // The codes just appeared in place of a form: the reading position moves to them.
+        let heading_ref = heading_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(heading) = heading_ref.cast::<HtmlElement>() {
+                let _ = heading.focus();
+            }
+        });
+    }
+    let created = use_memo((), |_| Utc::now());
+    let text = recovery_codes_text(&props.account, *created, &props.codes);
+
+    let on_copy = {
+        let (status, text) = (status.clone(), text.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (status, text) = (status.clone(), text.clone());
+            spawn_local(async move {
+                status.set(Some(if copy_to_clipboard(&text).await {
+                    "Copied. Paste them into your password manager or a safe note.".to_owned()
+                } else {
+                    "This browser did not let the page copy. Select the codes and copy them, or download them."
+                        .to_owned()
+                }));
+            });
+        })
+    };
+    let on_download = {
+        let (status, text) = (status.clone(), text.clone());
+        let name = recovery_codes_file_name(&props.account);
+        Callback::from(move |_: MouseEvent| {
+            status.set(Some(match download(&name, &text) {
+                Ok(()) => format!("Saved as {name}, in your downloads."),
+                Err(_) => "The file could not be saved here. Copy the codes or print them instead."
+                    .to_owned(),
+            }));
+        })
+    };
+    let on_print = Callback::from(|_: MouseEvent| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    });
+    let on_done = props.on_done.reform(|_: MouseEvent| ());
+
+    html! {
+        <section class="recovery-codes-panel" id="recovery-codes-panel" data-testid="recovery-codes-panel"
+                 aria-labelledby="recovery-codes-heading">
+            <h2 id="recovery-codes-heading" tabindex="-1" ref={heading_ref}>{ "Your recovery codes" }</h2>
+            <p class="print-only">{ format!("OTP Portal · {}", props.account) }</p>
+            <p class="warning">
+                <strong>{ "Save these codes now: they are shown only this once." }</strong>
+                { " If your phone is lost, each code signs you in once in place of the app's code." }
+            </p>
+            <ol class="recovery-codes" id="recovery-codes" data-testid="recovery-codes">
+                { for props.codes.iter().map(|code| html! {
+                    <li><code data-testid="recovery-code">{ code.clone() }</code></li>
+                }) }
+            </ol>
+            <div class="actions no-print">
+                <button type="button" class="button button-secondary" id="recovery-codes-copy"
+                        data-testid="recovery-codes-copy" onclick={on_copy}>{ "Copy" }</button>
+                <button type="button" class="button button-secondary" id="recovery-codes-download"
+                        data-testid="recovery-codes-download" onclick={on_download}>{ "Download" }</button>
+                <button type="button" class="button button-secondary" id="recovery-codes-print"
+                        data-testid="recovery-codes-print" onclick={on_print}>{ "Print" }</button>
+            </div>
+            <p class="hint no-print" id="recovery-codes-status" data-testid="recovery-codes-status"
+               role="status" aria-live="polite">
+                { (*status).clone().unwrap_or_default() }
+            </p>
+            <div class="actions no-print">
+                <button type="button" class="button button-primary" id="recovery-codes-done"
+                        data-testid="recovery-codes-done" onclick={on_done}>
+                    { "I have saved them" }
+                </button>
+            </div>
+        </section>
+    }
+}
