@@ -26,6 +26,9 @@ pub enum AppError {
     MfaNotSetUp,
     #[error("wrong code")]
     InvalidCode { attempts_remaining: u32 },
+    /// A wrong code of the second factor where no count of tries applies (setup, turning it off).
+    #[error("wrong second-factor code")]
+    InvalidFactorCode,
     /// A verification by password: the code or the password is wrong (which one is not said).
     #[error("wrong code or password")]
     InvalidCodeOrPassword { attempts_remaining: u32 },
@@ -90,9 +93,9 @@ impl AppError {
             Self::AlreadyRegistered => ProblemCode::AlreadyRegistered,
             Self::MfaAlreadyEnabled => ProblemCode::MfaAlreadyEnabled,
             Self::MfaNotSetUp => ProblemCode::MfaNotSetUp,
-            Self::InvalidCode { .. } | Self::InvalidCodeOrPassword { .. } => {
-                ProblemCode::InvalidCode
-            }
+            Self::InvalidCode { .. }
+            | Self::InvalidCodeOrPassword { .. }
+            | Self::InvalidFactorCode => ProblemCode::InvalidCode,
             Self::CodeExpired => ProblemCode::CodeExpired,
             Self::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
             Self::ResendCooldown { .. } => ProblemCode::ResendCooldown,
@@ -125,6 +128,9 @@ impl AppError {
             ),
             Self::MfaNotSetUp => problem.with_detail(
                 "Start with POST /api/me/mfa/totp/setup, add the secret to your app, then confirm with a code.",
+            ),
+            Self::InvalidFactorCode => problem.with_detail(
+                "That is not the current code of your authenticator app, nor an unused recovery code.",
             ),
             Self::AlreadyRegistered => problem.with_detail(
                 "This address already has an account: sign in, or reset the password if you forgot it.",

@@ -79,9 +79,7 @@ pub fn enable(
             return Ok(Err(AppError::MfaNotSetUp));
         };
         if !totp_code_accepted(ctx, conn, &factor, code, now)? {
-            return Ok(Err(AppError::InvalidCode {
-                attempts_remaining: 0,
-            }));
+            return Ok(Err(AppError::InvalidFactorCode));
         }
         store_mfa::confirm_totp(conn, &user.id, now)?;
         let codes = new_recovery_codes(ctx, conn, &user.id, now)?;
@@ -252,9 +250,7 @@ fn factor_code_accepted(
     Ok(if accepted {
         Ok(())
     } else {
-        Err(AppError::InvalidCode {
-            attempts_remaining: 0,
-        })
+        Err(AppError::InvalidFactorCode)
     })
 }
 
@@ -366,7 +362,7 @@ pub fn login_second_step(
             )?;
             let left = u32::try_from(MAX_TRIES - tries).unwrap_or(0);
             return Ok(Err(match refusal {
-                AppError::InvalidCode { .. } => AppError::InvalidCode {
+                AppError::InvalidFactorCode => AppError::InvalidCode {
                     attempts_remaining: left,
                 },
                 other => other,
