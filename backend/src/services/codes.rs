@@ -12,7 +12,9 @@ use super::limits::Verdict;
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
 use crate::error::AppError;
+use crate::mail::{self, MailKind, Rendered};
 use crate::store::codes::{self, CodeKey, CodeRow, Purpose};
+use crate::store::{self as db, users};
 use crate::store::{Conn, Timestamp};
 
 pub const MAX_TRIES_PER_CODE: i32 = 5;
@@ -155,6 +157,59 @@ pub fn issue(
     };
     codes::replace(conn, &row)?;
     Ok((row, code))
+}
+
+/// A mail that carries a code to an account: its kind, the event it is audited as, and its template.
+pub struct AccountCodeMail {
+    pub kind: MailKind,
+    pub event: Event,
+    /// `(public_url, email, code, link_token, ttl)`.
+    pub render: fn(&str, &str, &str, &str, std::time::Duration) -> Rendered,
+}
+
+/// The request step of a flow that mails a code to an account (password reset, sign-in by code): every
+/// address gets the same answer, only an account's address gets a mail (the others a decoy code).
+/// Concurrency: the cooldown check and the new code share one write transaction.
+pub fn mail_account_code(
+    ctx: &Ctx,
+    email: &Email,
+    purpose: Purpose,
+    mail: AccountCodeMail,
+    captcha_solved: bool,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<CodeSentResponse, AppError> {
+    let email_key = email.canonical();
+    let key = CodeKey {
+        email_key: &email_key,
+        purpose,
+        subject: "",
+    };
+    let mut conn = ctx.conn()?;
+    let response = db::write(&mut conn, |conn| -> Result<_, AppError> {
+        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
+        let user = users::find_by_email_key(conn, &email_key)?;
+        let (row, code) = issue(ctx, conn, key, user.is_some(), now)?;
+        if let (Some(user), Some(code)) = (user, code) {
+            let message = (mail.render)(
+                &ctx.settings.public_url,
+                &user.email,
+                code.expose(),
+                &link_token(ctx, key, &code),
+                ctx.settings.otp_ttl,
+            );
+            mail::queue(conn, mail.kind, &user.email, message, now)?;
+            let subject = Subject {
+                user_id: Some(&user.id),
+                email: Some(&user.email),
+                detail: None,
+            };
+            audit(conn, mail.event, subject, meta, now)?;
+        }
+        Ok(sent_response(email, &row, now))
+    })?;
+    ctx.wake_mailer();
+    Ok(response)
 }
 
 pub fn sent_response(email: &Email, row: &CodeRow, now: Timestamp) -> CodeSentResponse {

@@ -5,11 +5,11 @@
 use shared::api::{CodeSentResponse, LoginByCode};
 use shared::domain::Email;
 
-use super::codes::{self, ensure_may_send_code, sent_response, Presented};
+use super::codes::{self, AccountCodeMail, Presented};
 use super::login::{self, LoggedIn, SignIn};
-use super::{audit, mfa, sessions, ClientMeta, Ctx, Event, Subject};
+use super::{mfa, sessions, ClientMeta, Ctx, Event};
 use crate::error::AppError;
-use crate::mail::{self, templates, MailKind};
+use crate::mail::{templates, MailKind};
 use crate::store::codes::{CodeKey, Purpose};
 use crate::store::{self, users, Timestamp};
 
@@ -22,7 +22,6 @@ fn login_key(email_key: &str) -> CodeKey<'_> {
 }
 
 /// Mails a sign-in code to the address if it has an account; answers the same either way.
-/// Concurrency: the cooldown check and the new code share one write transaction.
 #[tracing::instrument(skip_all)]
 pub fn request(
     ctx: &Ctx,
@@ -31,33 +30,12 @@ pub fn request(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
-    let email_key = email.canonical();
-    let key = login_key(&email_key);
-    let mut conn = ctx.conn()?;
-    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
-        let user = users::find_by_email_key(conn, &email_key)?;
-        let (row, code) = codes::issue(ctx, conn, key, user.is_some(), now)?;
-        if let (Some(user), Some(code)) = (user, code) {
-            let message = templates::login_code(
-                &ctx.settings.public_url,
-                &user.email,
-                code.expose(),
-                &codes::link_token(ctx, key, &code),
-                ctx.settings.otp_ttl,
-            );
-            mail::queue(conn, MailKind::LoginCode, &user.email, message, now)?;
-            let subject = Subject {
-                user_id: Some(&user.id),
-                email: Some(&user.email),
-                detail: None,
-            };
-            audit(conn, Event::LoginCodeRequested, subject, meta, now)?;
-        }
-        Ok(sent_response(&email, &row, now))
-    })?;
-    ctx.wake_mailer();
-    Ok(response)
+    let mail = AccountCodeMail {
+        kind: MailKind::LoginCode,
+        event: Event::LoginCodeRequested,
+        render: templates::login_code,
+    };
+    codes::mail_account_code(ctx, &email, Purpose::Login, mail, captcha_solved, meta, now)
 }
 
 /// Signs in with the code, or opens the second step when the account has a second factor.

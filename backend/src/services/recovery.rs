@@ -5,7 +5,7 @@
 use shared::api::{CodeSentResponse, PasswordReset};
 use shared::domain::{Email, Password, Username};
 
-use super::codes::{self, ensure_may_send_code, sent_response, Presented};
+use super::codes::{self, AccountCodeMail, Presented};
 use super::sessions::Authenticated;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::policy;
@@ -22,33 +22,20 @@ pub fn forgot(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
-    let email_key = email.canonical();
-    let mut conn = ctx.conn()?;
-    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        let key = reset_key(&email_key);
-        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
-        let user = users::find_by_email_key(conn, &email_key)?;
-        let (row, code) = codes::issue(ctx, conn, key, user.is_some(), now)?;
-        if let (Some(user), Some(code)) = (user, code) {
-            let message = templates::password_reset(
-                &ctx.settings.public_url,
-                &user.email,
-                code.expose(),
-                &codes::link_token(ctx, key, &code),
-                ctx.settings.otp_ttl,
-            );
-            mail::queue(conn, MailKind::PasswordReset, &user.email, message, now)?;
-            let subject = Subject {
-                user_id: Some(&user.id),
-                email: Some(&user.email),
-                detail: None,
-            };
-            audit(conn, Event::PasswordResetRequested, subject, meta, now)?;
-        }
-        Ok(sent_response(&email, &row, now))
-    })?;
-    ctx.wake_mailer();
-    Ok(response)
+    let mail = AccountCodeMail {
+        kind: MailKind::PasswordReset,
+        event: Event::PasswordResetRequested,
+        render: templates::password_reset,
+    };
+    codes::mail_account_code(
+        ctx,
+        &email,
+        Purpose::PasswordReset,
+        mail,
+        captcha_solved,
+        meta,
+        now,
+    )
 }
 
 fn reset_key(email_key: &str) -> CodeKey<'_> {
