@@ -850,6 +850,15 @@ impl Page {
         .await;
     }
 
+    /// Registers, types the mailed code and confirms; waits for the dashboard of the new account.
+    pub async fn register_and_verify(&self, username: &str, email: &str, password: &str) {
+        self.register(username, email, password).await;
+        let code = self.verification_code(email).await;
+        self.type_code(&code).await;
+        self.click("verify-submit").await;
+        self.expect_dashboard(username, email).await;
+    }
+
     /// Signs in through the login form; waits for the dashboard.
     pub async fn log_in(&self, login: &str, password: &str) {
         if self.path().await != "/login" {

@@ -12,6 +12,7 @@
 mod helpers;
 
 mod another_device;
+mod authenticator;
 mod browser;
 mod captcha;
 mod change_password;
@@ -22,6 +23,8 @@ mod keyboard;
 mod layout;
 mod mail_link;
 mod password_reset;
+mod second_factor;
 mod security;
+mod sign_in_by_code;
 mod sign_up;
 mod tabs;
