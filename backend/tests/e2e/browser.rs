@@ -755,6 +755,20 @@ impl Page {
         );
     }
 
+    /// Checks the page at desktop and at phone width (no sideways scrolling, no Content-Security-Policy
+    /// violation or uncaught error) and photographs it as `<name>-desktop.png` and `<name>-phone.png`;
+    /// leaves it at desktop width.
+    pub async fn check_and_photograph(&self, name: &str) {
+        for viewport in [DESKTOP, PHONE] {
+            self.set_viewport(viewport).await;
+            self.assert_no_horizontal_scroll(&format!("the {name} page ({})", viewport.name))
+                .await;
+            self.assert_no_page_errors().await;
+            self.screenshot(&format!("{name}-{}", viewport.name)).await;
+        }
+        self.set_viewport(DESKTOP).await;
+    }
+
     /// Saves a PNG of the viewport as `<screenshots dir>/<name>.png`.
     pub async fn screenshot(&self, name: &str) {
         let path = screenshots_dir().join(format!("{name}.png"));

@@ -21,6 +21,7 @@ mod code_entry;
 mod guessed_address;
 mod keyboard;
 mod layout;
+mod layout_second_factor;
 mod mail_link;
 mod password_reset;
 mod second_factor;
