@@ -212,9 +212,6 @@ async fn with_the_app_on_a_mailed_code_leads_on_to_the_second_step() {
 }
 
 #[tokio::test]
-#[ignore = "the client loses this focus: the render that shows the boxes reads the new code's countdown \
-            as 0 (use_countdown catches up only in its effect), so the boxes are disabled when the focus \
-            is sent to them and it stays on the page's body"]
 async fn once_a_code_is_sent_the_caret_waits_in_the_first_box() {
     run(
         |_| {},

@@ -11,7 +11,8 @@ fn left(deadline: Option<DateTime<Utc>>) -> u64 {
 }
 
 /// Whole seconds until `deadline` (0 without one, and once it has passed). The time is recomputed from
-/// the clock on every tick rather than decremented, so a throttled background tab never drifts.
+/// the clock on every tick and every render rather than decremented, so a throttled background tab never
+/// drifts and a new deadline counts from its first render.
 #[hook]
 pub fn use_countdown(deadline: Option<DateTime<Utc>>) -> u64 {
     let remaining = use_state_eq(|| left(deadline));
@@ -25,5 +26,8 @@ pub fn use_countdown(deadline: Option<DateTime<Utc>>) -> u64 {
             move || drop(interval)
         });
     }
-    *remaining
+    // Read from the clock in the render itself: the state only makes the ticks re-render, and a render
+    // right after the deadline changed (the effect has not run yet) must not see the old value.
+    let _ = *remaining;
+    left(deadline)
 }
