@@ -4,9 +4,14 @@
 # username, address and client IP (X-Forwarded-For from a trusted proxy), with the mail limits and the
 # CAPTCHA off, so that every request reaches the password-hashing gate. Meanwhile a second client
 # measures GET /api/health. Reports per run: 202s, 503s with and without `Retry-After: 1`, the server's
-# peak RSS (VmHWM) against MEMORY_CEILING_MIB, and health p50/p99. Results go to BENCHMARKS.md by hand.
+# peak RSS (VmHWM) against MEMORY_CEILING_MIB, health p50/p99, and where the CPU went (the server, the
+# load generator, anything else running on the machine). Results go to BENCHMARKS.md by hand.
 #
 # BENCH_SERVER_ENV adds variables to the server's environment (e.g. "MALLOC_MMAP_THRESHOLD_=131072").
+# BENCH_PROBE_PATH measures another path in place of /api/health (e.g. /api/no-such-route, a 404 that
+# touches neither the database pool nor a blocking thread: the control for health's own work).
+# BENCH_FLOOD_NICE runs the flood's wrk at that niceness (e.g. 19), so that on a machine without spare
+# cores the server is served first, as it would be with the load coming from elsewhere.
 #
 # Mail goes to a local SMTP sink (aiosmtpd from PyPI, in ~/.cache/otp-portal/bench-venv), so that the
 # mail worker does its real work. wrk generates the load: it is C, so it takes far less of the two cores
@@ -23,6 +28,7 @@ smtp_port=${BENCH_SMTP_PORT:-18525}
 ceiling_mib=${MEMORY_CEILING_MIB:-128}
 venv="$HOME/.cache/otp-portal/bench-venv"
 B="http://127.0.0.1:$port"
+probe=${BENCH_PROBE_PATH:-/api/health}
 
 ensure_rust
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -54,12 +60,15 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 "$venv/bin/python" -m aiosmtpd -n -c aiosmtpd.handlers.Sink -l "127.0.0.1:$smtp_port" \
     > "$work/smtp.log" 2>&1 &
 pids+=($!)
+smtp_sink=$!
 for _ in $(seq 100); do listening "$smtp_port" && break; sleep 0.1; done
 listening "$smtp_port" || { log "the SMTP sink did not start"; cat "$work/smtp.log"; exit 1; }
 
 # CPU time in clock ticks: of process $1 (user + system), and of the whole machine (busy, all cores).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+# CPU time of this script's children that have been waited for (wrk, the sampler): cutime + cstime.
+children_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
 # Cores busy on average over the flood, from two tick counts.
 per_second() { awk -v a="$1" -v b="$2" -v t="$(getconf CLK_TCK)" -v d="$duration" 'BEGIN { printf "%.2f", (b - a) / t / d }'; }
 field() { sed -nE "s/.*\b$2=([^ ]+).*/\1/p" <<< "$1"; }
@@ -99,31 +108,40 @@ for concurrency in "${concurrencies[@]}"; do
     for _ in $(seq 100); do curl -sf "$B/api/health" >/dev/null && break; sleep 0.1; done
     curl -sf "$B/api/health" >/dev/null || { log "the server did not start"; cat "$run/server.log"; exit 1; }
 
-    log "GET /api/health alone (5s)"
-    idle=$(wrk -t1 -c2 -d5s --latency -s scripts/bench/health.lua "$B/api/health" | grep '^HEALTH')
+    log "GET $probe alone (5s); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    idle=$(wrk -t1 -c2 -d5s --latency -s scripts/bench/health.lua "$B$probe" | grep '^HEALTH')
     echo "$idle"
     baseline_kib=$(status_kib "$server" VmRSS)
 
     cpu_before=$(cpu_ticks "$server")
     machine_before=$(machine_ticks)
+    generator_before=$(children_ticks)
+    sink_before=$(cpu_ticks "$smtp_sink")
     sample "$server" "$run/stop" "$run/peaks" &
     pids+=($!)
     sampler=$!
-    wrk -t2 -c"$concurrency" -d"${duration}s" --timeout 10s --latency -s scripts/bench/flood.lua "$B" \
+    nice -n "${BENCH_FLOOD_NICE:-0}" \
+        wrk -t2 -c"$concurrency" -d"${duration}s" --timeout 10s --latency -s scripts/bench/flood.lua "$B" \
         > "$run/flood.txt" 2>&1 &
     pids+=($!)
     flood=$!
     sleep 2
-    log "GET /api/health during the flood ($((duration - 4))s)"
-    during=$(wrk -t1 -c2 -d"$((duration - 4))s" --timeout 10s --latency -s scripts/bench/health.lua "$B/api/health" |
+    log "GET $probe during the flood ($((duration - 4))s)"
+    during=$(wrk -t1 -c2 -d"$((duration - 4))s" --timeout 10s --latency -s scripts/bench/health.lua "$B$probe" |
         grep '^HEALTH')
     echo "$during"
     wait "$flood" || true
     cores=$(per_second "$cpu_before" "$(cpu_ticks "$server")")
-    rest=$(awk -v m="$(per_second "$machine_before" "$(machine_ticks)")" -v s="$cores" \
-        'BEGIN { printf "%.2f", m - s }')
+    machine=$(per_second "$machine_before" "$(machine_ticks)")
+    sink=$(per_second "$sink_before" "$(cpu_ticks "$smtp_sink")")
     touch "$run/stop"
     wait "$sampler" || true
+    # Both wrk runs and the sampler, all waited for by now.
+    generator=$(per_second "$generator_before" "$(children_ticks)")
+    # Whatever else ran on the machine meanwhile (other builds and tests): not the server, the load
+    # generator or the SMTP sink.
+    others=$(awk -v m="$machine" -v s="$cores" -v g="$generator" -v k="$sink" \
+        'BEGIN { o = m - s - g - k; printf "%.2f", o < 0 ? 0 : o }')
     sed -n '/Latency Distribution/,/Requests\/sec/p' "$run/flood.txt"
     flood_line=$(grep '^FLOOD' "$run/flood.txt") || { cat "$run/flood.txt"; exit 1; }
     echo "$flood_line"
@@ -140,16 +158,18 @@ print(db.execute("select count(*) from registrations").fetchone()[0])' "$run/dat
     [ "$hwm_kib" -gt $((ceiling_mib * 1024)) ] && held=EXCEEDED
     f() { field "$flood_line" "$1"; }
     summary+=("| $concurrency | $(f accepted) | $(f accepted_per_s) | $(f busy_retry_after_1) |\
- $(f busy_without_retry_after) | $(f other) | $(f errors) | $rows | $cores | $rest | $(mib "$baseline_kib") MiB |\
+ $(f busy_without_retry_after) | $(f other) | $(f errors) | $rows | $cores | $generator | $others |\
+ $(mib "$baseline_kib") MiB |\
  $(mib "$hwm_kib") MiB ($held) | $peak_threads | $(field "$idle" p50_ms) / $(field "$idle" p99_ms) ms |\
  $(field "$during" p50_ms) / $(field "$during" p99_ms) ms, $(field "$during" errors) errors |")
     log "registrations stored: $rows; 'password hashing saturated' warnings logged: $saturated;" \
         "peak RSS sampled: $(mib "$peak_rss_kib") MiB; peak threads: $peak_threads;" \
-        "server CPU: $cores cores; the rest of the machine (wrk included): $rest cores"
+        "CPU (cores): server $cores, wrk and sampler $generator, SMTP sink $sink, other processes $others"
 done
 
-log "summary: $(nproc) cores, ${duration}s per run, memory ceiling $ceiling_mib MiB${BENCH_SERVER_ENV:+, server with $BENCH_SERVER_ENV}"
+log "summary: $(nproc) cores, ${duration}s per run, memory ceiling $ceiling_mib MiB, probe $probe${BENCH_FLOOD_NICE:+, flood at nice $BENCH_FLOOD_NICE}${BENCH_SERVER_ENV:+, server with $BENCH_SERVER_ENV}"
 echo "| concurrent | 202 | 202/s | 503 + Retry-After: 1 | 503 without | other | socket errors | stored | server CPU (cores) |\
- rest of machine (cores) | RSS at start | peak RSS (VmHWM) | peak threads | health p50 / p99 idle | health p50 / p99 flood |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+ wrk (cores) | other processes (cores) | RSS at start | peak RSS (VmHWM) | peak threads | probe p50 / p99 idle |\
+ probe p50 / p99 flood |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${summary[@]}"
