@@ -6,7 +6,9 @@ use std::time::Duration;
 use anyhow::anyhow;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::SaltString;
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
+#[cfg(test)]
+use argon2::{PasswordHasher, PasswordVerifier};
 
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
@@ -91,8 +93,9 @@ fn verify_in(password: &str, phc: &str, blocks: &mut Blocks) -> bool {
     computed.is_ok() && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
 }
 
-/// A PHC string with a fresh random salt.
-pub fn hash(password: &str) -> anyhow::Result<String> {
+/// The library's own hashing, kept as the reference the tests check [`hash_in`] against.
+#[cfg(test)]
+fn hash(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     argon2()?
         .hash_password(password.as_bytes(), &salt)
@@ -100,8 +103,9 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow!("hashing a password: {e}"))
 }
 
-/// Verifies against a stored PHC string; a malformed stored hash never matches.
-pub fn verify(password: &str, phc: &str) -> bool {
+/// The library's own verification, kept as the reference the tests check [`verify_in`] against.
+#[cfg(test)]
+fn verify(password: &str, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
@@ -156,9 +160,14 @@ impl Hasher {
     pub fn new(slots: usize, max_waiting: usize) -> anyhow::Result<Self> {
         let random: [u8; 16] = rand::random();
         let slots = slots.max(1);
-        let memory = (0..slots)
+        let mut memory: Vec<Blocks> = (0..slots)
             .map(|_| new_blocks())
             .collect::<anyhow::Result<_>>()?;
+        // In a slot's memory, so that start-up touches no more than the slots hold.
+        let decoy = match memory.first_mut() {
+            Some(blocks) => hash_in(&hex::encode(random), blocks)?,
+            None => hash_in(&hex::encode(random), &mut new_blocks()?)?,
+        };
         Ok(Self {
             admission: Arc::new(Semaphore::new(slots + max_waiting)),
             memory: Mutex::new(memory),
@@ -167,7 +176,7 @@ impl Hasher {
             slots,
             max_waiting,
             max_wait: Duration::from_secs(2),
-            decoy: hash(&hex::encode(random))?,
+            decoy,
         })
     }
 
@@ -258,6 +267,15 @@ impl Hasher {
     /// The work of a verification that cannot succeed.
     pub fn burn(&self, password: &str) -> Result<(), AppError> {
         self.verify(password, &self.decoy).map(drop)
+    }
+
+    /// Verifies against `phc` if there is one, else burns the same work: an absent account (or
+    /// registration) costs the time of a present one.
+    pub fn verify_or_burn(&self, password: &str, phc: Option<&str>) -> Result<bool, AppError> {
+        match phc {
+            Some(phc) => self.verify(password, phc),
+            None => self.burn(password).map(|()| false),
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use shared::api::{
 use shared::problem::Problem;
 
 use super::json::{Json, OptionalJson};
-use super::{blocking, client_meta};
+use super::{blocking, blocking_hashing, client_meta};
 use crate::auth::device;
 use crate::auth::extractor::AuthUser;
 use crate::captcha::{self, CaptchaError, Solution};
@@ -93,10 +93,8 @@ pub async fn register(
     let registration = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     let solved = captcha_solved(&req, &ctx)?;
-    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || {
-        let _admission = admission;
+    let sent = blocking_hashing(ctx.hasher.admit()?, move || {
         registration::register(&ctx, registration, solved, &meta, now())
     })
     .await?;
@@ -185,12 +183,10 @@ pub async fn login(
     let (login, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
-    let admission = ctx.hasher.admit()?;
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    let logged_in = blocking(move || {
-        let _admission = admission;
+    let logged_in = blocking_hashing(ctx.hasher.admit()?, move || {
         let attempt = login_service::Attempt {
             login: &login,
             password: &password,
@@ -416,10 +412,8 @@ pub async fn reset_password(
     let reset = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.code_check(meta.addr)?;
-    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || {
-        let _admission = admission;
+    blocking_hashing(ctx.hasher.admit()?, move || {
         recovery::reset(&ctx, reset, &meta, now())
     })
     .await?;

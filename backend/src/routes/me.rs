@@ -8,7 +8,7 @@ use shared::api::{
 use shared::problem::Problem;
 
 use super::json::Json;
-use super::{blocking, client_meta};
+use super::{blocking, blocking_hashing, client_meta};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
 use crate::services::{mfa, now, recovery, sessions, Ctx};
@@ -80,10 +80,8 @@ pub async fn change_password(
     let (current, new_password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
-    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || {
-        let _admission = admission;
+    blocking_hashing(ctx.hasher.admit()?, move || {
         recovery::change_password(&ctx, &auth, &current, &new_password, &meta, now())
     })
     .await?;
@@ -150,10 +148,8 @@ pub async fn totp_disable(
     let (password, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
-    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    blocking(move || {
-        let _admission = admission;
+    blocking_hashing(ctx.hasher.admit()?, move || {
         mfa::disable(&ctx, &auth, &password, &code, &meta, now())
     })
     .await?;
@@ -178,10 +174,8 @@ pub async fn recovery_codes(
     let (password, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
     ctx.limits.login(meta.addr)?;
-    let admission = ctx.hasher.admit()?;
     let ctx = ctx.get_ref().clone();
-    let codes = blocking(move || {
-        let _admission = admission;
+    let codes = blocking_hashing(ctx.hasher.admit()?, move || {
         mfa::regenerate_recovery_codes(&ctx, &auth, &password, &code, &meta, now())
     })
     .await?;

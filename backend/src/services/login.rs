@@ -92,20 +92,17 @@ pub fn login(
     let reservation = store::write(&mut conn, |conn| {
         let user = users::find_by_login(conn, &login_key)?;
         let subject = match &user {
-            Some(user) => format!("user:{}", user.id),
+            Some(user) => account_subject(&user.id),
             None => format!("login:{login_key}"),
         };
         reserve_attempt(ctx, conn, &subject, user, attempt.device, meta, now)
     })??;
     // The connection goes back to the pool during the slow hashes.
     drop(conn);
-    let right = match &reservation.user {
-        Some(user) => ctx.hasher.verify(password_attempt, &user.password_hash)?,
-        None => {
-            ctx.hasher.burn(password_attempt)?;
-            false
-        }
-    };
+    let right = ctx.hasher.verify_or_burn(
+        password_attempt,
+        reservation.user.as_ref().map(|u| u.password_hash.as_str()),
+    )?;
     if let (true, Some(user)) = (right, &reservation.user) {
         let mut conn = ctx.conn()?;
         let opened = store::write(&mut conn, |conn| -> Result<_, AppError> {
@@ -135,15 +132,10 @@ pub fn login(
     // registration take the same time, and a registration made for an address that already has an
     // account answers `email_not_verified` exactly like any other pending one.
     let pending = registrations::newest_for_login(&mut *ctx.conn()?, &login_key, now)?;
-    let pending_right = match &pending {
-        Some(registration) => ctx
-            .hasher
-            .verify(password_attempt, &registration.password_hash)?,
-        None => {
-            ctx.hasher.burn(password_attempt)?;
-            false
-        }
-    };
+    let pending_right = ctx.hasher.verify_or_burn(
+        password_attempt,
+        pending.as_ref().map(|r| r.password_hash.as_str()),
+    )?;
     let reason = match (&reservation.user, pending_right) {
         (_, true) => "pending registration",
         (None, false) => "unknown login",
@@ -160,6 +152,12 @@ pub fn login(
     } else {
         Err(AppError::InvalidCredentials)
     }
+}
+
+/// The throttle subject of an account: its account-wide count has this key, its sources' and devices'
+/// counts keys that start with it.
+pub(crate) fn account_subject(user_id: &str) -> String {
+    format!("user:{user_id}")
 }
 
 /// Audits a failed attempt, and tells the owner if it started a pause.

@@ -337,7 +337,7 @@ pub fn login_second_step(
         let Some(user) = users::find(conn, &challenge.user_id)? else {
             return Ok(Err(AppError::InvalidToken));
         };
-        let subject = format!("user:{}", user.id);
+        let subject = login::account_subject(&user.id);
         let reservation = match login::reserve_attempt(
             ctx,
             conn,

@@ -106,7 +106,7 @@ pub fn reset(
         };
         // The code proved control of the mailbox: whatever the password was meanwhile, it is replaced, and
         // the pauses strangers' wrong passwords caused end with it.
-        login_throttle::clear_subject(conn, &format!("user:{}", user.id))?;
+        login_throttle::clear_subject(conn, &super::login::account_subject(&user.id))?;
         replace_password(ctx, conn, &user, None, change, meta, now)
     })?;
     ctx.wake_mailer();
