@@ -180,11 +180,7 @@ pub fn mail_account_code(
     now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
     let email_key = email.canonical();
-    let key = CodeKey {
-        email_key: &email_key,
-        purpose,
-        subject: "",
-    };
+    let key = CodeKey::of_address(&email_key, purpose);
     let mut conn = ctx.conn()?;
     let response = db::write(&mut conn, |conn| -> Result<_, AppError> {
         ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
@@ -281,11 +277,7 @@ pub fn find_matching(
         .iter()
         .filter(|r| now < r.expires_at && r.attempts < MAX_TRIES_PER_CODE)
         .collect();
-    let any_key = CodeKey {
-        email_key,
-        purpose,
-        subject: "",
-    };
+    let any_key = CodeKey::of_address(email_key, purpose);
     if live.is_empty() {
         let refusal = match rows.iter().find(|r| now < r.expires_at) {
             Some(exhausted) => too_many(exhausted, now),

@@ -13,14 +13,6 @@ use crate::mail::{templates, MailKind};
 use crate::store::codes::{CodeKey, Purpose};
 use crate::store::{self, users, Timestamp};
 
-fn login_key(email_key: &str) -> CodeKey<'_> {
-    CodeKey {
-        email_key,
-        purpose: Purpose::Login,
-        subject: "",
-    }
-}
-
 /// Mails a sign-in code to the address if it has an account; answers the same either way.
 #[tracing::instrument(skip_all)]
 pub fn request(
@@ -49,7 +41,7 @@ pub fn verify(
     now: Timestamp,
 ) -> Result<SignIn, AppError> {
     let email_key = attempt.email.canonical();
-    let key = login_key(&email_key);
+    let key = CodeKey::of_address(&email_key, Purpose::Login);
     let presented = Presented {
         code: &attempt.code,
         link_token: attempt.link_token.as_deref(),

@@ -38,14 +38,6 @@ pub fn forgot(
     )
 }
 
-fn reset_key(email_key: &str) -> CodeKey<'_> {
-    CodeKey {
-        email_key,
-        purpose: Purpose::PasswordReset,
-        subject: "",
-    }
-}
-
 /// Concurrency: the code is checked first without being spent (a wrong guess costs no argon2 work), then
 /// spent by a conditional delete in the transaction that sets the password, so of two requests racing
 /// with one code only one changes the password.
@@ -67,7 +59,7 @@ pub fn reset(
         link_token: link_token.as_deref(),
     };
     let email_key = email.canonical();
-    let key = reset_key(&email_key);
+    let key = CodeKey::of_address(&email_key, Purpose::PasswordReset);
     // Checks that need no account run before the code is looked at; the one that names the username runs
     // only after the code proved the caller owns the address (it would otherwise reveal the username).
     policy::check(&new_password, None, &email, ctx.settings.password_min_score)

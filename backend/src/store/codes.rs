@@ -47,6 +47,17 @@ pub struct CodeKey<'a> {
     pub subject: &'a str,
 }
 
+impl<'a> CodeKey<'a> {
+    /// The key of a code bound to the address alone (a reset or sign-in code).
+    pub fn of_address(email_key: &'a str, purpose: Purpose) -> Self {
+        Self {
+            email_key,
+            purpose,
+            subject: "",
+        }
+    }
+}
+
 impl CodeRow {
     pub fn key(&self) -> Option<CodeKey<'_>> {
         let purpose = match self.purpose.as_str() {
