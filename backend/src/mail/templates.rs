@@ -102,7 +102,27 @@ pub fn verify_email(
     }
 }
 
-pub fn password_reset(
+/// The words of a mail that carries a code to an account: what it is for, and what to do with it.
+struct AccountCode<'a> {
+    /// The client page the link opens.
+    page: &'a str,
+    title: String,
+    /// "password reset", "sign-in": what the code is called.
+    name: &'a str,
+    /// "reset": the code's short name in the HTML body.
+    short_name: &'a str,
+    /// What someone asked: "… the account for EMAIL" and what follows the address.
+    asked: &'a str,
+    asked_after: &'a str,
+    /// Where to type the code, and the link's words.
+    enter: &'a str,
+    link_words: &'a str,
+    /// Why ignoring the mail is safe.
+    safe: &'a str,
+}
+
+fn account_code(
+    words: AccountCode<'_>,
     public_url: &str,
     email: &str,
     code: &str,
@@ -110,30 +130,83 @@ pub fn password_reset(
     ttl: Duration,
 ) -> Rendered {
     let ttl = human_duration(ttl);
-    let url = link(public_url, "reset-password", email, code, link_token);
-    let title = format!("Reset your {PRODUCT} password");
+    let url = link(public_url, words.page, email, code, link_token);
+    let AccountCode {
+        title,
+        name,
+        short_name,
+        asked,
+        asked_after,
+        enter,
+        link_words,
+        safe,
+        ..
+    } = words;
     Rendered {
-        subject: format!("Your {PRODUCT} password reset code"),
+        subject: format!("Your {PRODUCT} {name} code"),
         text: format!(
-            "Your {PRODUCT} password reset code is:\n\n    {code}\n\n\
-             Someone asked to reset the password of the account for {email}. The code expires in {ttl}. Enter it with your new password, or open:\n{url}\n\n\
-             If this was not you, ignore this mail: your password stays as it is.\n\n-- {PRODUCT}\n"
+            "Your {PRODUCT} {name} code is:\n\n    {code}\n\n\
+             Someone asked to {asked} {email}{asked_after}. The code expires in {ttl}. {enter}, or open:\n{url}\n\n\
+             If this was not you, ignore this mail: {safe}.\n\n-- {PRODUCT}\n"
         ),
         html: html_page(
             &title,
             &format!(
-                "<p>Someone asked to reset the password of the account for {email}.</p>\
-                 <p>Your reset code is:</p>{block}\
-                 <p>It expires in <strong>{ttl}</strong>. Enter it with your new password, or \
-                 <a href=\"{href}\">open the reset page</a>.</p>\
-                 <p style=\"color:#59636e;font-size:14px\">If this was not you, ignore this mail: your \
-                 password stays as it is.</p>",
+                "<p>Someone asked to {asked} {email}{asked_after}.</p>\
+                 <p>Your {short_name} code is:</p>{block}\
+                 <p>It expires in <strong>{ttl}</strong>. {enter}, or \
+                 <a href=\"{href}\">{link_words}</a>.</p>\
+                 <p style=\"color:#59636e;font-size:14px\">If this was not you, ignore this mail: \
+                 {safe}.</p>",
                 email = escape(email),
                 block = code_block(code),
                 href = escape(&url),
             ),
         ),
     }
+}
+
+pub fn password_reset(
+    public_url: &str,
+    email: &str,
+    code: &str,
+    link_token: &str,
+    ttl: Duration,
+) -> Rendered {
+    let words = AccountCode {
+        page: "reset-password",
+        title: format!("Reset your {PRODUCT} password"),
+        name: "password reset",
+        short_name: "reset",
+        asked: "reset the password of the account for",
+        asked_after: "",
+        enter: "Enter it with your new password",
+        link_words: "open the reset page",
+        safe: "your password stays as it is",
+    };
+    account_code(words, public_url, email, code, link_token, ttl)
+}
+
+/// A code to sign in with instead of the password.
+pub fn login_code(
+    public_url: &str,
+    email: &str,
+    code: &str,
+    link_token: &str,
+    ttl: Duration,
+) -> Rendered {
+    let words = AccountCode {
+        page: "login/code",
+        title: format!("Sign in to {PRODUCT}"),
+        name: "sign-in",
+        short_name: "sign-in",
+        asked: "sign in to the account for",
+        asked_after: " with a code instead of the password",
+        enter: "Enter it on the sign-in page",
+        link_words: "open the sign-in page",
+        safe: "without the code nobody signs in",
+    };
+    account_code(words, public_url, email, code, link_token, ttl)
 }
 
 pub fn account_exists(public_url: &str, email: &str) -> Rendered {
@@ -186,42 +259,6 @@ pub fn password_changed(public_url: &str, email: &str) -> Rendered {
                  and check your mailbox's security: whoever did this could read your mail.</p>",
                 email = escape(email),
                 forgot = escape(&forgot),
-            ),
-        ),
-    }
-}
-
-/// A code to sign in with instead of the password.
-pub fn login_code(
-    public_url: &str,
-    email: &str,
-    code: &str,
-    link_token: &str,
-    ttl: Duration,
-) -> Rendered {
-    let ttl = human_duration(ttl);
-    let url = link(public_url, "login/code", email, code, link_token);
-    let title = format!("Sign in to {PRODUCT}");
-    Rendered {
-        subject: format!("Your {PRODUCT} sign-in code"),
-        text: format!(
-            "Your {PRODUCT} sign-in code is:\n\n    {code}\n\n\
-             Someone asked to sign in to the account for {email} with a code instead of the password. \
-             The code expires in {ttl}. Enter it on the sign-in page, or open:\n{url}\n\n\
-             If this was not you, ignore this mail: without the code nobody signs in.\n\n-- {PRODUCT}\n"
-        ),
-        html: html_page(
-            &title,
-            &format!(
-                "<p>Someone asked to sign in to the account for {email} with a code instead of the \
-                 password.</p><p>Your sign-in code is:</p>{block}\
-                 <p>It expires in <strong>{ttl}</strong>. Enter it on the sign-in page, or \
-                 <a href=\"{href}\">open the sign-in page</a>.</p>\
-                 <p style=\"color:#59636e;font-size:14px\">If this was not you, ignore this mail: \
-                 without the code nobody signs in.</p>",
-                email = escape(email),
-                block = code_block(code),
-                href = escape(&url),
             ),
         ),
     }
