@@ -51,6 +51,12 @@ pub enum AppError {
     InvalidCredentials,
     #[error("email not verified")]
     EmailNotVerified,
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("the admin has no second factor")]
+    MfaRequired,
     #[error("invalid refresh token")]
     InvalidToken,
     #[error("unauthorized")]
@@ -104,6 +110,9 @@ impl AppError {
             Self::CaptchaInvalid(_) => ProblemCode::CaptchaInvalid,
             Self::InvalidCredentials => ProblemCode::InvalidCredentials,
             Self::EmailNotVerified => ProblemCode::EmailNotVerified,
+            Self::AccountDisabled => ProblemCode::AccountDisabled,
+            Self::Forbidden => ProblemCode::Forbidden,
+            Self::MfaRequired => ProblemCode::MfaRequired,
             Self::InvalidToken => ProblemCode::InvalidToken,
             Self::Unauthorized => ProblemCode::Unauthorized,
             Self::CsrfHeaderRequired => ProblemCode::CsrfHeaderRequired,
@@ -179,6 +188,13 @@ impl AppError {
             }
             Self::EmailNotVerified => problem.with_detail(
                 "Confirm your e-mail address with the code we sent before signing in.",
+            ),
+            Self::AccountDisabled => problem.with_detail(
+                "An administrator disabled this account. Contact the operator of this portal.",
+            ),
+            Self::Forbidden => problem.with_detail("This needs an administrator's account."),
+            Self::MfaRequired => problem.with_detail(
+                "Administration needs a second factor: turn on the authenticator app on your security page.",
             ),
             Self::InvalidToken => problem.with_detail("Sign in again."),
             Self::Unauthorized => {

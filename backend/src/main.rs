@@ -1,50 +1,99 @@
-//! `otp-portal [serve]`: reads the settings, starts logging and runs the application.
+//! `otp-portal`: the server (`serve`, the default) and the operator's commands.
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+use otp_portal::services::{admin, now};
 use otp_portal::settings::Settings;
 use otp_portal::startup::Application;
-use otp_portal::telemetry;
+use otp_portal::store::{self, users};
+use otp_portal::{private_files, telemetry};
 use shared::captcha::{self, Challenge};
-
-const USAGE: &str =
-    "usage: otp-portal [serve]\n       otp-portal solve-captcha < challenge.json\n\n\
-serve          starts the OTP Portal server. Configuration comes from the environment and a .env\n\
-               file; see the README for the variables (BIND_ADDR, DATABASE_URL, SMTP_URL, ...).\n\
-solve-captcha  reads a puzzle from GET /api/captcha on standard input and prints the value of\n\
-               the X-Captcha header that solves it.";
 
 /// A puzzle asking for more work than this is refused rather than solved: it did not come from us.
 const MAX_CAPTCHA_WORK: u64 = 50_000_000;
 
+/// OTP Portal: registration with e-mailed one-time codes, sign-in, second factor and administration.
+///
+/// Configuration comes from the environment and a `.env` file in the working directory (BIND_ADDR,
+/// DATABASE_URL, SMTP_URL, ...; see the README). Every command uses the same configuration.
+#[derive(Parser)]
+#[command(name = "otp-portal", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default): applies pending migrations, serves the API and the browser client.
+    Serve,
+    /// Make the verified account LOGIN an admin. It must also turn on a second factor before it can use
+    /// the admin pages.
+    Promote {
+        /// Username or e-mail address of the account (any case).
+        login: String,
+    },
+    /// Make the account LOGIN an ordinary user again; its next admin call is refused.
+    Demote {
+        /// Username or e-mail address of the account (any case).
+        login: String,
+    },
+    /// Read a puzzle from GET /api/captcha on standard input and print the value of the X-Captcha
+    /// header that solves it (for scripts and curl).
+    SolveCaptcha,
+}
+
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] | ["serve"] => {}
-        ["solve-captcha"] => return solve_captcha(),
-        ["-h" | "--help" | "help"] => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        ["-V" | "--version"] => {
-            println!("otp-portal {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    }
-    match serve().await {
-        Ok(()) => ExitCode::SUCCESS,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
-            tracing::error!(error = ?e, "otp-portal stopped");
+            // Help and version go to stdout with 0; a usage error to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => match serve().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!(error = ?e, "otp-portal stopped");
+                eprintln!("otp-portal: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Promote { login } => set_role(&login, users::ROLE_ADMIN),
+        Command::Demote { login } => set_role(&login, users::ROLE_USER),
+        Command::SolveCaptcha => solve_captcha(),
+    }
+}
+
+fn set_role(login: &str, role: &str) -> ExitCode {
+    let result = (|| -> anyhow::Result<Option<bool>> {
+        let settings = Settings::from_env()?;
+        private_files::create_dir_all(&settings.data_dir)?;
+        let pool = store::connect(&settings.database_url)?;
+        let mut conn = pool.get()?;
+        Ok(admin::set_role(&mut conn, login, role, now())?)
+    })();
+    match result {
+        Ok(Some(true)) => {
+            eprintln!("otp-portal: {login} is now {role}");
+            ExitCode::SUCCESS
+        }
+        Ok(Some(false)) => {
+            eprintln!("otp-portal: {login} already was {role}");
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            eprintln!(
+                "otp-portal: no verified account has the username or address {login:?} \
+                 (a registration must be verified first)"
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
             eprintln!("otp-portal: {e:#}");
             ExitCode::FAILURE
         }

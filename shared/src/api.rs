@@ -634,6 +634,40 @@ impl PasswordAndCodeRequest {
     }
 }
 
+/// Body of `DELETE /api/me`: the password, and a code of the second factor when it is on.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccountRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    pub password: String,
+    /// Six digits from the app, or a recovery code; required when the second factor is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "123456", max_length = 64))]
+    pub code: Option<String>,
+}
+
+impl fmt::Debug for DeleteAccountRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeleteAccountRequest")
+            .field("password", &REDACTED)
+            .field("code", &self.code.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+impl DeleteAccountRequest {
+    pub fn validate(&self) -> Result<(String, Option<FactorCode>), FieldErrors> {
+        let mut c = Checker::default();
+        let password = c.check("password", non_empty(&self.password));
+        let code = match self.code.as_deref() {
+            None => Some(None),
+            Some(code) => c.check("code", FactorCode::parse(code)).map(Some),
+        };
+        c.finish(password.zip(code))
+    }
+}
+
 /// Ten single-use recovery codes, shown this once.
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

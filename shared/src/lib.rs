@@ -2,6 +2,7 @@
 //! response bodies, the domain values both sides validate identically, RFC 9457 problem details, and the
 //! proof-of-work CAPTCHA the server issues and the browser solves.
 
+pub mod admin;
 pub mod api;
 pub mod captcha;
 pub mod domain;

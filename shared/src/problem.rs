@@ -30,6 +30,12 @@ pub enum ProblemCode {
     ResendCooldown,
     InvalidCredentials,
     EmailNotVerified,
+    /// The account was disabled by an administrator: no sign-in until it is enabled again.
+    AccountDisabled,
+    /// The caller is signed in but its role may not do this (an `/api/admin/` call by a `user`).
+    Forbidden,
+    /// An admin whose second factor is off: every `/api/admin/` call needs it on.
+    MfaRequired,
     InvalidToken,
     Unauthorized,
     /// A cookie-authenticated call came without the `X-Requested-With` header (CSRF protection).
@@ -63,6 +69,9 @@ impl ProblemCode {
             Self::ResendCooldown => "resend_cooldown",
             Self::InvalidCredentials => "invalid_credentials",
             Self::EmailNotVerified => "email_not_verified",
+            Self::AccountDisabled => "account_disabled",
+            Self::Forbidden => "forbidden",
+            Self::MfaRequired => "mfa_required",
             Self::InvalidToken => "invalid_token",
             Self::Unauthorized => "unauthorized",
             Self::CsrfHeaderRequired => "csrf_header_required",
@@ -89,7 +98,11 @@ impl ProblemCode {
             Self::CaptchaRequired => 428,
             Self::CodeExpired => 410,
             Self::InvalidCredentials | Self::InvalidToken | Self::Unauthorized => 401,
-            Self::EmailNotVerified | Self::CsrfHeaderRequired => 403,
+            Self::EmailNotVerified
+            | Self::CsrfHeaderRequired
+            | Self::AccountDisabled
+            | Self::Forbidden
+            | Self::MfaRequired => 403,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::NotFound => 404,
@@ -116,6 +129,9 @@ impl ProblemCode {
             Self::ResendCooldown => "Please wait before asking for another code",
             Self::InvalidCredentials => "Wrong login or password",
             Self::EmailNotVerified => "E-mail address not verified yet",
+            Self::AccountDisabled => "This account is disabled",
+            Self::Forbidden => "Not allowed",
+            Self::MfaRequired => "Turn on a second factor first",
             Self::InvalidToken => "The session token is not valid",
             Self::Unauthorized => "Sign-in required",
             Self::CsrfHeaderRequired => "Cross-site request refused",

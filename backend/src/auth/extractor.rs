@@ -1,4 +1,5 @@
-//! `AuthUser`: a request whose Bearer token is valid and whose session is still open.
+//! `AuthUser`: a request whose Bearer token is valid and whose session is still open. `AdminUser`: the
+//! same, by an admin whose second factor is on.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -7,6 +8,7 @@ use futures_util::future::LocalBoxFuture;
 
 use crate::error::AppError;
 use crate::routes::blocking;
+use crate::services::admin::{self, Admin};
 use crate::services::sessions::{self, Authenticated};
 use crate::services::{now, Ctx};
 
@@ -26,6 +28,30 @@ impl FromRequest for AuthUser {
             let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
             let auth = blocking(move || sessions::authenticate(&ctx, &token, now())).await?;
             Ok(AuthUser(auth))
+        })
+    }
+}
+
+pub struct AdminUser(pub Admin);
+
+impl FromRequest for AdminUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let ctx = req
+            .app_data::<web::Data<Ctx>>()
+            .map(|d| d.get_ref().clone());
+        Box::pin(async move {
+            let token = token.ok_or(AppError::Unauthorized)?;
+            let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
+            let admin = blocking(move || {
+                let auth = sessions::authenticate(&ctx, &token, now())?;
+                admin::authorize(&ctx, auth)
+            })
+            .await?;
+            Ok(AdminUser(admin))
         })
     }
 }

@@ -17,6 +17,8 @@ pub enum MailKind {
     LoginThrottled,
     LoginCode,
     SecurityNotice,
+    AccountDeleted,
+    AccountDisabled,
 }
 
 impl MailKind {
@@ -29,6 +31,8 @@ impl MailKind {
             Self::LoginThrottled => "login_throttled",
             Self::LoginCode => "login_code",
             Self::SecurityNotice => "security_notice",
+            Self::AccountDeleted => "account_deleted",
+            Self::AccountDisabled => "account_disabled",
         }
     }
 }

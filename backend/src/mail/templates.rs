@@ -264,6 +264,73 @@ pub fn password_changed(public_url: &str, email: &str) -> Rendered {
     }
 }
 
+/// Who ended an account: its owner, or an administrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletedBy {
+    Owner,
+    Admin,
+}
+
+/// The goodbye mail: the account is gone, and nothing of it can be restored.
+pub fn account_deleted(public_url: &str, email: &str, username: &str, by: DeletedBy) -> Rendered {
+    let title = format!("Your {PRODUCT} account was deleted");
+    let who = match by {
+        DeletedBy::Owner => "at your request",
+        DeletedBy::Admin => "by an administrator",
+    };
+    Rendered {
+        subject: title.clone(),
+        text: format!(
+            "The {PRODUCT} account {username} ({email}) was deleted {who}: its sessions, second factor \
+             and history are gone, and the username and address are free again.\n\n\
+             If you did not ask for this, contact the operator of {public_url}.\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>The {PRODUCT} account {username} ({email}) was deleted {who}: its sessions, second \
+                 factor and history are gone, and the username and address are free again.</p>\
+                 <p>If you did not ask for this, contact the operator of {public_url}.</p>",
+                username = escape(username),
+                email = escape(email),
+                public_url = escape(public_url),
+            ),
+        ),
+    }
+}
+
+/// Tells the owner that an administrator disabled (or enabled again) their account.
+pub fn account_disabled(public_url: &str, email: &str, disabled: bool) -> Rendered {
+    let (title, what) = if disabled {
+        (
+            format!("Your {PRODUCT} account was disabled"),
+            "was disabled by an administrator: every device signed in to it was signed out, and it \
+             cannot sign in until it is enabled again",
+        )
+    } else {
+        (
+            format!("Your {PRODUCT} account was enabled again"),
+            "was enabled again by an administrator: you can sign in as before",
+        )
+    };
+    Rendered {
+        subject: title.clone(),
+        text: format!(
+            "The {PRODUCT} account for {email} {what}.\n\n\
+             Questions go to the operator of {public_url}.\n\n-- {PRODUCT}\n"
+        ),
+        html: html_page(
+            &title,
+            &format!(
+                "<p>The {PRODUCT} account for {email} {what}.</p>\
+                 <p>Questions go to the operator of {public_url}.</p>",
+                email = escape(email),
+                public_url = escape(public_url),
+            ),
+        ),
+    }
+}
+
 /// What changed about the second factor, for the notice mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactorChange {

@@ -1,9 +1,10 @@
 //! `/api/me`: the signed-in account, its sessions and its second factor (the dashboard's data).
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use shared::admin::AccountExport;
 use shared::api::{
-    ChangePasswordRequest, PasswordAndCodeRequest, RecoveryCodesResponse, SessionInfo,
-    TotpCodeRequest, TotpSetupResponse, User,
+    ChangePasswordRequest, DeleteAccountRequest, PasswordAndCodeRequest, RecoveryCodesResponse,
+    SessionInfo, TotpCodeRequest, TotpSetupResponse, User,
 };
 use shared::problem::Problem;
 
@@ -11,7 +12,7 @@ use super::json::Json;
 use super::{blocking, blocking_hashing, client_meta};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
-use crate::services::{mfa, now, recovery, sessions, Ctx};
+use crate::services::{account, mfa, now, recovery, sessions, Ctx};
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/me", tag = "account", security(("bearer" = [])),
@@ -182,4 +183,55 @@ pub async fn recovery_codes(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(codes))
+}
+
+/// Everything kept about the account, as one JSON document: the user, sessions (open and ended), audit
+/// events, mails and code events. Never a code, a hash or a secret.
+#[utoipa::path(get, path = "/api/me/export", tag = "account", security(("bearer" = [])),
+    responses(
+        (status = 200, body = AccountExport, headers(("Content-Disposition" = String, description = "attachment; filename=\"otp-portal-export.json\""))),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn export(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let meta = client_meta(&req);
+    let ctx = ctx.get_ref().clone();
+    let export = blocking(move || account::export(&ctx, &auth, &meta, now())).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"otp-portal-export.json\"",
+        ))
+        .json(export))
+}
+
+/// Delete the account: the password, and a code of the second factor when it is on. The account, its
+/// sessions and codes are gone at once; the username and address are free again; a goodbye mail is sent.
+#[utoipa::path(delete, path = "/api/me", tag = "account", security(("bearer" = [])),
+    request_body = DeleteAccountRequest,
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "`invalid_code`: not the app's current code nor an unused recovery code", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: the password is wrong, or the code is missing while the second factor is on", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_account(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+    Json(body): Json<DeleteAccountRequest>,
+) -> Result<HttpResponse, AppError> {
+    let (password, code) = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits.login(meta.addr)?;
+    let ctx = ctx.get_ref().clone();
+    blocking_hashing(ctx.hasher.admit()?, move || {
+        account::delete_own(&ctx, &auth, &password, code.as_ref(), &meta, now())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,5 +1,6 @@
 //! HTTP routes: thin handlers that extract, call one service, and shape the response.
 
+pub mod admin;
 pub mod auth;
 pub mod captcha;
 pub mod client;
@@ -55,7 +56,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                             .route(web::post().to(auth::reset_password)),
                     ),
             )
-            .service(resource("/me", M::GET).route(web::get().to(me::me)))
+            .service(
+                web::resource("/me")
+                    .route(web::get().to(me::me))
+                    .route(web::delete().to(me::delete_account))
+                    .default_service(web::to(|req: HttpRequest| async move {
+                        method_not_allowed(&req, "GET, DELETE")
+                    })),
+            )
+            .service(resource("/me/export", M::GET).route(web::get().to(me::export)))
             .service(resource("/me/sessions", M::GET).route(web::get().to(me::sessions)))
             .service(resource("/me/password", M::POST).route(web::post().to(me::change_password)))
             .service(resource("/me/mfa/totp/setup", M::POST).route(web::post().to(me::totp_setup)))
@@ -73,6 +82,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 resource("/me/sessions/{id}", M::DELETE)
                     .route(web::delete().to(me::revoke_session)),
             )
+            .service(
+                web::scope("/admin")
+                    .service(resource("/users", M::GET).route(web::get().to(admin::users)))
+                    .service(
+                        web::resource("/users/{id}")
+                            .route(web::get().to(admin::user))
+                            .route(web::delete().to(admin::delete_user))
+                            .default_service(web::to(|req: HttpRequest| async move {
+                                method_not_allowed(&req, "GET, DELETE")
+                            })),
+                    )
+                    .service(
+                        resource("/users/{id}/disable", M::POST)
+                            .route(web::post().to(admin::disable)),
+                    )
+                    .service(
+                        resource("/users/{id}/enable", M::POST)
+                            .route(web::post().to(admin::enable)),
+                    )
+                    .service(
+                        resource("/users/{id}/sessions/revoke", M::POST)
+                            .route(web::post().to(admin::revoke_sessions)),
+                    )
+                    .service(resource("/mail", M::GET).route(web::get().to(admin::mail)))
+                    .service(resource("/codes", M::GET).route(web::get().to(admin::codes)))
+                    .service(resource("/audit", M::GET).route(web::get().to(admin::audit)))
+                    .service(resource("/stats", M::GET).route(web::get().to(admin::stats))),
+            )
             .service(resource("/health", M::GET).route(web::get().to(health::health)))
             .service(resource("/captcha", M::GET).route(web::get().to(captcha::challenge)))
             .service(resource("/openapi.json", M::GET).route(web::get().to(openapi::openapi_json)))
@@ -85,18 +122,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn resource(path: &str, allowed: Method) -> Resource {
     web::resource(path).default_service(web::to(move |req: HttpRequest| {
         let allowed = allowed.clone();
-        async move {
-            let problem = Problem::new(ProblemCode::MethodNotAllowed).with_detail(format!(
-                "{} is not allowed here; use {allowed}.",
-                req.method()
-            ));
-            let mut response = problem_response(&problem);
-            if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
-                response.headers_mut().insert(header::ALLOW, value);
-            }
-            response
-        }
+        async move { method_not_allowed(&req, allowed.as_str()) }
     }))
+}
+
+/// `405` naming the methods `allowed` (as the `Allow` header lists them).
+fn method_not_allowed(req: &HttpRequest, allowed: &str) -> actix_web::HttpResponse {
+    let problem = Problem::new(ProblemCode::MethodNotAllowed).with_detail(format!(
+        "{} is not allowed here; use {allowed}.",
+        req.method()
+    ));
+    let mut response = problem_response(&problem);
+    if let Ok(value) = HeaderValue::from_str(allowed) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -25,6 +25,10 @@ use utoipa::{Modify, OpenApi};
         super::auth::login_mfa, super::auth::login_code, super::auth::login_code_verify,
         super::me::me, super::me::sessions, super::me::revoke_session, super::me::change_password,
         super::me::totp_setup, super::me::totp_enable, super::me::totp_disable, super::me::recovery_codes,
+        super::me::export, super::me::delete_account,
+        super::admin::users, super::admin::user, super::admin::disable, super::admin::enable,
+        super::admin::revoke_sessions, super::admin::delete_user, super::admin::mail, super::admin::codes,
+        super::admin::audit, super::admin::stats,
         super::health::health, super::captcha::challenge, openapi_json,
     ),
     components(schemas(
@@ -32,11 +36,16 @@ use utoipa::{Modify, OpenApi};
         CodeSentResponse, TokenResponse, MfaRequiredResponse, LoginResponse, User, SessionInfo, HealthResponse,
         TotpSetupResponse, TotpCodeRequest, PasswordAndCodeRequest, RecoveryCodesResponse, MfaLoginRequest, LoginCodeRequest,
         Problem, ProblemCode, crate::captcha::Challenge, crate::captcha::Solution,
+        shared::api::DeleteAccountRequest, shared::admin::AccountExport, shared::admin::AdminUser,
+        shared::admin::AdminUserDetail, shared::admin::AuditEntry, shared::admin::MailEntry, shared::admin::CodeEntry,
+        shared::admin::Stats, shared::admin::DayStats, shared::admin::AccountState, shared::admin::MailStatus,
+        shared::admin::CodeEvent,
     )),
     modifiers(&BearerAuth, &CommonProblems, &VerificationProofs),
     tags(
         (name = "auth", description = "Registration, verification, login, sessions and recovery"),
         (name = "account", description = "The signed-in account"),
+        (name = "admin", description = "Administration: needs an admin whose second factor is on"),
         (name = "operations", description = "Health and description"),
     )
 )]

@@ -5,6 +5,7 @@
 //! has, which is accepted throughout.
 
 use chrono::{Duration, TimeDelta};
+use shared::admin::CodeEvent;
 use shared::api::CodeSentResponse;
 use shared::domain::{Email, OtpCode};
 
@@ -13,6 +14,7 @@ use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
 use crate::error::AppError;
 use crate::mail::{self, MailKind, Rendered};
+use crate::store::code_events::{self, NewCodeEvent};
 use crate::store::codes::{self, CodeKey, CodeRow, Purpose};
 use crate::store::{self as db, users};
 use crate::store::{Conn, Timestamp};
@@ -140,9 +142,18 @@ pub fn issue(
     conn: &mut Conn,
     key: CodeKey<'_>,
     real: bool,
+    meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(CodeRow, Option<OtpCode>), AppError> {
     let code = real.then(otp::generate);
+    if real {
+        // A decoy is no code: the code log shows only what a person could have received.
+        let previous = codes::find(conn, key)?;
+        if previous.is_some_and(|p| p.code_hash.is_some() && now < p.expires_at) {
+            log_code_event(conn, key, CodeEvent::Replaced, meta, now)?;
+        }
+        log_code_event(conn, key, CodeEvent::Issued, meta, now)?;
+    }
     let row = CodeRow {
         email_key: key.email_key.to_owned(),
         purpose: key.purpose.as_str().to_owned(),
@@ -185,7 +196,7 @@ pub fn mail_account_code(
     let response = db::write(&mut conn, |conn| -> Result<_, AppError> {
         ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
         let user = users::find_by_email_key(conn, &email_key)?;
-        let (row, code) = issue(ctx, conn, key, user.is_some(), now)?;
+        let (row, code) = issue(ctx, conn, key, user.is_some(), meta, now)?;
         if let (Some(user), Some(code)) = (user, code) {
             let message = (mail.render)(
                 &ctx.settings.public_url,
@@ -199,6 +210,7 @@ pub fn mail_account_code(
                 user_id: Some(&user.id),
                 email: Some(&user.email),
                 detail: None,
+                actor_id: None,
             };
             audit(conn, mail.event, subject, meta, now)?;
         }
@@ -437,11 +449,38 @@ fn record_check(
     } else {
         Event::CodeFailed
     };
+    let logged = match verdict {
+        Ok(()) => CodeEvent::Verified,
+        Err(AppError::CodeExpired) => CodeEvent::Expired,
+        Err(_) => CodeEvent::Failed,
+    };
+    log_code_event(conn, key, logged, meta, now)?;
     let subject = Subject {
         user_id: None,
         email: Some(key.email_key),
         detail: Some(&detail),
+        actor_id: None,
     };
     audit(conn, event, subject, meta, now)?;
+    Ok(())
+}
+
+fn log_code_event(
+    conn: &mut Conn,
+    key: CodeKey<'_>,
+    event: CodeEvent,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    code_events::record(
+        conn,
+        &NewCodeEvent {
+            at: now,
+            email: key.email_key,
+            purpose: key.purpose.as_str(),
+            event: event.as_str(),
+            ip: meta.ip.as_deref(),
+        },
+    )?;
     Ok(())
 }

@@ -111,6 +111,10 @@ pub fn login(
                 // A reset or change committed since the hash was read: the old password opens nothing.
                 return Ok(None);
             }
+            // Only after the right password: a stranger learns nothing about the account's state.
+            if current.is_some_and(|u| u.disabled_at.is_some()) {
+                return Err(AppError::AccountDisabled);
+            }
             if user.mfa_enabled {
                 reservation.take_back(conn)?;
                 return Ok(Some(SignIn::SecondStep(mfa::open_challenge(
@@ -173,6 +177,7 @@ pub(crate) fn record_failure(
         user_id: reservation.user.as_ref().map(|u| u.id.as_str()),
         email: None,
         detail: Some(reason),
+        actor_id: None,
     };
     audit(conn, Event::LoginFailed, subject, meta, now)?;
     match (&reservation.user, reservation.tripped) {
@@ -189,11 +194,18 @@ pub(crate) fn open_session(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<sessions::OpenedSession, AppError> {
+    // Every way in (password, second step, e-mailed code) ends here, inside the transaction that opens
+    // the session, so an account disabled meanwhile opens nothing.
+    if users::is_disabled(conn, &user.id)? {
+        return Err(AppError::AccountDisabled);
+    }
     let session = sessions::create(ctx, conn, &user.id, meta, now)?;
+    users::record_login(conn, &user.id, now)?;
     let subject = Subject {
         user_id: Some(&user.id),
         email: Some(&user.email),
         detail: None,
+        actor_id: None,
     };
     audit(conn, Event::LoginSucceeded, subject, meta, now)?;
     tracing::info!(user = %user.id, session = %session.id, "signed in");
@@ -289,6 +301,7 @@ pub(crate) fn reserve_attempt(
             user_id: user.as_ref().map(|u| u.id.as_str()),
             email: None,
             detail: None,
+            actor_id: None,
         };
         audit(conn, Event::LoginThrottled, subject, meta, now)?;
         return Ok(Err(AppError::RateLimited {
@@ -363,6 +376,7 @@ fn tell_owner_of_pause(
         user_id: Some(&user.id),
         email: Some(&user.email),
         detail: Some("lockout started"),
+        actor_id: None,
     };
     audit(conn, Event::LoginThrottled, subject, meta, now)?;
     tracing::warn!(user = %user.id, failures, "logins paused after repeated wrong passwords");

@@ -5,7 +5,9 @@ use chrono::TimeDelta;
 
 use super::{now, Ctx};
 use crate::mail::transport;
-use crate::store::{self, audit, codes, login_throttle, mfa, outbox, registrations, sessions};
+use crate::store::{
+    self, audit, code_events, codes, login_throttle, mfa, outbox, registrations, sessions,
+};
 
 const SESSION_RETENTION: TimeDelta = TimeDelta::days(7);
 const OUTBOX_RETENTION: TimeDelta = TimeDelta::days(30);
@@ -25,6 +27,7 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
                 sessions::purge(conn, now - SESSION_RETENTION)?,
                 outbox::purge(conn, now - OUTBOX_RETENTION)?,
                 audit::purge(conn, now - audit_retention)?
+                    + code_events::purge(conn, now - audit_retention)?
                     + mfa::purge_challenges(conn, now - TimeDelta::days(1))?
                     + login_throttle::purge(conn, now - TimeDelta::days(1), now)?,
             ))

@@ -160,15 +160,28 @@ fn password_checked(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<UserRow, AppError> {
-    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    let user = password_confirmed(ctx, auth, password, meta, now)?;
     if !user.mfa_enabled {
         return Err(AppError::MfaNotSetUp);
     }
+    Ok(user)
+}
+
+/// The signed-in account, once `password` proved to be its password (a wrong one is audited).
+pub(crate) fn password_confirmed(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    password: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<UserRow, AppError> {
+    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
     if !ctx.hasher.verify(password, &user.password_hash)? {
         let subject = Subject {
             user_id: Some(&user.id),
             email: None,
-            detail: Some("wrong password for a second-factor change"),
+            detail: Some("wrong password to confirm an account change"),
+            actor_id: None,
         };
         store::write(&mut *ctx.conn()?, |conn| {
             audit(conn, Event::LoginFailed, subject, meta, now)
@@ -215,7 +228,7 @@ fn totp_code_accepted(
 
 /// Checks a code of the confirmed factor: an app code, or a recovery code (spent, and the owner told
 /// how many remain). A wrong one is `invalid_code`.
-fn factor_code_accepted(
+pub(crate) fn factor_code_accepted(
     ctx: &Ctx,
     conn: &mut Conn,
     user: &UserRow,
@@ -277,6 +290,7 @@ fn notify(
         user_id: Some(&user.id),
         email: Some(&user.email),
         detail: detail.as_deref(),
+        actor_id: None,
     };
     audit(conn, event, subject, meta, now)?;
     Ok(())
@@ -307,6 +321,7 @@ pub(crate) fn open_challenge(
         user_id: Some(&user.id),
         email: None,
         detail: Some("second step required"),
+        actor_id: None,
     };
     audit(conn, Event::MfaChallenged, subject, meta, now)?;
     Ok(MfaRequiredResponse {

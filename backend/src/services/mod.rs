@@ -1,6 +1,8 @@
 //! The flows of the product (register, verify, log in, refresh, recover). Synchronous code over the store
 //! and the auth primitives, run off the async workers by the routes; no actix types in here.
 
+pub mod account;
+pub mod admin;
 pub mod codes;
 pub mod limits;
 pub mod login;
@@ -10,6 +12,7 @@ pub mod mfa;
 pub mod recovery;
 pub mod registration;
 pub mod sessions;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -89,6 +92,17 @@ pub enum Event {
     RecoveryCodeUsed,
     RecoveryCodesRenewed,
     LoginCodeRequested,
+    EmailVerified,
+    /// The account deleted itself.
+    AccountDeleted,
+    DataExported,
+    /// `promote` or `demote` on the command line.
+    RoleChanged,
+    AdminViewedUser,
+    AdminDisabledUser,
+    AdminEnabledUser,
+    AdminRevokedSessions,
+    AdminDeletedUser,
 }
 
 impl Event {
@@ -115,6 +129,15 @@ impl Event {
             Self::RecoveryCodeUsed => "recovery_code_used",
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
             Self::LoginCodeRequested => "login_code_requested",
+            Self::EmailVerified => "email_verified",
+            Self::AccountDeleted => "account_deleted",
+            Self::DataExported => "data_exported",
+            Self::RoleChanged => "role_changed",
+            Self::AdminViewedUser => "admin_viewed_user",
+            Self::AdminDisabledUser => "admin_disabled_user",
+            Self::AdminEnabledUser => "admin_enabled_user",
+            Self::AdminRevokedSessions => "admin_revoked_sessions",
+            Self::AdminDeletedUser => "admin_deleted_user",
         }
     }
 }
@@ -125,6 +148,8 @@ pub struct Subject<'a> {
     pub user_id: Option<&'a str>,
     pub email: Option<&'a str>,
     pub detail: Option<&'a str>,
+    /// The admin who acted, for admin actions.
+    pub actor_id: Option<&'a str>,
 }
 
 /// Records `event` in the caller's transaction, so the trail never claims what did not commit.
@@ -145,6 +170,7 @@ pub fn audit(
             ip: meta.ip.as_deref(),
             user_agent: meta.user_agent.as_deref(),
             detail: subject.detail,
+            actor_id: subject.actor_id,
         },
     )
 }

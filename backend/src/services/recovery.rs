@@ -123,6 +123,7 @@ pub fn change_password(
             user_id: Some(&user.id),
             email: None,
             detail: Some("wrong current password"),
+            actor_id: None,
         };
         store::write(&mut conn, |conn| {
             audit(conn, Event::LoginFailed, subject, meta, now)
@@ -191,6 +192,7 @@ fn replace_password(
         user_id: Some(&user.id),
         email: Some(&user.email),
         detail: None,
+        actor_id: None,
     };
     audit(conn, change.event, subject, meta, now)?;
     tracing::info!(user = %user.id, revoked, event = reason, "password replaced");

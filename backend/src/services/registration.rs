@@ -90,15 +90,17 @@ pub fn register(
         let code = match users::find_by_email_key(conn, &row.email_key)? {
             Some(owner) => {
                 let key = verification_key(&row.email_key, &row.id);
-                let (code, _) = codes::issue(ctx, conn, key, false, now)?;
+                let (code, _) = codes::issue(ctx, conn, key, false, meta, now)?;
                 notify_owner(ctx, conn, &owner, meta, now)?;
                 code
             }
             None => {
+                // The registration's id becomes the account's: the timeline starts here.
                 let subject = Subject {
-                    user_id: None,
+                    user_id: Some(&row.id),
                     email: Some(&row.email),
                     detail: Some(&row.username),
+                    actor_id: None,
                 };
                 audit(conn, Event::Registered, subject, meta, now)?;
                 send_verification_code(ctx, conn, &row, meta, now)?
@@ -127,6 +129,7 @@ fn notify_owner(
         user_id: Some(&owner.id),
         email: Some(&owner.email),
         detail: None,
+        actor_id: None,
     };
     audit(
         conn,
@@ -146,7 +149,7 @@ fn send_verification_code(
     now: Timestamp,
 ) -> Result<CodeRow, AppError> {
     let key = verification_key(&registration.email_key, &registration.id);
-    let (row, code) = codes::issue(ctx, conn, key, true, now)?;
+    let (row, code) = codes::issue(ctx, conn, key, true, meta, now)?;
     if let Some(code) = code {
         let message = templates::verify_email(
             &ctx.settings.public_url,
@@ -164,6 +167,7 @@ fn send_verification_code(
             now,
         )?;
         let subject = Subject {
+            user_id: Some(&registration.id),
             email: Some(&registration.email),
             detail: Some(Purpose::VerifyEmail.as_str()),
             ..Default::default()
@@ -201,7 +205,7 @@ pub fn resend(
                 send_verification_code(ctx, conn, &registration, meta, now)?
             }
             // Unknown, already an account, or a token that names nothing: a decoy answers the same.
-            _ => codes::issue(ctx, conn, key, false, now)?.0,
+            _ => codes::issue(ctx, conn, key, false, meta, now)?.0,
         };
         Ok(sent_response(&email, &row, now))
     })?;
@@ -339,8 +343,10 @@ fn activate(
     let subject = Subject {
         user_id: Some(&user.id),
         email: Some(&user.email),
-        detail: Some("email verified"),
+        detail: None,
+        actor_id: None,
     };
-    audit(conn, Event::LoginSucceeded, subject, meta, now)?;
+    audit(conn, Event::EmailVerified, subject, meta, now)?;
+    users::record_login(conn, &user.id, now)?;
     Ok(Ok((user, session)))
 }

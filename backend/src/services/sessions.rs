@@ -113,6 +113,7 @@ pub fn refresh(
                         user_id: Some(&session.user_id),
                         email: None,
                         detail: Some(&session.id),
+                        actor_id: None,
                     };
                     audit(conn, Event::RefreshReuseDetected, subject, meta, now)?;
                 }
@@ -121,7 +122,9 @@ pub fn refresh(
             if !session.is_active(now) {
                 return Ok(Err(AppError::InvalidToken));
             }
-            let Some(user) = users::find(conn, &session.user_id)? else {
+            let Some(user) =
+                users::find(conn, &session.user_id)?.filter(|u| u.disabled_at.is_none())
+            else {
                 return Ok(Err(AppError::InvalidToken));
             };
             let (refresh_token, new_hash) = tokens::new_refresh_token();
@@ -166,6 +169,7 @@ pub fn logout(
             user_id: Some(&auth.user_id),
             email: None,
             detail: Some(&auth.session_id),
+            actor_id: None,
         };
         audit(conn, Event::Logout, subject, meta, now)
     })?;
@@ -215,6 +219,7 @@ pub fn revoke_own(
                     user_id: Some(&auth.user_id),
                     email: None,
                     detail: Some(session_id),
+                    actor_id: None,
                 };
                 Ok(audit(conn, Event::SessionRevoked, subject, meta, now)?)
             }

@@ -119,6 +119,25 @@ pub fn delete_for_subject(conn: &mut Conn, subject: &str) -> QueryResult<usize> 
     diesel::delete(email_codes::table.filter(email_codes::subject.eq(subject))).execute(conn)
 }
 
+/// Drops the address's codes of `purposes` and its count of wrong tries (its account is gone).
+pub fn delete_of_address(
+    conn: &mut Conn,
+    email_key: &str,
+    purposes: &[Purpose],
+) -> QueryResult<usize> {
+    let purposes: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
+    let codes = diesel::delete(
+        email_codes::table
+            .filter(email_codes::email_key.eq(email_key))
+            .filter(email_codes::purpose.eq_any(purposes)),
+    )
+    .execute(conn)?;
+    let failures =
+        diesel::delete(code_failures::table.filter(code_failures::email_key.eq(email_key)))
+            .execute(conn)?;
+    Ok(codes + failures)
+}
+
 /// Counts one wrong try against the address.
 pub fn record_failure(conn: &mut Conn, email_key: &str, now: Timestamp) -> QueryResult<()> {
     diesel::insert_into(code_failures::table)

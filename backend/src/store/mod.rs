@@ -1,7 +1,9 @@
 //! Persistence: the connection pool, embedded migrations, and plain synchronous query functions over
 //! `&mut Conn`. Callers run them off the async workers. Nothing above this module writes SQL.
 
+pub mod accounts;
 pub mod audit;
+pub mod code_events;
 pub mod codes;
 pub mod login_throttle;
 pub mod mfa;
@@ -124,6 +126,22 @@ where
     E: From<diesel::result::Error>,
 {
     conn.immediate_transaction(f)
+}
+
+/// A `LIKE` pattern (with `\\` as its escape character) matching values that contain `part`, lower-cased:
+/// searches run over the lower-cased copies of usernames and addresses, so they ignore case on every
+/// backend, and a `%` or `_` typed by an admin matches only itself.
+pub fn contains_pattern(part: &str) -> String {
+    let mut pattern = String::with_capacity(part.len() + 2);
+    pattern.push('%');
+    for c in part.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// Whether the error is a unique-constraint violation (a concurrent insert won a race).

@@ -135,6 +135,95 @@ pub fn queued_since(
     .get_result(conn)
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Filter<'a> {
+    /// Part of the recipient's address, any case.
+    pub recipient: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
+fn filtered<'a>(filter: Filter<'a>) -> outbox::BoxedQuery<'a, diesel::sqlite::Sqlite> {
+    let mut query = outbox::table.into_boxed();
+    if let Some(part) = filter.recipient {
+        query = query.filter(
+            lower(outbox::recipient)
+                .like(super::contains_pattern(part))
+                .escape('\\'),
+        );
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(outbox::status.eq(status));
+    }
+    query
+}
+
+/// What the mail log shows of a mail: never its subject line or bodies (they may carry a code).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct MailLogRow {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
+}
+
+/// One page of the mail log, newest first, and the number of mails that match.
+pub fn page(
+    conn: &mut Conn,
+    filter: Filter<'_>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<MailLogRow>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .select(MailLogRow::as_select())
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The mails to one address (lower-cased), newest first.
+pub fn to_address(
+    conn: &mut Conn,
+    email_key: &str,
+    limit: Option<i64>,
+) -> QueryResult<Vec<MailLogRow>> {
+    let query = outbox::table
+        .filter(lower(outbox::recipient).eq(email_key))
+        .select(MailLogRow::as_select())
+        .order((outbox::created_at.desc(), outbox::id.desc()));
+    match limit {
+        Some(limit) => query.limit(limit).load(conn),
+        None => query.load(conn),
+    }
+}
+
+/// Forgets every mail to an address (lower-cased), delivered or not: the account is gone.
+pub fn delete_to_address(conn: &mut Conn, email_key: &str) -> QueryResult<usize> {
+    diesel::delete(outbox::table.filter(lower(outbox::recipient).eq(email_key))).execute(conn)
+}
+
+/// Failed mails since `since`, per UTC day of their creation.
+pub fn failed_per_day(
+    conn: &mut Conn,
+    since: Timestamp,
+) -> QueryResult<Vec<super::audit::DayCount>> {
+    diesel::sql_query(
+        "SELECT substr(CAST(created_at AS TEXT), 1, 10) AS day, status AS kind, COUNT(*) AS n \
+         FROM outbox WHERE created_at >= ? AND status = 'failed' GROUP BY day, kind",
+    )
+    .bind::<diesel::sql_types::Timestamp, _>(since)
+    .load(conn)
+}
+
 /// Forgets finished mails created before `created_before`.
 pub fn purge(conn: &mut Conn, created_before: Timestamp) -> QueryResult<usize> {
     diesel::delete(

@@ -14,6 +14,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         verified_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        last_login_at -> Nullable<Timestamp>,
     }
 }
 
@@ -134,6 +136,18 @@ diesel::table! {
         ip -> Nullable<Text>,
         user_agent -> Nullable<Text>,
         detail -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    code_events (id) {
+        id -> Integer,
+        at -> Timestamp,
+        email -> Text,
+        purpose -> Text,
+        event -> Text,
+        ip -> Nullable<Text>,
     }
 }
 
@@ -156,5 +170,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     outbox,
     audit_events,
-    login_throttle
+    code_events,
+    login_throttle,
+    registrations,
+    totp_factors,
+    recovery_codes
 );

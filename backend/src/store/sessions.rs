@@ -63,6 +63,15 @@ pub fn list_active_for_user(
         .load(conn)
 }
 
+/// Every session of the user still kept, open or ended, newest first (the account's export).
+pub fn all_for_user(conn: &mut Conn, user_id: &str) -> QueryResult<Vec<SessionRow>> {
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .order(sessions::created_at.desc())
+        .select(SessionRow::as_select())
+        .load(conn)
+}
+
 pub fn touch(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<()> {
     diesel::update(sessions::table.find(id))
         .set(sessions::last_used_at.eq(now))

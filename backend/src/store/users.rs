@@ -20,6 +20,8 @@ pub struct UserRow {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub verified_at: Option<Timestamp>,
+    pub disabled_at: Option<Timestamp>,
+    pub last_login_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Insertable)]
@@ -117,6 +119,65 @@ pub fn set_password(
             .execute(conn)?,
     };
     Ok(updated == 1)
+}
+
+pub const ROLE_USER: &str = "user";
+pub const ROLE_ADMIN: &str = "admin";
+
+/// Sets the role; whether it changed.
+pub fn set_role(conn: &mut Conn, id: &str, role: &str, now: Timestamp) -> QueryResult<bool> {
+    diesel::update(users::table.find(id).filter(users::role.ne(role)))
+        .set((users::role.eq(role), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Disables (`Some(now)`) or enables (`None`) the account; whether that changed anything.
+pub fn set_disabled(
+    conn: &mut Conn,
+    id: &str,
+    disabled_at: Option<Timestamp>,
+    now: Timestamp,
+) -> QueryResult<bool> {
+    let target = users::table.find(id);
+    let changed = match disabled_at {
+        Some(_) => diesel::update(target.filter(users::disabled_at.is_null()))
+            .set((
+                users::disabled_at.eq(disabled_at),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target.filter(users::disabled_at.is_not_null()))
+            .set((
+                users::disabled_at.eq(disabled_at),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+    };
+    Ok(changed == 1)
+}
+
+pub fn is_disabled(conn: &mut Conn, id: &str) -> QueryResult<bool> {
+    users::table
+        .find(id)
+        .select(users::disabled_at.is_not_null())
+        .first(conn)
+        .optional()
+        .map(|d| d.unwrap_or(false))
+}
+
+pub fn record_login(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::last_login_at.eq(now))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Deletes the account; its sessions, tokens and factor go with it (foreign keys cascade).
+pub fn delete(conn: &mut Conn, id: &str) -> QueryResult<bool> {
+    diesel::delete(users::table.find(id))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 #[cfg(test)]

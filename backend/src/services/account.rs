@@ -1,0 +1,167 @@
+//! The account's own data: everything kept about it, as one JSON document (GDPR access), and its
+//! deletion (GDPR erasure). Also the erasure an admin's delete uses.
+
+use shared::admin::{AccountExport, ExportedFactor, ExportedSession};
+use shared::api::FactorCode;
+
+use super::sessions::{user_view, Authenticated};
+use super::views;
+use super::{audit, login, mfa, ClientMeta, Ctx, Event, Subject};
+use crate::error::AppError;
+use crate::mail::templates::{self, DeletedBy};
+use crate::mail::{self, MailKind};
+use crate::store::codes::Purpose;
+use crate::store::users::{self, UserRow};
+use crate::store::{
+    self, audit as audit_store, code_events, codes, login_throttle, mfa as mfa_store, outbox,
+    sessions, Conn, Timestamp,
+};
+
+/// Everything kept about the signed-in account; the export itself is audited.
+#[tracing::instrument(skip_all)]
+pub fn export(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<AccountExport, AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<_, AppError> {
+        let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+        let subject = Subject {
+            user_id: Some(&user.id),
+            ..Default::default()
+        };
+        audit(conn, Event::DataExported, subject, meta, now)?;
+        let factor = mfa_store::find_totp(conn, &user.id)?;
+        let recovery_codes_left = if user.mfa_enabled {
+            mfa_store::unused_recovery_codes(conn, &user.id)?
+        } else {
+            0
+        };
+        let addresses = [user.email.as_str(), user.email_key.as_str()];
+        Ok(AccountExport {
+            exported_at: now.and_utc(),
+            user: user_view(&user)?,
+            verified_at: user.verified_at.map(|t| t.and_utc()),
+            updated_at: user.updated_at.and_utc(),
+            second_factor: ExportedFactor {
+                enabled: user.mfa_enabled,
+                enabled_at: factor.and_then(|f| f.confirmed_at).map(|t| t.and_utc()),
+                recovery_codes_left: u32::try_from(recovery_codes_left).unwrap_or(0),
+            },
+            sessions: sessions::all_for_user(conn, &user.id)?
+                .into_iter()
+                .map(|s| ExportedSession {
+                    id: s.id,
+                    created_at: s.created_at.and_utc(),
+                    last_used_at: s.last_used_at.and_utc(),
+                    expires_at: s.expires_at.and_utc(),
+                    revoked_at: s.revoked_at.map(|t| t.and_utc()),
+                    revoked_reason: s.revoked_reason,
+                    user_agent: s.user_agent,
+                    ip: s.ip,
+                })
+                .collect(),
+            events: audit_store::of_account(conn, &user.id, &addresses, None)?
+                .into_iter()
+                .map(views::audit_entry)
+                .collect(),
+            mails: outbox::to_address(conn, &user.email_key, None)?
+                .into_iter()
+                .map(views::mail_entry)
+                .collect::<Result<_, _>>()?,
+            codes: code_events::of_address(conn, &user.email_key, None)?
+                .into_iter()
+                .map(views::code_entry)
+                .collect::<Result<_, _>>()?,
+        })
+    })
+}
+
+/// Deletes the signed-in account: the password, and a code of the second factor when it is on.
+/// Concurrency: the password is checked against the hash read in the transaction that deletes
+/// (compare-and-set), so a password changed meanwhile deletes nothing.
+#[tracing::instrument(skip_all)]
+pub fn delete_own(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    password: &str,
+    code: Option<&FactorCode>,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let checked = mfa::password_confirmed(ctx, auth, password, meta, now)?;
+    let mut conn = ctx.conn()?;
+    store::write(
+        &mut conn,
+        |conn| -> Result<Result<(), AppError>, AppError> {
+            let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+            if user.password_hash != checked.password_hash {
+                return Ok(Err(AppError::validation(
+                    "password",
+                    "is not your current password",
+                )));
+            }
+            if user.mfa_enabled {
+                let Some(code) = code else {
+                    return Ok(Err(AppError::validation(
+                        "code",
+                        "is required while the second factor is on: a code from your app or a recovery code",
+                    )));
+                };
+                // A wrong code is refused with nothing deleted; a recovery code's use commits.
+                if let Err(refusal) = mfa::factor_code_accepted(ctx, conn, &user, code, meta, now)?
+                {
+                    return Ok(Err(refusal));
+                }
+            }
+            erase(ctx, conn, &user, DeletedBy::Owner, now)?;
+            let subject = Subject {
+                user_id: Some(&user.id),
+                ..Default::default()
+            };
+            // No address, IP or user agent: the account asked to be forgotten.
+            audit(
+                conn,
+                Event::AccountDeleted,
+                subject,
+                &ClientMeta::default(),
+                now,
+            )?;
+            Ok(Ok(()))
+        },
+    )??;
+    ctx.wake_mailer();
+    tracing::info!(user = %auth.user_id, "account deleted by its owner");
+    Ok(())
+}
+
+/// Removes the account and everything kept about it (sessions, factor, codes, throttles, trail, mail
+/// log), then queues the goodbye mail, in the caller's transaction.
+pub(crate) fn erase(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    user: &UserRow,
+    by: DeletedBy,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let addresses = [user.email.as_str(), user.email_key.as_str()];
+    audit_store::delete_of_account(conn, &user.id, &addresses)?;
+    code_events::delete_of_address(conn, &user.email_key)?;
+    outbox::delete_to_address(conn, &user.email_key)?;
+    // Codes of a registration of the address by someone else stay theirs.
+    codes::delete_of_address(
+        conn,
+        &user.email_key,
+        &[Purpose::PasswordReset, Purpose::Login],
+    )?;
+    login_throttle::clear_subject(conn, &login::account_subject(&user.id))?;
+    if !users::delete(conn, &user.id)? {
+        return Err(AppError::NotFound);
+    }
+    let goodbye =
+        templates::account_deleted(&ctx.settings.public_url, &user.email, &user.username, by);
+    mail::queue(conn, MailKind::AccountDeleted, &user.email, goodbye, now)?;
+    Ok(())
+}

@@ -1,0 +1,386 @@
+//! Administration: who may administer, the user table and one user's story, the actions on an account,
+//! the code, mail and audit logs, and the daily numbers. Every action is audited with the acting admin.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate};
+use shared::admin::{
+    AccountState, AdminUser, AdminUserDetail, AuditEntry, CodeEntry, DayStats, MailEntry,
+    MailStatus, Page, Paging, Stats,
+};
+use shared::api::SessionInfo;
+
+use super::sessions::Authenticated;
+use super::{account, audit, views, ClientMeta, Ctx, Event, Subject};
+use crate::error::AppError;
+use crate::mail::templates::{self, DeletedBy};
+use crate::mail::{self, MailKind};
+use crate::store::users::{self, UserRow, ROLE_ADMIN};
+use crate::store::{
+    self, accounts, audit as audit_store, code_events, codes, mfa as mfa_store, outbox,
+    registrations, sessions, Timestamp,
+};
+
+/// How much of one user's story their page shows.
+const DETAIL_LIMIT: i64 = 200;
+
+/// A signed-in admin whose second factor is on: what every `/api/admin/` call needs.
+#[derive(Clone, Debug)]
+pub struct Admin {
+    pub user_id: String,
+    pub session_id: String,
+}
+
+/// Checks the role and the factor as they are now in the store (a demotion takes effect at once).
+pub fn authorize(ctx: &Ctx, auth: Authenticated) -> Result<Admin, AppError> {
+    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    if user.role != ROLE_ADMIN {
+        return Err(AppError::Forbidden);
+    }
+    if !user.mfa_enabled {
+        return Err(AppError::MfaRequired);
+    }
+    Ok(Admin {
+        user_id: auth.user_id,
+        session_id: auth.session_id,
+    })
+}
+
+fn page<T>(items: Vec<T>, total: i64, paging: Paging) -> Page<T> {
+    Page {
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+        page: paging.page,
+        per_page: paging.per_page,
+    }
+}
+
+pub fn users(
+    ctx: &Ctx,
+    query: Option<&str>,
+    state: Option<AccountState>,
+    paging: Paging,
+    now: Timestamp,
+) -> Result<Page<AdminUser>, AppError> {
+    let filter = accounts::Filter {
+        query,
+        state: state.map(AccountState::as_str),
+    };
+    let (rows, total) = accounts::page(
+        &mut *ctx.conn()?,
+        filter,
+        now,
+        paging.offset(),
+        paging.limit(),
+    )?;
+    let items = rows
+        .into_iter()
+        .map(views::admin_user)
+        .collect::<Result<_, _>>()?;
+    Ok(page(items, total, paging))
+}
+
+/// One user's page; looking at it is audited (who read whose story is part of the story).
+pub fn user(
+    ctx: &Ctx,
+    admin: &Admin,
+    id: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<AdminUserDetail, AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<_, AppError> {
+        let row = accounts::find(conn, id, now)?.ok_or(AppError::NotFound)?;
+        let email_key = row.email.to_lowercase();
+        let addresses = [row.email.as_str(), email_key.as_str()];
+        let events = audit_store::of_account(conn, &row.id, &addresses, Some(DETAIL_LIMIT))?;
+        let mails = outbox::to_address(conn, &email_key, Some(DETAIL_LIMIT))?;
+        let code_log = code_events::of_address(conn, &email_key, Some(DETAIL_LIMIT))?;
+        let open_sessions = sessions::list_active_for_user(conn, &row.id, now)?;
+        let recovery_codes_left = if row.mfa_enabled {
+            let left = mfa_store::unused_recovery_codes(conn, &row.id)?;
+            Some(u32::try_from(left).unwrap_or(0))
+        } else {
+            None
+        };
+        audit(
+            conn,
+            Event::AdminViewedUser,
+            acted_on(&row.id, admin),
+            meta,
+            now,
+        )?;
+        Ok(AdminUserDetail {
+            user: views::admin_user(row)?,
+            sessions: open_sessions
+                .into_iter()
+                .map(|s| {
+                    Ok(SessionInfo {
+                        id: s
+                            .id
+                            .parse()
+                            .map_err(|e| anyhow::anyhow!("stored session id is not a UUID: {e}"))?,
+                        created_at: s.created_at.and_utc(),
+                        last_used_at: s.last_used_at.and_utc(),
+                        expires_at: s.expires_at.and_utc(),
+                        current: s.id == admin.session_id,
+                        user_agent: s.user_agent,
+                        ip: s.ip,
+                    })
+                })
+                .collect::<Result<_, AppError>>()?,
+            events: events.into_iter().map(views::audit_entry).collect(),
+            mails: mails
+                .into_iter()
+                .map(views::mail_entry)
+                .collect::<Result<_, _>>()?,
+            codes: code_log
+                .into_iter()
+                .map(views::code_entry)
+                .collect::<Result<_, _>>()?,
+            recovery_codes_left,
+        })
+    })
+}
+
+fn acted_on<'a>(user_id: &'a str, admin: &'a Admin) -> Subject<'a> {
+    Subject {
+        user_id: Some(user_id),
+        actor_id: Some(&admin.user_id),
+        ..Default::default()
+    }
+}
+
+/// An action on an account (not a pending registration, and not the admin's own account).
+fn target_account(
+    conn: &mut store::Conn,
+    admin: &Admin,
+    id: &str,
+    now: Timestamp,
+) -> Result<UserRow, AppError> {
+    if let Some(user) = users::find(conn, id)? {
+        if user.id == admin.user_id {
+            return Err(AppError::validation(
+                "id",
+                "is your own account: use your security page, or ask another admin",
+            ));
+        }
+        return Ok(user);
+    }
+    if registrations::find(conn, id, now)?.is_some() {
+        return Err(AppError::validation(
+            "id",
+            "is a pending registration: it has no sign-in to change; it can only be deleted",
+        ));
+    }
+    Err(AppError::NotFound)
+}
+
+/// Disables (`true`) or enables an account. Disabling ends every session in the same transaction, so a
+/// token of the account is refused from the next request on; the owner is told by mail.
+pub fn set_disabled(
+    ctx: &Ctx,
+    admin: &Admin,
+    id: &str,
+    disabled: bool,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<(), AppError> {
+        let user = target_account(conn, admin, id, now)?;
+        let changed = users::set_disabled(conn, &user.id, disabled.then_some(now), now)?;
+        let event = if disabled {
+            sessions::revoke_all_for_user(conn, &user.id, None, "account_disabled", now)?;
+            Event::AdminDisabledUser
+        } else {
+            Event::AdminEnabledUser
+        };
+        if changed {
+            let notice =
+                templates::account_disabled(&ctx.settings.public_url, &user.email, disabled);
+            mail::queue(conn, MailKind::AccountDisabled, &user.email, notice, now)?;
+        }
+        audit(conn, event, acted_on(&user.id, admin), meta, now)?;
+        Ok(())
+    })?;
+    ctx.wake_mailer();
+    tracing::info!(user = %id, admin = %admin.user_id, disabled, "account state set by an admin");
+    Ok(())
+}
+
+/// Signs the account out everywhere.
+pub fn revoke_sessions(
+    ctx: &Ctx,
+    admin: &Admin,
+    id: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<(), AppError> {
+        let user = target_account(conn, admin, id, now)?;
+        let ended = sessions::revoke_all_for_user(conn, &user.id, None, "revoked_by_admin", now)?;
+        let detail = format!("{ended} session(s)");
+        let subject = Subject {
+            detail: Some(&detail),
+            ..acted_on(&user.id, admin)
+        };
+        audit(conn, Event::AdminRevokedSessions, subject, meta, now)?;
+        Ok(())
+    })
+}
+
+/// Deletes an account (as its owner's deletion does, with a goodbye mail) or a pending registration.
+pub fn delete(
+    ctx: &Ctx,
+    admin: &Admin,
+    id: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<(), AppError> {
+        let detail = match target_account(conn, admin, id, now) {
+            Ok(user) => {
+                account::erase(ctx, conn, &user, DeletedBy::Admin, now)?;
+                "account"
+            }
+            Err(AppError::Validation(_)) if registrations::find(conn, id, now)?.is_some() => {
+                registrations::delete(conn, id)?;
+                codes::delete_for_subject(conn, id)?;
+                "pending registration"
+            }
+            Err(e) => return Err(e),
+        };
+        let subject = Subject {
+            detail: Some(detail),
+            ..acted_on(id, admin)
+        };
+        audit(conn, Event::AdminDeletedUser, subject, meta, now)?;
+        Ok(())
+    })?;
+    ctx.wake_mailer();
+    tracing::info!(user = %id, admin = %admin.user_id, "deleted by an admin");
+    Ok(())
+}
+
+pub fn mail_log(
+    ctx: &Ctx,
+    recipient: Option<&str>,
+    status: Option<MailStatus>,
+    paging: Paging,
+) -> Result<Page<MailEntry>, AppError> {
+    let filter = outbox::Filter {
+        recipient,
+        status: status.map(MailStatus::as_str),
+    };
+    let (rows, total) = outbox::page(&mut *ctx.conn()?, filter, paging.offset(), paging.limit())?;
+    let items = rows
+        .into_iter()
+        .map(views::mail_entry)
+        .collect::<Result<_, _>>()?;
+    Ok(page(items, total, paging))
+}
+
+pub fn code_log(
+    ctx: &Ctx,
+    email: Option<&str>,
+    purpose: Option<&str>,
+    paging: Paging,
+) -> Result<Page<CodeEntry>, AppError> {
+    let filter = code_events::Filter { email, purpose };
+    let (rows, total) =
+        code_events::page(&mut *ctx.conn()?, filter, paging.offset(), paging.limit())?;
+    let items = rows
+        .into_iter()
+        .map(views::code_entry)
+        .collect::<Result<_, _>>()?;
+    Ok(page(items, total, paging))
+}
+
+pub fn audit_log(
+    ctx: &Ctx,
+    user_id: Option<&str>,
+    kind: Option<&str>,
+    paging: Paging,
+) -> Result<Page<AuditEntry>, AppError> {
+    let filter = audit_store::Filter { user_id, kind };
+    let (rows, total) =
+        audit_store::page(&mut *ctx.conn()?, filter, paging.offset(), paging.limit())?;
+    let items = rows.into_iter().map(views::audit_entry).collect();
+    Ok(page(items, total, paging))
+}
+
+/// The last `days` UTC days, today included, oldest first; a day without events is all zeros.
+pub fn stats(ctx: &Ctx, days: u32, now: Timestamp) -> Result<Stats, AppError> {
+    let today = now.date();
+    let first = today
+        .checked_sub_days(Days::new(u64::from(days.saturating_sub(1))))
+        .unwrap_or(NaiveDate::MIN);
+    let since = first.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let mut conn = ctx.conn()?;
+    let mut counts: HashMap<(String, String), u64> = HashMap::new();
+    let rows = audit_store::daily_counts(&mut conn, since)?
+        .into_iter()
+        .chain(outbox::failed_per_day(&mut conn, since)?);
+    for row in rows {
+        *counts.entry((row.day, row.kind)).or_default() += u64::try_from(row.n).unwrap_or(0);
+    }
+    let count = |day: &str, kind: &str| {
+        counts
+            .get(&(day.to_owned(), kind.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    };
+    let days = first
+        .iter_days()
+        .take_while(|d| *d <= today)
+        .map(|date| {
+            let day = date.format("%Y-%m-%d").to_string();
+            DayStats {
+                date,
+                registrations: count(&day, Event::Registered.as_str()),
+                verifications: count(&day, Event::EmailVerified.as_str()),
+                logins: count(&day, Event::LoginSucceeded.as_str()),
+                failed_logins: count(&day, Event::LoginFailed.as_str()),
+                mails_failed: count(&day, outbox::FAILED),
+            }
+        })
+        .collect();
+    Ok(Stats { days })
+}
+
+/// `promote` / `demote` on the command line: sets the role of the verified account `login` names
+/// (username or address, any case). `None` when no account has that login; `Some(false)` when it already
+/// had the role. The role is read per request, so a running server applies it to the next call.
+pub fn set_role(
+    conn: &mut store::Conn,
+    login: &str,
+    role: &str,
+    now: Timestamp,
+) -> Result<Option<bool>, AppError> {
+    let login_key = shared::domain::login_key(login);
+    store::write(conn, |conn| -> Result<_, AppError> {
+        let Some(user) = users::find_by_login(conn, &login_key)? else {
+            return Ok(None);
+        };
+        let changed = users::set_role(conn, &user.id, role, now)?;
+        if changed {
+            let detail = format!("{role} (command line)");
+            let subject = Subject {
+                user_id: Some(&user.id),
+                detail: Some(&detail),
+                ..Default::default()
+            };
+            audit(
+                conn,
+                Event::RoleChanged,
+                subject,
+                &ClientMeta::default(),
+                now,
+            )?;
+        }
+        Ok(Some(changed))
+    })
+}
