@@ -65,12 +65,15 @@ async fn every_documented_operation_survives_schemathesis() {
     let for_logout = app.login_ok("fuzzer", PASSWORD).await;
     let for_revoke = app.login_ok("fuzzer", PASSWORD).await;
 
+    let admin = admin_session(&app).await;
+
     let workdir = tempfile::tempdir().unwrap();
     let config = workdir.path().join("schemathesis.toml");
     let toml = config_toml(
         &main.access_token,
         &for_logout.access_token,
         &for_revoke.access_token,
+        &admin,
     );
     std::fs::write(&config, toml).unwrap();
     let args = run_args(&config, &app.url("/api/openapi.json"));
@@ -89,6 +92,47 @@ async fn every_documented_operation_survives_schemathesis() {
         st.display()
     );
     println!("{output}\nschemathesis passed in {elapsed:.0?}");
+}
+
+/// The access token of an admin with a second factor, so the `/api/admin/` operations are fuzzed past
+/// their `403`.
+async fn admin_session(app: &helpers::TestApp) -> String {
+    let session = app
+        .register_and_verify("fuzzadmin", "fuzzadmin@example.com", PASSWORD)
+        .await;
+    let pool = otp_portal::store::connect(&app.database_url).unwrap();
+    let promoted = otp_portal::services::admin::set_role(
+        &mut pool.get().unwrap(),
+        "fuzzadmin",
+        "admin",
+        otp_portal::services::now(),
+    )
+    .unwrap();
+    assert_eq!(promoted, Some(true));
+    let bearer = format!("Bearer {}", session.access_token);
+    let setup: serde_json::Value = app
+        .client
+        .post(app.url("/api/me/mfa/totp/setup"))
+        .header("Authorization", &bearer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = otp_portal::auth::totp::decode_base32(setup["secret"].as_str().unwrap()).unwrap();
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    let code = otp_portal::auth::totp::code_at(&secret, now).unwrap();
+    let enabled = app
+        .client
+        .post(app.url("/api/me/mfa/totp/enable"))
+        .header("Authorization", &bearer)
+        .json(&serde_json::json!({ "code": code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.status(), 200, "turning the admin's factor on");
+    session.access_token
 }
 
 /// `st --config-file CONFIG run URL ...`: every check, a bounded number of cases, a fixed seed.
@@ -123,7 +167,7 @@ fn run_args(config: &Path, openapi_url: &str) -> Vec<String> {
 
 /// The run's configuration: which token each operation uses, and, where the contract gives a reason
 /// a schema cannot express for refusing a well-formed request, the statuses that count as an answer.
-fn config_toml(token: &str, logout_token: &str, revoke_token: &str) -> String {
+fn config_toml(token: &str, logout_token: &str, revoke_token: &str, admin_token: &str) -> String {
     // A schema can say that a code has six digits, not that it is the one that was mailed: a well-formed
     // code is refused with `400 invalid_code` or, when no code is pending, `410 code_expired`. Both are
     // refusals, so they also count as rejecting malformed data.
@@ -161,6 +205,16 @@ headers = {{ Authorization = "Bearer {logout_token}" }}
 [[operations]]
 include-path = "/api/me/sessions/{{id}}"
 headers = {{ Authorization = "Bearer {revoke_token}" }}
+
+[[operations]]
+include-path-regex = "^/api/admin/"
+headers = {{ Authorization = "Bearer {admin_token}" }}
+
+[[operations]]
+include-path = "/api/me"
+include-method = "DELETE"
+checks.positive_data_acceptance.expected-statuses = {factor}
+checks.negative_data_rejection.expected-statuses = {negative}
 
 [[operations]]
 include-path = "/api/auth/verify-email"

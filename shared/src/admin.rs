@@ -118,11 +118,14 @@ impl AccountState {
 #[serde(deny_unknown_fields)]
 pub struct UsersQuery {
     /// Part of a username or address, any case.
+    #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub q: Option<String>,
     pub state: Option<AccountState>,
     /// From 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u32>,
     /// At most 100; 25 when absent.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
 }
 
@@ -176,10 +179,14 @@ pub struct AdminUserDetail {
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Events about this account (or this pending registration).
+    #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub user_id: Option<String>,
     /// One kind of event, e.g. `login_failed`.
+    #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub kind: Option<String>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u32>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
 }
 
@@ -243,9 +250,12 @@ impl MailStatus {
 #[serde(deny_unknown_fields)]
 pub struct MailQuery {
     /// Part of the recipient's address, any case.
+    #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub recipient: Option<String>,
     pub status: Option<MailStatus>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u32>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
 }
 
@@ -307,10 +317,14 @@ impl CodeEvent {
 #[serde(deny_unknown_fields)]
 pub struct CodesQuery {
     /// Part of the address, any case.
+    #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub email: Option<String>,
     /// `registration`, `password_reset` or `login`.
+    #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub purpose: Option<String>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u32>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
 }
 
@@ -346,6 +360,7 @@ pub struct CodeEntry {
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
     /// Days to cover, today included: 30 when absent, at most 365.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 365))]
     pub days: Option<u32>,
 }
 
