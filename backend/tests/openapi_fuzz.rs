@@ -194,6 +194,9 @@ fn config_toml(token: &str, logout_token: &str, revoke_token: &str, admin_token:
     let mail = positive(&captcha);
     // A right password and a well-formed code of the second factor can still be the wrong ones.
     let factor = positive(&[&code_checks[..], &password_policy[..]].concat());
+    // Nor which id is the admin's own account (or a pending registration), which the admin actions
+    // refuse with `422` (the stateful phase finds those ids in the user list).
+    let own_account = positive(&["422"]);
     format!(
         r#"[headers]
 Authorization = "Bearer {token}"
@@ -209,6 +212,17 @@ headers = {{ Authorization = "Bearer {revoke_token}" }}
 [[operations]]
 include-path-regex = "^/api/admin/"
 headers = {{ Authorization = "Bearer {admin_token}" }}
+
+[[operations]]
+include-path-regex = "^/api/admin/users/[^/]+/"
+headers = {{ Authorization = "Bearer {admin_token}" }}
+checks.positive_data_acceptance.expected-statuses = {own_account}
+
+[[operations]]
+include-path = "/api/admin/users/{{id}}"
+include-method = "DELETE"
+headers = {{ Authorization = "Bearer {admin_token}" }}
+checks.positive_data_acceptance.expected-statuses = {own_account}
 
 [[operations]]
 include-path = "/api/me"

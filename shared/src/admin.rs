@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{FieldErrors, SessionInfo, User};
 
+/// The last page a list serves: beyond any real list, and a bound on the offsets a query can ask for.
+pub const MAX_PAGE: u32 = 1_000_000;
 /// The largest `per_page` a list accepts.
 pub const MAX_PER_PAGE: u32 = 100;
 pub const DEFAULT_PER_PAGE: u32 = 25;
@@ -51,11 +53,11 @@ fn paging(page: Option<u32>, per_page: Option<u32>, errors: &mut FieldErrors) ->
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
     let mut ok = true;
-    if page == 0 {
+    if page == 0 || page > MAX_PAGE {
         errors
             .entry("page".into())
             .or_default()
-            .push("must be 1 or more".into());
+            .push(format!("must be from 1 to {MAX_PAGE}"));
         ok = false;
     }
     if per_page == 0 || per_page > MAX_PER_PAGE {
@@ -122,7 +124,7 @@ pub struct UsersQuery {
     pub q: Option<String>,
     pub state: Option<AccountState>,
     /// From 1.
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u32>,
     /// At most 100; 25 when absent.
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
@@ -184,7 +186,7 @@ pub struct AuditQuery {
     /// One kind of event, e.g. `login_failed`.
     #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub kind: Option<String>,
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u32>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
@@ -253,7 +255,7 @@ pub struct MailQuery {
     #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub recipient: Option<String>,
     pub status: Option<MailStatus>,
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u32>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
@@ -322,7 +324,7 @@ pub struct CodesQuery {
     /// `registration`, `password_reset` or `login`.
     #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub purpose: Option<String>,
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u32>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
