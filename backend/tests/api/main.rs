@@ -2,8 +2,11 @@
 //! fresh database and an in-process SMTP sink. One module per user-visible behaviour.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_helpers;
 mod helpers;
 
+mod account_data;
+mod administration;
 mod audit;
 mod captcha;
 mod change_password;
