@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use shared::api::FactorCode;
 
 use crate::code::{joined, CodeBoxes};
+use crate::download::file_name;
 use crate::messages::{check_code, check_recovery_code};
 
 /// The base32 secret as the person types it into an app: upper case, in groups of four ("JBSW Y3DP
@@ -74,16 +75,7 @@ pub fn recovery_codes_text(account: &str, created: DateTime<Utc>, codes: &[Strin
 
 /// `otp-portal-recovery-codes-alice.txt`: the account in the name, and nothing a file system dislikes.
 pub fn recovery_codes_file_name(account: &str) -> String {
-    let safe: String = account
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .collect();
-    let safe = safe.trim_matches('.');
-    if safe.is_empty() {
-        "otp-portal-recovery-codes.txt".to_owned()
-    } else {
-        format!("otp-portal-recovery-codes-{safe}.txt")
-    }
+    file_name("otp-portal-recovery-codes", account, "txt")
 }
 
 /// Which input a second step shows: the app's six boxes, or a text field for a recovery code.

@@ -2,17 +2,14 @@
 //! The file's content is `crate::factor`'s; this only hands it to the browser.
 
 use chrono::Utc;
-use gloo_timers::callback::Timeout;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, Url};
+use web_sys::HtmlElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::download;
 use crate::factor::{recovery_codes_file_name, recovery_codes_text};
-
-/// How long a downloaded file's Blob URL stays valid: the download has long started by then.
-const BLOB_URL_LIFETIME_MS: u32 = 60_000;
 
 #[derive(Properties, PartialEq)]
 pub struct RecoveryCodesProps {
@@ -38,34 +35,6 @@ async fn copy_to_clipboard(text: &str) -> bool {
     JsFuture::from(navigator.clipboard().write_text(text))
         .await
         .is_ok()
-}
-
-/// Saves `text` as a file through a Blob URL and a link clicked once (no server round trip: the codes
-/// never leave this page but to the person's disk).
-fn download(name: &str, text: &str) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let options = BlobPropertyBag::new();
-    options.set_type("text/plain;charset=utf-8");
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
-    let link: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.set_hidden(true);
-    let body = document
-        .body()
-        .ok_or_else(|| JsValue::from_str("no body"))?;
-    body.append_child(&link)?;
-    link.click();
-    link.remove();
-    Timeout::new(BLOB_URL_LIFETIME_MS, move || {
-        let _ = Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
 }
 
 #[function_component(RecoveryCodes)]
@@ -99,17 +68,18 @@ pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
             });
         })
     };
-    let on_download = {
-        let (status, text) = (status.clone(), text.clone());
-        let name = recovery_codes_file_name(&props.account);
-        Callback::from(move |_: MouseEvent| {
-            status.set(Some(match download(&name, &text) {
+    let on_download =
+        {
+            let (status, text) = (status.clone(), text.clone());
+            let name = recovery_codes_file_name(&props.account);
+            Callback::from(move |_: MouseEvent| {
+                status.set(Some(match download::save(&name, "text/plain;charset=utf-8", &text) {
                 Ok(()) => format!("Saved as {name}, in your downloads."),
                 Err(_) => "The file could not be saved here. Copy the codes or print them instead."
                     .to_owned(),
             }));
-        })
-    };
+            })
+        };
     let on_print = Callback::from(|_: MouseEvent| {
         if let Some(window) = web_sys::window() {
             let _ = window.print();

@@ -1,7 +1,6 @@
 //! The signed-in person's account: who they are, whether an authenticator app guards it (set up on the
 //! security page), where they are signed in, a new password, and the way out.
 
-use chrono::{DateTime, Local, Utc};
 use shared::api::{SessionInfo, User};
 use shared::problem::Problem;
 use uuid::Uuid;
@@ -15,45 +14,8 @@ use crate::api;
 use crate::app::{Loading, Route};
 use crate::components::{Card, ErrorBanner};
 use crate::hooks::{use_session, AuthState, Session};
+use crate::labels::{device, when};
 use crate::messages::problem_message;
-
-fn when(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local)
-        .format("%-d %b %Y, %H:%M")
-        .to_string()
-}
-
-/// "Firefox on Linux" is more than most user-agent strings say plainly; keep it short and honest.
-fn device(user_agent: Option<&str>) -> String {
-    let Some(ua) = user_agent.filter(|ua| !ua.is_empty()) else {
-        return "Unknown device".to_owned();
-    };
-    let browser = [
-        ("Edg/", "Edge"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("Safari/", "Safari"),
-        ("curl/", "curl"),
-    ]
-    .iter()
-    .find(|(needle, _)| ua.contains(needle))
-    .map(|(_, name)| *name);
-    let system = [
-        ("Android", "Android"),
-        ("iPhone", "iPhone"),
-        ("Windows", "Windows"),
-        ("Mac OS", "macOS"),
-        ("Linux", "Linux"),
-    ]
-    .iter()
-    .find(|(needle, _)| ua.contains(needle))
-    .map(|(_, name)| *name);
-    match (browser, system) {
-        (Some(b), Some(s)) => format!("{b} on {s}"),
-        (Some(b), None) => b.to_owned(),
-        _ => ua.chars().take(60).collect(),
-    }
-}
 
 async fn load(
     session: Session,
