@@ -4,6 +4,7 @@
 
 mod api;
 mod app;
+mod charts;
 mod code;
 mod components;
 mod countdown;
@@ -14,6 +15,7 @@ mod hooks;
 mod labels;
 mod messages;
 mod pages;
+mod paging;
 mod registration_token;
 mod tab_lock;
 mod tickets;
