@@ -4,11 +4,15 @@
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use shared::admin::{
+    AccountExport, AdminUser, AdminUserDetail, AuditEntry, AuditQuery, CodeEntry, CodesQuery,
+    MailEntry, MailQuery, Page, Stats, StatsQuery, UsersQuery,
+};
 use shared::api::{
-    ChangePasswordRequest, CodeSentResponse, EmailRequest, LoginCodeRequest, LoginRequest,
-    LoginResponse, MfaLoginRequest, PasswordAndCodeRequest, RecoveryCodesResponse, RegisterRequest,
-    RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, SessionInfo, TokenResponse,
-    TotpCodeRequest, TotpSetupResponse, User, VerifyEmailRequest,
+    ChangePasswordRequest, CodeSentResponse, DeleteAccountRequest, EmailRequest, LoginCodeRequest,
+    LoginRequest, LoginResponse, MfaLoginRequest, PasswordAndCodeRequest, RecoveryCodesResponse,
+    RegisterRequest, RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, SessionInfo,
+    TokenResponse, TotpCodeRequest, TotpSetupResponse, User, VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
@@ -75,6 +79,37 @@ async fn send(builder: RequestBuilder, body: Option<&impl Serialize>) -> Result<
 
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Problem> {
     response.json::<T>().await.map_err(client_problem)
+}
+
+/// `path?query` with the query's set fields (unset ones are left out, so the server's defaults apply).
+fn with_query(path: &str, query: &impl Serialize) -> Result<String, serde_urlencoded::ser::Error> {
+    let query = serde_urlencoded::to_string(query)?;
+    Ok(if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    })
+}
+
+/// `GET path?query` of a list or the numbers.
+async fn get_with_query<T: DeserializeOwned>(
+    path: &str,
+    query: &impl Serialize,
+    token: &str,
+) -> Result<T, Problem> {
+    let path = with_query(path, query).map_err(client_problem)?;
+    get_json(&path, token).await
+}
+
+async fn get_json<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, Problem> {
+    json(send(authorized(Method::GET, path, token), None::<&()>).await?).await
+}
+
+/// An authorized call whose success is its `204 No Content`.
+async fn no_content(method: Method, path: &str, token: &str) -> Result<(), Problem> {
+    send(authorized(method, path, token), None::<&()>)
+        .await
+        .map(drop)
 }
 
 /// `POST /api/auth/register`: a code is on its way to the address, and the registration token that
@@ -270,7 +305,112 @@ pub async fn regenerate_recovery_codes(
     .await
 }
 
+/// `GET /api/me/export`: everything the portal keeps about the account.
+pub async fn export_account(token: String) -> Result<AccountExport, Problem> {
+    get_json("/api/me/export", &token).await
+}
+
+/// `DELETE /api/me` with the password (and a code of the second factor when it is on): the account, its
+/// sessions, second factor and codes are gone, and a goodbye mail is on its way.
+pub async fn delete_account(token: String, body: DeleteAccountRequest) -> Result<(), Problem> {
+    send(authorized(Method::DELETE, "/api/me", &token), Some(&body))
+        .await
+        .map(drop)
+}
+
+/// `GET /api/admin/users`: accounts and pending registrations, newest first.
+pub async fn admin_users(token: String, query: UsersQuery) -> Result<Page<AdminUser>, Problem> {
+    get_with_query("/api/admin/users", &query, &token).await
+}
+
+/// `GET /api/admin/users/{id}`: one account's state, sessions, timeline, mails and codes.
+pub async fn admin_user(token: String, id: Uuid) -> Result<AdminUserDetail, Problem> {
+    get_json(&format!("/api/admin/users/{id}"), &token).await
+}
+
+/// `POST /api/admin/users/{id}/disable`: every session ends and sign-in is refused until enabled.
+pub async fn admin_disable_user(token: String, id: Uuid) -> Result<(), Problem> {
+    let path = format!("/api/admin/users/{id}/disable");
+    no_content(Method::POST, &path, &token).await
+}
+
+/// `POST /api/admin/users/{id}/enable`.
+pub async fn admin_enable_user(token: String, id: Uuid) -> Result<(), Problem> {
+    let path = format!("/api/admin/users/{id}/enable");
+    no_content(Method::POST, &path, &token).await
+}
+
+/// `POST /api/admin/users/{id}/sessions/revoke`: the account is signed out everywhere.
+pub async fn admin_revoke_sessions(token: String, id: Uuid) -> Result<(), Problem> {
+    let path = format!("/api/admin/users/{id}/sessions/revoke");
+    no_content(Method::POST, &path, &token).await
+}
+
+/// `DELETE /api/admin/users/{id}`: the account (with a goodbye mail) or the pending registration.
+pub async fn admin_delete_user(token: String, id: Uuid) -> Result<(), Problem> {
+    let path = format!("/api/admin/users/{id}");
+    no_content(Method::DELETE, &path, &token).await
+}
+
+/// `GET /api/admin/mail`: the outbox, newest first.
+pub async fn admin_mail(token: String, query: MailQuery) -> Result<Page<MailEntry>, Problem> {
+    get_with_query("/api/admin/mail", &query, &token).await
+}
+
+/// `GET /api/admin/codes`: what happened to e-mailed codes, newest first.
+pub async fn admin_codes(token: String, query: CodesQuery) -> Result<Page<CodeEntry>, Problem> {
+    get_with_query("/api/admin/codes", &query, &token).await
+}
+
+/// `GET /api/admin/audit`: the audit trail, newest first.
+pub async fn admin_audit(token: String, query: AuditQuery) -> Result<Page<AuditEntry>, Problem> {
+    get_with_query("/api/admin/audit", &query, &token).await
+}
+
+/// `GET /api/admin/stats`: the numbers of each day, oldest first.
+pub async fn admin_stats(token: String, query: StatsQuery) -> Result<Stats, Problem> {
+    get_with_query("/api/admin/stats", &query, &token).await
+}
+
 /// `GET /api/captcha`: a puzzle to solve before repeating a call that answered `captcha_required`.
 pub async fn captcha() -> Result<Challenge, Problem> {
     json(send(request(Method::GET, "/api/captcha"), None::<&()>).await?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::admin::AccountState;
+
+    use super::*;
+
+    #[test]
+    fn a_list_query_sends_only_the_filters_that_are_set() {
+        let query = UsersQuery {
+            q: Some("ada lovelace".into()),
+            state: Some(AccountState::Disabled),
+            page: Some(2),
+            per_page: None,
+        };
+        assert_eq!(
+            with_query("/api/admin/users", &query).unwrap(),
+            "/api/admin/users?q=ada+lovelace&state=disabled&page=2"
+        );
+        assert_eq!(
+            with_query("/api/admin/users", &UsersQuery::default()).unwrap(),
+            "/api/admin/users"
+        );
+        let audit = AuditQuery {
+            user_id: Some("6f1c1e0e-8a52-4a36-9a1e-0f4b8f0f2f11".into()),
+            kind: Some("login_failed".into()),
+            ..AuditQuery::default()
+        };
+        assert_eq!(
+            with_query("/api/admin/audit", &audit).unwrap(),
+            "/api/admin/audit?user_id=6f1c1e0e-8a52-4a36-9a1e-0f4b8f0f2f11&kind=login_failed"
+        );
+        assert_eq!(
+            with_query("/api/admin/stats", &StatsQuery { days: Some(30) }).unwrap(),
+            "/api/admin/stats?days=30"
+        );
+    }
 }

@@ -135,6 +135,15 @@ pub fn problem_message(problem: &Problem) -> String {
         ProblemCode::InvalidToken | ProblemCode::Unauthorized => {
             "Your session has ended. Please sign in again.".to_owned()
         }
+        ProblemCode::AccountDisabled => {
+            "This account has been disabled by an administrator, so it cannot sign in.".to_owned()
+        }
+        ProblemCode::Forbidden => "This page is for administrators only.".to_owned(),
+        ProblemCode::MfaRequired => {
+            "Administration needs the authenticator app on your account. Turn it on on the security \
+             page, then come back."
+                .to_owned()
+        }
         // The client solves the puzzle by itself; these reach the person only when that failed.
         ProblemCode::CaptchaRequired => {
             "We could not finish checking that you're not a robot. Please wait a minute and try again."
@@ -335,7 +344,7 @@ pub fn check_required(field: &str, value: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const EVERY_CODE: [ProblemCode; 25] = [
+    const EVERY_CODE: [ProblemCode; 28] = [
         ProblemCode::ValidationFailed,
         ProblemCode::UsernameTaken,
         ProblemCode::MfaAlreadyEnabled,
@@ -350,6 +359,9 @@ mod tests {
         ProblemCode::ResendCooldown,
         ProblemCode::InvalidCredentials,
         ProblemCode::EmailNotVerified,
+        ProblemCode::AccountDisabled,
+        ProblemCode::Forbidden,
+        ProblemCode::MfaRequired,
         ProblemCode::InvalidToken,
         ProblemCode::Unauthorized,
         ProblemCode::CsrfHeaderRequired,
