@@ -321,7 +321,7 @@ pub struct CodesQuery {
     /// Part of the address, any case.
     #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub email: Option<String>,
-    /// `registration`, `password_reset` or `login`.
+    /// `verify_email`, `password_reset` or `login`.
     #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub purpose: Option<String>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
@@ -348,7 +348,7 @@ impl CodesQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeEntry {
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(example = "registration"))]
+    #[cfg_attr(feature = "openapi", schema(example = "verify_email"))]
     pub purpose: String,
     pub event: CodeEvent,
     pub at: DateTime<Utc>,

@@ -109,14 +109,17 @@ pub fn of_account(
     }
 }
 
-/// Erases the events about an account (its deletion).
+/// Erases the events about an account (its deletion). What admins did to it stays: that is the
+/// operator's own record of its admins (who acted, from where), and names only the account's random id.
 pub fn delete_of_account(conn: &mut Conn, user_id: &str, addresses: &[&str]) -> QueryResult<usize> {
     diesel::delete(
-        audit_events::table.filter(
-            audit_events::user_id
-                .eq(user_id)
-                .or(audit_events::email.eq_any(addresses)),
-        ),
+        audit_events::table
+            .filter(
+                audit_events::user_id
+                    .eq(user_id)
+                    .or(audit_events::email.eq_any(addresses)),
+            )
+            .filter(audit_events::actor_id.is_null()),
     )
     .execute(conn)
 }

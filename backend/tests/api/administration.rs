@@ -579,6 +579,7 @@ async fn a_deleted_account_is_gone_says_goodbye_and_frees_its_username_and_addre
         .register_and_verify("alice", "alice@example.com", PASSWORD)
         .await;
     let alice = old.user.id.to_string();
+    get_ok(&app, &boss.token, &format!("/api/admin/users/{alice}")).await;
 
     no_content(
         &app,
@@ -587,6 +588,25 @@ async fn a_deleted_account_is_gone_says_goodbye_and_frees_its_username_and_addre
         &format!("/api/admin/users/{alice}"),
     )
     .await;
+
+    // Her own trail is erased; what the admins did to her account stays, naming only its id.
+    let trail = get_ok(
+        &app,
+        &boss.token,
+        &format!("/api/admin/audit?user_id={alice}&per_page=100"),
+    )
+    .await;
+    let kinds: Vec<&str> = items(&trail)
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["admin_deleted_user", "admin_viewed_user"], "{trail}");
+    assert!(
+        items(&trail)
+            .iter()
+            .all(|e| e["actor_id"] == boss.id.as_str() && e["email"].is_null()),
+        "{trail}"
+    );
 
     expect_problem(app.me(&old.access_token).await, 401, "unauthorized").await;
     let refresh = app
