@@ -600,7 +600,11 @@ async fn a_deleted_account_is_gone_says_goodbye_and_frees_its_username_and_addre
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["admin_deleted_user", "admin_viewed_user"], "{trail}");
+    assert_eq!(
+        kinds,
+        ["admin_deleted_user", "admin_viewed_user"],
+        "{trail}"
+    );
     assert!(
         items(&trail)
             .iter()
