@@ -51,8 +51,64 @@ pub struct Settings {
     pub limits: LimitSettings,
     /// Peers whose `X-Forwarded-For` is believed (a load balancer or reverse proxy).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where account events are POSTed, signed per Standard Webhooks (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
+    pub webhook: Option<WebhookSettings>,
     /// How long a client may take to send a request's head, and then its body.
     pub request_timeout: Duration,
+}
+
+/// The receiver of account events and the key they are signed with.
+#[derive(Clone)]
+pub struct WebhookSettings {
+    pub url: String,
+    /// The bytes of the `whsec_` key (base64 after the prefix).
+    pub key: secrecy::SecretSlice<u8>,
+}
+
+impl std::fmt::Debug for WebhookSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookSettings")
+            .field("url", &self.url)
+            .field("key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// `WEBHOOK_URL` and `WEBHOOK_SECRET`: both or neither.
+fn webhook_settings(
+    url: Option<String>,
+    secret: Option<String>,
+) -> anyhow::Result<Option<WebhookSettings>> {
+    use base64::Engine;
+    let (url, secret) = match (url, secret) {
+        (None, None) => return Ok(None),
+        (Some(url), Some(secret)) => (url.trim().to_owned(), secret.trim().to_owned()),
+        (Some(_), None) => {
+            bail!("WEBHOOK_URL is set but WEBHOOK_SECRET is not: webhooks are signed")
+        }
+        (None, Some(_)) => bail!("WEBHOOK_SECRET is set but WEBHOOK_URL is not"),
+    };
+    let parsed =
+        url::Url::parse(&url).with_context(|| format!("WEBHOOK_URL {url:?} is not a URL"))?;
+    anyhow::ensure!(
+        matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some(),
+        "WEBHOOK_URL must be an http:// or https:// URL, got {url:?}"
+    );
+    let encoded = secret.strip_prefix("whsec_").with_context(|| {
+        "WEBHOOK_SECRET must look like whsec_ followed by base64 (Standard Webhooks)"
+    })?;
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .context("WEBHOOK_SECRET: the part after whsec_ is not base64")?;
+    anyhow::ensure!(
+        (24..=64).contains(&key.len()),
+        "WEBHOOK_SECRET must hold 24 to 64 bytes (it has {})",
+        key.len()
+    );
+    Ok(Some(WebhookSettings {
+        url,
+        key: key.into(),
+    }))
 }
 
 /// Abuse limits. Counts are per hour; 0 turns a limit off.
@@ -204,7 +260,10 @@ impl Settings {
             Some(other) => bail!("LOG_FORMAT must be pretty or json, got {other:?}"),
         };
 
+        let webhook = webhook_settings(get("WEBHOOK_URL"), get("WEBHOOK_SECRET"))?;
+
         let settings = Self {
+            webhook,
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into()),
             data_dir: PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into())),
             smtp_url: smtp_url.map(SecretString::from),

@@ -28,7 +28,7 @@ use crate::auth::password::Hasher;
 use crate::captcha::Captcha;
 use crate::error::problem_for_bare_errors;
 use crate::mail::transport::Transport;
-use crate::mail::worker::Worker;
+use crate::mail::worker::{Delivery, Worker};
 use crate::services::limits::Limits;
 use crate::services::{maintenance, Ctx};
 use crate::settings::Settings;
@@ -41,7 +41,7 @@ pub struct Application {
     port: u16,
     server: Server,
     ctx: Ctx,
-    worker: Worker,
+    workers: Vec<Worker>,
 }
 
 impl Application {
@@ -80,14 +80,22 @@ impl Application {
             keys: Arc::new(keys),
             hasher: Arc::new(hasher),
             mail_wakeup: Arc::new(Notify::new()),
+            webhook_wakeup: Arc::new(Notify::new()),
         };
-        let worker = Worker {
-            pool,
-            transport,
-            from,
+        let mut workers = vec![Worker {
+            pool: pool.clone(),
+            delivery: Delivery::Mail { transport, from },
             settings: settings.clone(),
             wakeup: ctx.mail_wakeup.clone(),
-        };
+        }];
+        if let Some(hook) = &settings.webhook {
+            workers.push(Worker {
+                pool,
+                delivery: Delivery::Webhook(crate::webhooks::Sender::new(hook.clone())?),
+                settings: settings.clone(),
+                wakeup: ctx.webhook_wakeup.clone(),
+            });
+        }
 
         let listener = TcpListener::bind(&settings.bind_addr)
             .with_context(|| format!("binding {}", settings.bind_addr))?;
@@ -155,7 +163,7 @@ impl Application {
             port,
             server,
             ctx,
-            worker,
+            workers,
         })
     }
 
@@ -165,10 +173,16 @@ impl Application {
 
     /// Serves until the server stops (on SIGINT/SIGTERM), with the background tasks alongside.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let worker = tokio::spawn(self.worker.run());
+        let workers: Vec<_> = self
+            .workers
+            .into_iter()
+            .map(|worker| tokio::spawn(worker.run()))
+            .collect();
         let maintenance = tokio::spawn(maintenance::run(self.ctx));
         let result = self.server.await;
-        worker.abort();
+        for worker in workers {
+            worker.abort();
+        }
         maintenance.abort();
         result.context("running the HTTP server")
     }

@@ -255,21 +255,58 @@ pub struct MailQuery {
     #[cfg_attr(feature = "openapi", param(max_length = 254))]
     pub recipient: Option<String>,
     pub status: Option<MailStatus>,
+    /// `mail` or `webhook`; both when absent.
+    pub channel: Option<Channel>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u32>,
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u32>,
 }
 
+/// The filters of the mail log, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailFilter {
+    pub recipient: Option<String>,
+    pub status: Option<MailStatus>,
+    pub channel: Option<Channel>,
+    pub paging: Paging,
+}
+
 impl MailQuery {
-    pub fn validate(&self) -> Result<(Option<String>, Option<MailStatus>, Paging), FieldErrors> {
+    pub fn validate(&self) -> Result<MailFilter, FieldErrors> {
         let mut errors = FieldErrors::new();
         let recipient = filter("recipient", self.recipient.as_deref(), &mut errors);
         let paging = paging(self.page, self.per_page, &mut errors).unwrap_or(Paging {
             page: 1,
             per_page: 1,
         });
-        finish(errors, (recipient, self.status, paging))
+        finish(
+            errors,
+            MailFilter {
+                recipient,
+                status: self.status,
+                channel: self.channel,
+                paging,
+            },
+        )
+    }
+}
+
+/// How an outbox row is delivered: a mail, or a webhook POSTed to the product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Mail,
+    Webhook,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mail => "mail",
+            Self::Webhook => "webhook",
+        }
     }
 }
 
@@ -278,6 +315,8 @@ impl MailQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MailEntry {
     pub id: String,
+    /// `mail`, or `webhook` (then `recipient` is the URL and `kind` the event type).
+    pub channel: Channel,
     pub recipient: String,
     /// What the mail was for, e.g. `verification_code`, `password_reset`, `security_notice`.
     pub kind: String,

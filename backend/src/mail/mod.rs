@@ -67,6 +67,7 @@ pub fn queue(
             next_attempt_at: now,
             locked_until: None,
             sent_at: None,
+            channel: outbox::MAIL.to_owned(),
         },
     )
 }

@@ -277,6 +277,7 @@ mod tests {
             next_attempt_at: chrono::Utc::now().naive_utc(),
             locked_until: None,
             sent_at: None,
+            channel: "mail".into(),
         };
         let from: Mailbox = "OTP Portal <no-reply@localhost>".parse().unwrap();
         let raw = String::from_utf8(build(&from, &row).unwrap().formatted()).unwrap();

@@ -1,5 +1,7 @@
-//! The outbox worker: leases due mails, sends them, and records the outcome. A failed delivery is retried
-//! with exponential backoff (base doubling up to a cap) until it is too old, then marked failed.
+//! The outbox workers: each leases the due rows of its channel (mail, or webhooks), delivers them, and
+//! records the outcome. A failed delivery is retried with exponential backoff (base doubling up to a
+//! cap) until it is too old, then marked failed. The channels have a worker each, so a slow webhook
+//! receiver never holds up a code mail.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +14,7 @@ use super::transport::Transport;
 use crate::services::now;
 use crate::settings::Settings;
 use crate::store::{outbox, DbPool};
+use crate::webhooks::Sender;
 
 const BATCH: i64 = 20;
 const LEASE: TimeDelta = TimeDelta::minutes(2);
@@ -19,10 +22,38 @@ const IDLE_POLL: Duration = Duration::from_secs(1);
 
 pub struct Worker {
     pub pool: DbPool,
-    pub transport: Transport,
-    pub from: Mailbox,
+    pub delivery: Delivery,
     pub settings: Arc<Settings>,
     pub wakeup: Arc<Notify>,
+}
+
+/// How a worker delivers its rows.
+pub enum Delivery {
+    Mail { transport: Transport, from: Mailbox },
+    Webhook(Sender),
+}
+
+impl Delivery {
+    fn channel(&self) -> &'static str {
+        match self {
+            Self::Mail { .. } => outbox::MAIL,
+            Self::Webhook(_) => outbox::WEBHOOK,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Mail { transport, .. } => transport.describe(),
+            Self::Webhook(sender) => sender.describe(),
+        }
+    }
+
+    async fn deliver(&self, row: &outbox::OutboxRow) -> Result<(), String> {
+        match self {
+            Self::Mail { transport, from } => transport.send(from, row).await,
+            Self::Webhook(sender) => sender.deliver(row).await,
+        }
+    }
 }
 
 /// Delay before attempt `attempts + 1`: base·2^(attempts-1), capped.
@@ -33,13 +64,20 @@ pub fn backoff(base: Duration, max: Duration, attempts: u32) -> Duration {
 
 impl Worker {
     pub async fn run(self) {
-        tracing::info!(transport = %self.transport.describe(), "mail worker started");
+        let channel = self.delivery.channel();
+        tracing::info!(channel, transport = %self.delivery.describe(), "outbox worker started");
         loop {
             let pool = self.pool.clone();
             let claimed = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let mut conn = pool.get()?;
                 let now = now();
-                Ok(outbox::claim_due(&mut conn, now, now + LEASE, BATCH)?)
+                Ok(outbox::claim_due(
+                    &mut conn,
+                    channel,
+                    now,
+                    now + LEASE,
+                    BATCH,
+                )?)
             })
             .await;
             let rows = match claimed {
@@ -62,7 +100,7 @@ impl Worker {
                 continue;
             }
             for row in rows {
-                let outcome = self.transport.send(&self.from, &row).await;
+                let outcome = self.delivery.deliver(&row).await;
                 self.record(row, outcome).await;
             }
         }
@@ -77,7 +115,7 @@ impl Worker {
             let now = now();
             match outcome {
                 Ok(()) => {
-                    tracing::info!(mail = %row.id, kind = %row.kind, "mail sent");
+                    tracing::info!(mail = %row.id, kind = %row.kind, channel = %row.channel, "delivered");
                     outbox::mark_sent(&mut conn, &row.id, now)?;
                 }
                 Err(error) => {

@@ -169,7 +169,8 @@ pub async fn delete_user(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The mail log, newest first: recipients, kinds and delivery, never a subject line or a body.
+/// The outbox, newest first: mails (recipient, kind, delivery; never a subject line or a body) and
+/// webhooks (URL, event type, delivery).
 #[utoipa::path(get, path = "/api/admin/mail", tag = "admin", security(("bearer" = [])),
     params(MailQuery),
     responses(
@@ -183,12 +184,11 @@ pub async fn mail(
     req: HttpRequest,
     ctx: web::Data<Ctx>,
 ) -> Result<HttpResponse, AppError> {
-    let (recipient, status, paging) = query::<MailQuery>(&req)?
+    let filter = query::<MailQuery>(&req)?
         .validate()
         .map_err(AppError::Validation)?;
     let ctx = ctx.get_ref().clone();
-    let page =
-        blocking(move || admin::mail_log(&ctx, recipient.as_deref(), status, paging)).await?;
+    let page = blocking(move || admin::mail_log(&ctx, &filter)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

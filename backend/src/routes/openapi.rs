@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
         shared::api::DeleteAccountRequest, shared::admin::AccountExport, shared::admin::AdminUser,
         shared::admin::AdminUserDetail, shared::admin::AuditEntry, shared::admin::MailEntry, shared::admin::CodeEntry,
         shared::admin::Stats, shared::admin::DayStats, shared::admin::AccountState, shared::admin::MailStatus,
-        shared::admin::CodeEvent,
+        shared::admin::CodeEvent, shared::admin::Channel,
     )),
     modifiers(&BearerAuth, &CommonProblems, &VerificationProofs),
     tags(

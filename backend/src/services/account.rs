@@ -16,6 +16,7 @@ use crate::store::{
     self, audit as audit_store, code_events, codes, login_throttle, mfa as mfa_store, outbox,
     sessions, Conn, Timestamp,
 };
+use crate::webhooks;
 
 /// Everything kept about the signed-in account; the export itself is audited.
 #[tracing::instrument(skip_all)]
@@ -163,5 +164,17 @@ pub(crate) fn erase(
     let goodbye =
         templates::account_deleted(&ctx.settings.public_url, &user.email, &user.username, by);
     mail::queue(conn, MailKind::AccountDeleted, &user.email, goodbye, now)?;
+    let by = match by {
+        DeletedBy::Owner => "owner",
+        DeletedBy::Admin => "admin",
+    };
+    webhooks::queue(
+        conn,
+        &ctx.settings,
+        webhooks::Event::Deleted,
+        &user.id,
+        serde_json::json!({ "by": by }),
+        now,
+    )?;
     Ok(())
 }

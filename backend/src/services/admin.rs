@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use shared::admin::{
-    AccountState, AdminUser, AdminUserDetail, AuditEntry, CodeEntry, DayStats, MailEntry,
-    MailStatus, Page, Paging, Stats,
+    AccountState, AdminUser, AdminUserDetail, AuditEntry, Channel, CodeEntry, DayStats, MailEntry,
+    MailFilter, MailStatus, Page, Paging, Stats,
 };
 use shared::api::SessionInfo;
 
@@ -20,6 +20,7 @@ use crate::store::{
     self, accounts, audit as audit_store, code_events, codes, mfa as mfa_store, outbox,
     registrations, sessions, Timestamp,
 };
+use crate::webhooks;
 
 /// How much of one user's story their page shows.
 const DETAIL_LIMIT: i64 = 200;
@@ -200,6 +201,13 @@ pub fn set_disabled(
             let notice =
                 templates::account_disabled(&ctx.settings.public_url, &user.email, disabled);
             mail::queue(conn, MailKind::AccountDisabled, &user.email, notice, now)?;
+            let hook = if disabled {
+                webhooks::Event::Disabled
+            } else {
+                webhooks::Event::Enabled
+            };
+            let by = serde_json::json!({ "by": admin.user_id });
+            webhooks::queue(conn, &ctx.settings, hook, &user.id, by, now)?;
         }
         audit(conn, event, acted_on(&user.id, admin), meta, now)?;
         Ok(())
@@ -265,22 +273,23 @@ pub fn delete(
     Ok(())
 }
 
-pub fn mail_log(
-    ctx: &Ctx,
-    recipient: Option<&str>,
-    status: Option<MailStatus>,
-    paging: Paging,
-) -> Result<Page<MailEntry>, AppError> {
-    let filter = outbox::Filter {
-        recipient,
-        status: status.map(MailStatus::as_str),
+pub fn mail_log(ctx: &Ctx, filter: &MailFilter) -> Result<Page<MailEntry>, AppError> {
+    let store_filter = outbox::Filter {
+        recipient: filter.recipient.as_deref(),
+        status: filter.status.map(MailStatus::as_str),
+        channel: filter.channel.map(Channel::as_str),
     };
-    let (rows, total) = outbox::page(&mut *ctx.conn()?, filter, paging.offset(), paging.limit())?;
+    let (rows, total) = outbox::page(
+        &mut *ctx.conn()?,
+        store_filter,
+        filter.paging.offset(),
+        filter.paging.limit(),
+    )?;
     let items = rows
         .into_iter()
         .map(views::mail_entry)
         .collect::<Result<_, _>>()?;
-    Ok(page(items, total, paging))
+    Ok(page(items, total, filter.paging))
 }
 
 pub fn code_log(

@@ -17,6 +17,7 @@ use crate::mail::{self, templates, MailKind};
 use crate::store::login_throttle::{self, ThrottleRow};
 use crate::store::users::UserRow;
 use crate::store::{self, outbox, registrations, users, Conn, Timestamp};
+use crate::webhooks;
 
 /// Failures older than this no longer count.
 const FAILURE_MEMORY: TimeDelta = TimeDelta::hours(24);
@@ -201,6 +202,18 @@ pub(crate) fn open_session(
     }
     let session = sessions::create(ctx, conn, &user.id, meta, now)?;
     users::record_login(conn, &user.id, now)?;
+    webhooks::queue(
+        conn,
+        &ctx.settings,
+        webhooks::Event::Login,
+        &user.id,
+        serde_json::json!({
+            "session_id": session.id,
+            "ip": meta.ip,
+            "user_agent": meta.user_agent,
+        }),
+        now,
+    )?;
     let subject = Subject {
         user_id: Some(&user.id),
         email: Some(&user.email),

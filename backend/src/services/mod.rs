@@ -36,6 +36,8 @@ pub struct Ctx {
     pub hasher: Arc<Hasher>,
     /// Wakes the mail worker once a transaction that queued mail has committed.
     pub mail_wakeup: Arc<Notify>,
+    /// ... and the webhook worker, for the events such a transaction queued.
+    pub webhook_wakeup: Arc<Notify>,
     pub limits: Arc<limits::Limits>,
     pub captcha: Arc<crate::captcha::Captcha>,
 }
@@ -45,8 +47,11 @@ impl Ctx {
         Ok(self.pool.get()?)
     }
 
+    /// After a commit that may have queued mail or webhooks (a worker with nothing due goes back to
+    /// sleep at once).
     pub fn wake_mailer(&self) {
         self.mail_wakeup.notify_one();
+        self.webhook_wakeup.notify_one();
     }
 }
 

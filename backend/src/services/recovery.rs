@@ -8,11 +8,14 @@ use shared::domain::{Email, Password, Username};
 use super::codes::{self, AccountCodeMail, Presented};
 use super::sessions::Authenticated;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
+use serde_json::json;
+
 use crate::auth::policy;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::codes::{CodeKey, Purpose};
 use crate::store::{self, login_throttle, sessions, users, Timestamp};
+use crate::webhooks;
 
 #[tracing::instrument(skip_all)]
 pub fn forgot(
@@ -195,6 +198,19 @@ fn replace_password(
         actor_id: None,
     };
     audit(conn, change.event, subject, meta, now)?;
+    let how = if change.keep_session.is_some() {
+        "change"
+    } else {
+        "reset"
+    };
+    webhooks::queue(
+        conn,
+        &ctx.settings,
+        webhooks::Event::PasswordChanged,
+        &user.id,
+        json!({ "reason": how }),
+        now,
+    )?;
     tracing::info!(user = %user.id, revoked, event = reason, "password replaced");
     Ok(())
 }

@@ -25,6 +25,7 @@ use crate::store::codes::{CodeKey, CodeRow, Purpose};
 use crate::store::registrations::{self, RegistrationRow};
 use crate::store::users::{self, NewUser, UserRow};
 use crate::store::{self, outbox, Conn, Timestamp};
+use crate::webhooks;
 
 /// At most one "someone tried to register with your address" notice per address in this period.
 const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
@@ -348,5 +349,17 @@ fn activate(
     };
     audit(conn, Event::EmailVerified, subject, meta, now)?;
     users::record_login(conn, &user.id, now)?;
+    webhooks::queue(
+        conn,
+        &ctx.settings,
+        webhooks::Event::Verified,
+        &user.id,
+        serde_json::json!({
+            "username": user.username,
+            "email": user.email,
+            "session_id": session.id,
+        }),
+        now,
+    )?;
     Ok(Ok((user, session)))
 }

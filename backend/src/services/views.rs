@@ -2,7 +2,7 @@
 //! row leaves the server (never a code, a hash, a subject line or a body).
 
 use shared::admin::{
-    AccountState, AdminUser, AuditEntry, CodeEntry, CodeEvent, MailEntry, MailStatus,
+    AccountState, AdminUser, AuditEntry, Channel, CodeEntry, CodeEvent, MailEntry, MailStatus,
 };
 use shared::api::User;
 
@@ -37,8 +37,14 @@ pub fn mail_entry(row: MailLogRow) -> Result<MailEntry, AppError> {
         "failed" => MailStatus::Failed,
         other => return Err(unexpected("mail status", other)),
     };
+    let channel = match row.channel.as_str() {
+        "mail" => Channel::Mail,
+        "webhook" => Channel::Webhook,
+        other => return Err(unexpected("outbox channel", other)),
+    };
     Ok(MailEntry {
         id: row.id,
+        channel,
         recipient: row.recipient,
         kind: row.kind,
         status,

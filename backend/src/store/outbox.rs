@@ -9,6 +9,10 @@ pub const QUEUED: &str = "queued";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 
+/// Which worker delivers a row.
+pub const MAIL: &str = "mail";
+pub const WEBHOOK: &str = "webhook";
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
@@ -25,6 +29,8 @@ pub struct OutboxRow {
     pub next_attempt_at: Timestamp,
     pub locked_until: Option<Timestamp>,
     pub sent_at: Option<Timestamp>,
+    /// [`MAIL`] or [`WEBHOOK`].
+    pub channel: String,
 }
 
 pub fn insert(conn: &mut Conn, row: &OutboxRow) -> QueryResult<()> {
@@ -38,11 +44,13 @@ pub fn insert(conn: &mut Conn, row: &OutboxRow) -> QueryResult<()> {
 /// the same mail at once, and a worker that dies mid-send only delays it.
 pub fn claim_due(
     conn: &mut Conn,
+    channel: &str,
     now: Timestamp,
     lease_until: Timestamp,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
     let due: Vec<String> = outbox::table
+        .filter(outbox::channel.eq(channel))
         .filter(outbox::status.eq(QUEUED))
         .filter(outbox::next_attempt_at.le(now))
         .filter(
@@ -142,6 +150,7 @@ pub struct Filter<'a> {
     /// Part of the recipient's address, any case.
     pub recipient: Option<&'a str>,
     pub status: Option<&'a str>,
+    pub channel: Option<&'a str>,
 }
 
 fn filtered<'a>(filter: Filter<'a>) -> outbox::BoxedQuery<'a, diesel::sqlite::Sqlite> {
@@ -156,6 +165,9 @@ fn filtered<'a>(filter: Filter<'a>) -> outbox::BoxedQuery<'a, diesel::sqlite::Sq
     if let Some(status) = filter.status {
         query = query.filter(outbox::status.eq(status));
     }
+    if let Some(channel) = filter.channel {
+        query = query.filter(outbox::channel.eq(channel));
+    }
     query
 }
 
@@ -164,6 +176,7 @@ fn filtered<'a>(filter: Filter<'a>) -> outbox::BoxedQuery<'a, diesel::sqlite::Sq
 #[diesel(table_name = outbox)]
 pub struct MailLogRow {
     pub id: String,
+    pub channel: String,
     pub kind: String,
     pub recipient: String,
     pub status: String,
@@ -197,6 +210,7 @@ pub fn to_address(
     limit: Option<i64>,
 ) -> QueryResult<Vec<MailLogRow>> {
     let query = outbox::table
+        .filter(outbox::channel.eq(MAIL))
         .filter(lower(outbox::recipient).eq(email_key))
         .select(MailLogRow::as_select())
         .order((outbox::created_at.desc(), outbox::id.desc()));
@@ -208,7 +222,12 @@ pub fn to_address(
 
 /// Forgets every mail to an address (lower-cased), delivered or not: the account is gone.
 pub fn delete_to_address(conn: &mut Conn, email_key: &str) -> QueryResult<usize> {
-    diesel::delete(outbox::table.filter(lower(outbox::recipient).eq(email_key))).execute(conn)
+    diesel::delete(
+        outbox::table
+            .filter(outbox::channel.eq(MAIL))
+            .filter(lower(outbox::recipient).eq(email_key)),
+    )
+    .execute(conn)
 }
 
 /// Failed mails since `since`, per UTC day of their creation.
@@ -218,7 +237,8 @@ pub fn failed_per_day(
 ) -> QueryResult<Vec<super::audit::DayCount>> {
     diesel::sql_query(
         "SELECT substr(CAST(created_at AS TEXT), 1, 10) AS day, status AS kind, COUNT(*) AS n \
-         FROM outbox WHERE created_at >= ? AND status = 'failed' GROUP BY day, kind",
+         FROM outbox WHERE created_at >= ? AND status = 'failed' AND channel = 'mail' \
+         GROUP BY day, kind",
     )
     .bind::<diesel::sql_types::Timestamp, _>(since)
     .load(conn)
@@ -254,6 +274,7 @@ mod tests {
             next_attempt_at: now,
             locked_until: None,
             sent_at: None,
+            channel: MAIL.into(),
         }
     }
 
@@ -263,11 +284,13 @@ mod tests {
         let now = Utc::now().naive_utc();
         insert(&mut conn, &queued("m1", now)).unwrap();
         let lease = now + Duration::seconds(60);
-        assert_eq!(claim_due(&mut conn, now, lease, 10).unwrap().len(), 1);
-        assert!(claim_due(&mut conn, now, lease, 10).unwrap().is_empty());
+        assert_eq!(claim_due(&mut conn, MAIL, now, lease, 10).unwrap().len(), 1);
+        assert!(claim_due(&mut conn, MAIL, now, lease, 10)
+            .unwrap()
+            .is_empty());
         let later = lease + Duration::seconds(1);
         assert_eq!(
-            claim_due(&mut conn, later, later + Duration::seconds(60), 10)
+            claim_due(&mut conn, MAIL, later, later + Duration::seconds(60), 10)
                 .unwrap()
                 .len(),
             1
@@ -298,8 +321,10 @@ mod tests {
         assert!(sent.body_text.is_none() && sent.body_html.is_none());
         let retry = rows.iter().find(|r| r.id == "retry").unwrap();
         assert_eq!((retry.status.as_str(), retry.attempts), (QUEUED, 1));
-        assert!(claim_due(&mut conn, now, now + Duration::seconds(60), 10)
-            .unwrap()
-            .is_empty());
+        assert!(
+            claim_due(&mut conn, MAIL, now, now + Duration::seconds(60), 10)
+                .unwrap()
+                .is_empty()
+        );
     }
 }

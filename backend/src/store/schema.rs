@@ -123,6 +123,7 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         locked_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
+        channel -> Text,
     }
 }
 

@@ -43,3 +43,4 @@ mod smtp_outage;
 mod solve_captcha_cli;
 mod trusted_proxies;
 mod verification;
+mod webhooks;
