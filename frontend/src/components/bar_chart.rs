@@ -8,10 +8,11 @@ use crate::charts::{bars, coordinate, labelled_slots, slot_centre, summary, Plot
 
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 170.0;
+/// Room on the right for half of the last date's label, which sits under today's bar.
 const PLOT: Plot = Plot {
     left: 34.0,
     top: 12.0,
-    width: 278.0,
+    width: 266.0,
     height: 132.0,
 };
 /// Grid lines above zero; more would crowd the labels at this height.
