@@ -13,6 +13,14 @@
 //! | `/login/code` | `login-code-email`, `login-code-send`, `password-login-link`; once a code is sent (or opened from the mail's link): `login-code-address`, `code-digit-0` … `code-digit-5`, `code-error`, `code-countdown`, `code-expired`, `login-code-submit`, `resend-button`, `resend-countdown`, `login-code-change-address` |
 //! | `/dashboard` | `dashboard-username`, `dashboard-email`, `dashboard-verified`, `dashboard-mfa` ("On"/"Off", `data-enabled`), `security-link`, `dashboard-created`, `session-list`, `session-row` (one per session, `data-current="true"` for this one), `revoke-session` (its button), `logout-button`; the password form: `change-current-password`, `change-new-password` (errors under them in `change-current-password-error`, `change-new-password-error`), `change-password-submit`, `change-password-error` (role=alert), `change-password-notice` (role=status: "Password changed. Other devices were signed out.") |
 //! | `/security` | `security-status` (`data-enabled`), `security-back`; off: `totp-setup-start`, then `totp-setup` with `totp-qr` (an `<img>` of the server's SVG), `totp-secret` (in groups of four), `totp-open-app` (the `otpauth:` link), `code-digit-0` … `code-digit-5`, `code-error`, `totp-enable-submit`, `totp-setup-cancel`; the codes, once: `recovery-codes-panel`, `recovery-codes` (one `recovery-code` each), `recovery-codes-copy`, `recovery-codes-download`, `recovery-codes-print`, `recovery-codes-status` (role=status), `recovery-codes-done`; on: `recovery-codes-regenerate`, `totp-disable`, each opening `security-confirm` with `security-password`, `security-code` (boxes, `security-code-switch`, `security-code-recovery`, `security-code-error`), `security-confirm-submit`, `security-confirm-cancel` |
+//! | header | `nav-admin` (the "Admin" link, for admins only) |
+//! | every `/admin` page | `admin-nav` with `admin-nav-overview`, `admin-nav-users`, `admin-nav-mail`, `admin-nav-codes`, `admin-nav-audit` (`aria-current` on the open one); refusals: `admin-forbidden` (not an admin), `admin-mfa-required` (with `admin-mfa-link` to `/security`), `admin-load-error`; under a list: `pager-previous`, `pager-next` (links, when there is such a page), `pager-status` (`data-page`, `data-total`) |
+//! | `/admin` | `admin-totals` (`dd[data-series][data-total]`), `admin-charts` with one `figure#chart-<series>` per series: `.chart-total[data-total]` and `svg.chart[data-series]` (`registrations`, `verifications`, `logins`, `failed_logins`, `mails_failed`; `role=img`, its `<title>` and `<desc>`), one `rect[data-date][data-value]` per day; `table.admin-stats` (in a `<details>`) |
+//! | `/admin/users` | `admin-user-search` (`-submit`, `-clear`), `admin-user-state` (a select), `table.admin-users` with one `tr[data-user-id][data-state]` per account whose first cell's `a` opens its page, `.state-badge[data-state]`, `admin-users-empty`; `q`, `state` and `page` are the URL's query |
+//! | `/admin/users/:id` | `admin-user-state` (holding the `.state-badge`), `admin-user-username`, `admin-user-email`, `admin-user-role`, `admin-user-mfa` (`data-enabled`), `admin-disable` (active accounts), `admin-enable` (disabled ones), `admin-revoke` (not for pending registrations), `admin-delete`, opening `admin-delete-panel` with `admin-delete-consequence`, `admin-delete-confirm`, `admin-delete-cancel`; `admin-sessions` (`li[data-session-id]`), `admin-timeline` (`.timeline li[data-kind]`, newest first), `admin-mails` (`.mail-list li[data-mail-id][data-status][data-kind]`), `admin-codes` (`.code-list li[data-event][data-purpose]`), `admin-user-audit-link`, `admin-user-missing`; an action's outcome in `notice-banner` or `error-banner`; a deletion goes to `/admin/users`, which says so in `notice-banner` |
+//! | `/admin/mail` | `admin-mail-recipient` (`-submit`, `-clear`), `admin-mail-status`, `table.admin-mail` with `tr[data-mail-id][data-status][data-kind]`, `admin-mail-empty` |
+//! | `/admin/codes` | `admin-codes-email` (`-submit`, `-clear`), `admin-codes-purpose`, `table.admin-codes` with `tr[data-event][data-purpose]`, `admin-codes-empty` |
+//! | `/admin/audit` | `admin-audit-user` (an account id; `-submit`, `-clear`), `admin-audit-kind`, `table.admin-audit` with `tr[data-kind][data-event-id]`, `admin-audit-empty` |
 //! | `/forgot-password` | `forgot-email`, `forgot-submit`, `have-code-link` |
 //! | `/reset-password` | `reset-email`, `code-digit-0` … `code-digit-5`, `code-error`, `reset-password`, `reset-submit`, `resend-button`, `code-countdown` |
 //! | `/register`, `/verify`, `/forgot-password`, `/reset-password`, `/login/code` | `captcha-status` (role=status; empty, `data-solving="false"`, until the server asks for a CAPTCHA, then "Checking you're not a robot…" with `data-solving="true"` while the browser solves it) |
@@ -24,7 +32,12 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use uuid::Uuid;
+
 use crate::hooks::{use_session, AuthState, SessionProvider};
+use crate::pages::admin::{
+    is_admin, AdminAudit, AdminCodes, AdminMail, AdminOverview, AdminUserPage, AdminUsers,
+};
 use crate::pages::{
     Dashboard, ForgotPassword, Login, LoginCode, NotFound, Register, ResetPassword, Security,
     Verify,
@@ -50,6 +63,18 @@ pub enum Route {
     ForgotPassword,
     #[at("/reset-password")]
     ResetPassword,
+    #[at("/admin")]
+    Admin,
+    #[at("/admin/users")]
+    AdminUsers,
+    #[at("/admin/users/:id")]
+    AdminUser { id: Uuid },
+    #[at("/admin/mail")]
+    AdminMail,
+    #[at("/admin/codes")]
+    AdminCodes,
+    #[at("/admin/audit")]
+    AdminAudit,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -66,6 +91,12 @@ fn switch(route: Route) -> Html {
         Route::Security => html! { <Security /> },
         Route::ForgotPassword => html! { <ForgotPassword /> },
         Route::ResetPassword => html! { <ResetPassword /> },
+        Route::Admin => html! { <AdminOverview /> },
+        Route::AdminUsers => html! { <AdminUsers /> },
+        Route::AdminUser { id } => html! { <AdminUserPage {id} /> },
+        Route::AdminMail => html! { <AdminMail /> },
+        Route::AdminCodes => html! { <AdminCodes /> },
+        Route::AdminAudit => html! { <AdminAudit /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -97,6 +128,11 @@ fn header() -> Html {
             </Link<Route>>
             <nav aria-label="Account">
                 if let Some(user) = session.user() {
+                    if is_admin(user) {
+                        <Link<Route> to={Route::Admin} classes="nav-link nav-admin">
+                            <span id="nav-admin" data-testid="nav-admin">{ "Admin" }</span>
+                        </Link<Route>>
+                    }
                     <Link<Route> to={Route::Dashboard} classes="nav-link">{ user.username.clone() }</Link<Route>>
                 } else {
                     <Link<Route> to={Route::Login} classes="nav-link">{ "Sign in" }</Link<Route>>

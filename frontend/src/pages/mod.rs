@@ -1,5 +1,6 @@
-//! One module per route.
+//! One module per route (the admin pages in their own folder).
 
+pub mod admin;
 mod change_password;
 mod dashboard;
 mod forgot_password;

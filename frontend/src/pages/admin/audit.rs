@@ -1,0 +1,144 @@
+//! `/admin/audit`: the audit trail, newest first, filtered by account and kind of event. The filter and
+//! the page live in the URL, so a user's page can link to its own events.
+
+use shared::admin::{AuditEntry, AuditQuery};
+use uuid::Uuid;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{filter_text, pager, refusal, AdminFrame, AdminGate};
+use crate::api;
+use crate::app::Route;
+use crate::components::ListFilter;
+use crate::hooks::use_load;
+use crate::labels::{device, event_words, when, EVENT_KINDS};
+use crate::paging::Position;
+
+#[function_component(AdminAudit)]
+pub fn admin_audit() -> Html {
+    html! { <AdminGate><AuditPage /></AdminGate> }
+}
+
+#[function_component(AuditPage)]
+fn audit_page() -> Html {
+    let location = use_location();
+    let navigator = use_navigator();
+    let query = location
+        .as_ref()
+        .and_then(|l| l.query::<AuditQuery>().ok())
+        .unwrap_or_default();
+    let loaded = use_load(query.clone(), api::admin_audit);
+
+    let on_apply = {
+        let base = query.clone();
+        Callback::from(move |(text, kind): (String, String)| {
+            let next = AuditQuery {
+                user_id: filter_text(&text),
+                kind: filter_text(&kind),
+                page: None,
+                // Whatever else the URL holds (the page size) stays.
+                ..base.clone()
+            };
+            if let Some(navigator) = &navigator {
+                let _ = navigator.push_with_query(&Route::AdminAudit, &next);
+            }
+        })
+    };
+    let mut choices = EVENT_KINDS
+        .iter()
+        .map(|(value, words)| (AttrValue::from(*value), AttrValue::from(*words)))
+        .collect::<Vec<_>>();
+    // A kind from a link this client has no words for still shows as chosen.
+    if let Some(kind) = &query.kind {
+        if !EVENT_KINDS.iter().any(|(known, _)| known == kind) {
+            choices.push((kind.clone().into(), event_words(kind).into()));
+        }
+    }
+
+    let body = match (&loaded.data, &loaded.problem) {
+        (_, Some(problem)) => refusal(problem),
+        (None, None) => html! { <p class="hint" role="status">{ "Loading the audit trail…" }</p> },
+        (Some(page), None) => {
+            let at_page = |page| AuditQuery {
+                page,
+                ..query.clone()
+            };
+            html! {
+                <>
+                    if page.items.is_empty() {
+                        <p class="empty" id="admin-audit-empty" data-testid="admin-audit-empty">{ "No event matches." }</p>
+                    } else {
+                        <div class="table-scroll">
+                            <table class="data-table admin-audit" aria-busy={loaded.busy.to_string()}>
+                                <caption class="visually-hidden">{ "Audit events, newest first" }</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{ "When" }</th>
+                                        <th scope="col">{ "Event" }</th>
+                                        <th scope="col">{ "Account" }</th>
+                                        <th scope="col">{ "Address" }</th>
+                                        <th scope="col">{ "IP" }</th>
+                                        <th scope="col">{ "Device" }</th>
+                                        <th scope="col">{ "Detail" }</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{ for page.items.iter().map(audit_row) }</tbody>
+                            </table>
+                        </div>
+                    }
+                    { pager(Route::AdminAudit, Position::of(page), page.items.len(), at_page) }
+                </>
+            }
+        }
+    };
+
+    html! {
+        <AdminFrame title="Audit trail">
+            <ListFilter text_id="admin-audit-user" text_label="Account id"
+                        text={query.user_id.clone().unwrap_or_default()} placeholder="An account's id"
+                        choice_id="admin-audit-kind" choice_label="Event" any_choice="Any event"
+                        {choices} choice={query.kind.clone().unwrap_or_default()}
+                        {on_apply} />
+            { body }
+        </AdminFrame>
+    }
+}
+
+/// A link to the account's page when the id is one (an account or a pending registration).
+fn account_link(id: Option<&str>, label: &str) -> Html {
+    match id.map(|id| (id, Uuid::parse_str(id))) {
+        Some((_, Ok(uuid))) => html! {
+            <Link<Route> to={Route::AdminUser { id: uuid }} classes="link">{ label.to_owned() }</Link<Route>>
+        },
+        Some((raw, Err(_))) => html! { <code class="id">{ raw.to_owned() }</code> },
+        None => Html::default(),
+    }
+}
+
+fn audit_row(entry: &AuditEntry) -> Html {
+    html! {
+        <tr data-kind={entry.kind.clone()} data-event-id={entry.id.to_string()}>
+            <td data-label="When" class="cell-main">
+                <time datetime={entry.at.to_rfc3339()}>{ when(entry.at) }</time>
+            </td>
+            <td data-label="Event">{ event_words(&entry.kind) }</td>
+            <td data-label="Account">
+                // One element, so the cell's phone layout keeps the link and "by an admin" together.
+                <span>
+                    { account_link(entry.user_id.as_deref(), "Account") }
+                    if entry.actor_id.is_some() {
+                        { " by " }{ account_link(entry.actor_id.as_deref(), "an admin") }
+                    }
+                </span>
+            </td>
+            <td data-label="Address" class="cell-wrap">{ entry.email.clone().unwrap_or_default() }</td>
+            <td data-label="IP" class="cell-wrap">{ entry.ip.clone().unwrap_or_default() }</td>
+            <td data-label="Device" class="cell-wrap">
+                <span title={entry.user_agent.clone()}>
+                    { entry.user_agent.as_deref().map(|ua| device(Some(ua))).unwrap_or_default() }
+                </span>
+            </td>
+            <td data-label="Detail" class="cell-wrap">{ entry.detail.clone().unwrap_or_default() }</td>
+        </tr>
+    }
+}

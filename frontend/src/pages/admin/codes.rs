@@ -1,0 +1,116 @@
+//! `/admin/codes`: what happened to e-mailed codes (sent, accepted, wrong, expired, replaced; never a
+//! code), filtered by address and purpose. The filter and the page live in the URL.
+
+use shared::admin::{CodeEntry, CodesQuery};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{filter_text, pager, refusal, AdminFrame, AdminGate};
+use crate::api;
+use crate::app::Route;
+use crate::components::ListFilter;
+use crate::hooks::use_load;
+use crate::labels::{code_event_words, purpose_words, when, CODE_PURPOSES};
+use crate::paging::Position;
+
+#[function_component(AdminCodes)]
+pub fn admin_codes() -> Html {
+    html! { <AdminGate><CodesPage /></AdminGate> }
+}
+
+#[function_component(CodesPage)]
+fn codes_page() -> Html {
+    let location = use_location();
+    let navigator = use_navigator();
+    let query = location
+        .as_ref()
+        .and_then(|l| l.query::<CodesQuery>().ok())
+        .unwrap_or_default();
+    let loaded = use_load(query.clone(), api::admin_codes);
+
+    let on_apply = {
+        let base = query.clone();
+        Callback::from(move |(text, purpose): (String, String)| {
+            let next = CodesQuery {
+                email: filter_text(&text),
+                purpose: filter_text(&purpose),
+                page: None,
+                // Whatever else the URL holds (the page size) stays.
+                ..base.clone()
+            };
+            if let Some(navigator) = &navigator {
+                let _ = navigator.push_with_query(&Route::AdminCodes, &next);
+            }
+        })
+    };
+    let mut choices = CODE_PURPOSES
+        .iter()
+        .map(|(value, words)| (AttrValue::from(*value), AttrValue::from(*words)))
+        .collect::<Vec<_>>();
+    // A purpose from a link this client has no words for still shows as chosen.
+    if let Some(purpose) = &query.purpose {
+        if !CODE_PURPOSES.iter().any(|(known, _)| known == purpose) {
+            choices.push((purpose.clone().into(), purpose_words(purpose).into()));
+        }
+    }
+
+    let body = match (&loaded.data, &loaded.problem) {
+        (_, Some(problem)) => refusal(problem),
+        (None, None) => html! { <p class="hint" role="status">{ "Loading the codes…" }</p> },
+        (Some(page), None) => {
+            let at_page = |page| CodesQuery {
+                page,
+                ..query.clone()
+            };
+            html! {
+                <>
+                    if page.items.is_empty() {
+                        <p class="empty" id="admin-codes-empty" data-testid="admin-codes-empty">{ "No code event matches." }</p>
+                    } else {
+                        <div class="table-scroll">
+                            <table class="data-table admin-codes" aria-busy={loaded.busy.to_string()}>
+                                <caption class="visually-hidden">{ "Code events, newest first" }</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{ "When" }</th>
+                                        <th scope="col">{ "Address" }</th>
+                                        <th scope="col">{ "Purpose" }</th>
+                                        <th scope="col">{ "What happened" }</th>
+                                        <th scope="col">{ "IP" }</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{ for page.items.iter().map(code_row) }</tbody>
+                            </table>
+                        </div>
+                    }
+                    { pager(Route::AdminCodes, Position::of(page), page.items.len(), at_page) }
+                </>
+            }
+        }
+    };
+
+    html! {
+        <AdminFrame title="Codes">
+            <ListFilter text_id="admin-codes-email" text_label="Address"
+                        text={query.email.clone().unwrap_or_default()} placeholder="Part of an address"
+                        choice_id="admin-codes-purpose" choice_label="Purpose" any_choice="Any purpose"
+                        {choices} choice={query.purpose.clone().unwrap_or_default()}
+                        {on_apply} />
+            { body }
+        </AdminFrame>
+    }
+}
+
+fn code_row(code: &CodeEntry) -> Html {
+    html! {
+        <tr data-event={code.event.as_str()} data-purpose={code.purpose.clone()}>
+            <td data-label="When" class="cell-main">
+                <time datetime={code.at.to_rfc3339()}>{ when(code.at) }</time>
+            </td>
+            <td data-label="Address" class="cell-wrap">{ code.email.clone() }</td>
+            <td data-label="Purpose">{ purpose_words(&code.purpose) }</td>
+            <td data-label="What happened">{ code_event_words(code.event) }</td>
+            <td data-label="IP" class="cell-wrap">{ code.ip.clone().unwrap_or_default() }</td>
+        </tr>
+    }
+}
