@@ -1,5 +1,6 @@
 //! One module per route (the admin pages in their own folder).
 
+mod account_data;
 pub mod admin;
 mod change_password;
 mod dashboard;
@@ -173,7 +174,7 @@ impl fmt::Debug for LinkToken {
     }
 }
 
-/// The query of `/login`: a message to show after a redirect.
+/// The query of `/login` and `/register`: a message to show after a redirect.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LoginQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]

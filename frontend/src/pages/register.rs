@@ -6,10 +6,10 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::CodeQuery;
+use super::{CodeQuery, LoginQuery};
 use crate::api;
 use crate::app::Route;
-use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField};
+use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField, Notice};
 use crate::hooks::{use_captcha, use_form_state};
 use crate::messages::{
     check_email, check_password, check_username, field_errors, field_of, problem_message,
@@ -17,9 +17,23 @@ use crate::messages::{
 use crate::registration_token;
 use crate::tickets::{self, Flow};
 
+fn notice_text(key: Option<&str>) -> Option<String> {
+    match key? {
+        "account-deleted" => Some(
+            "Your account was deleted, with its sessions, second factor and codes. A goodbye mail is on \
+             its way."
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
 #[function_component(Register)]
 pub fn register() -> Html {
     let navigator = use_navigator();
+    let query = use_location()
+        .and_then(|l| l.query::<LoginQuery>().ok())
+        .unwrap_or_default();
     let username = use_state(String::new);
     let email = use_state(String::new);
     let password = use_state(String::new);
@@ -112,6 +126,7 @@ pub fn register() -> Html {
         html! { { "It takes a minute: we e-mail you a 6-digit code to confirm your address." } };
     html! {
         <Card title="Create your account" lead={lead}>
+            <Notice testid="notice-banner" message={notice_text(query.notice.as_deref()).map(AttrValue::from)} />
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
                 <FormField id="register-username" label="Username" value={(*username).clone()}

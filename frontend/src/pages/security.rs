@@ -1,6 +1,7 @@
 //! The account's second factor: set up an authenticator app (its QR code, or the key to type, confirmed
 //! with a code), the ten recovery codes shown once, new recovery codes, and turning the app off. The last
-//! two ask for the password and a code again.
+//! two ask for the password and a code again. Below, the account's own data: to download, or to delete
+//! with the account.
 
 use shared::api::{PasswordAndCodeRequest, TotpCodeRequest, TotpSetupResponse, User};
 use shared::problem::ProblemCode;
@@ -9,6 +10,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::account_data::AccountData;
 use crate::api;
 use crate::app::{Loading, Route};
 use crate::code::{joined, CodeBoxes};
@@ -238,6 +240,9 @@ fn security_page(props: &SecurityPageProps) -> Html {
         }
     };
 
+    // The account's data waits while a step is open: one form (and one set of code boxes) at a time.
+    let step_open =
+        codes.is_some() || (setup.is_some() && !enabled) || (confirm.is_some() && enabled);
     let body = if let Some(list) = (*codes).clone() {
         html! {
             <RecoveryCodes codes={list} account={props.user.username.clone()} on_done={on_codes_saved} />
@@ -285,6 +290,9 @@ fn security_page(props: &SecurityPageProps) -> Html {
                 <div class="no-print">{ status }</div>
                 { body }
             </section>
+            if !step_open {
+                <AccountData user={props.user.clone()} />
+            }
             <p class="aside no-print">
                 <Link<Route> to={Route::Dashboard} classes="link">
                     <span id="security-back" data-testid="security-back">{ "Back to your account" }</span>
