@@ -3,7 +3,7 @@
 //! does not know yet still reads as words. No browser calls: tested natively.
 
 use chrono::{DateTime, Local, Utc};
-use shared::admin::{AccountState, CodeEvent, MailStatus};
+use shared::admin::{AccountState, Channel, CodeEvent, MailStatus};
 
 /// A moment as the dashboard and the admin pages show it, in the browser's time zone.
 pub fn when(at: DateTime<Utc>) -> String {
@@ -46,7 +46,7 @@ pub fn device(user_agent: Option<&str>) -> String {
 
 /// `login_failed` → "Login failed": the fallback for names this client has no words for.
 fn spelled_out(name: &str) -> String {
-    let spaced = name.trim().replace(['_', '-'], " ");
+    let spaced = name.trim().replace(['_', '-', '.'], " ");
     let mut chars = spaced.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -119,6 +119,13 @@ const MAIL_KINDS: &[(&str, &str)] = &[
     ("security_notice", "Security notice"),
     ("account_deleted", "Goodbye (account deleted)"),
     ("account_disabled", "Account disabled or enabled"),
+    // The webhooks' event types, which the outbox lists beside the mails.
+    ("user.verified", "Address confirmed"),
+    ("user.login", "Signed in"),
+    ("user.password_changed", "Password changed"),
+    ("user.disabled", "Account disabled"),
+    ("user.enabled", "Account enabled"),
+    ("user.deleted", "Account deleted"),
 ];
 
 pub fn mail_kind_words(kind: &str) -> String {
@@ -160,6 +167,15 @@ pub fn state_words(state: AccountState) -> &'static str {
     }
 }
 
+pub const CHANNELS: [Channel; 2] = [Channel::Mail, Channel::Webhook];
+
+pub fn channel_words(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Mail => "Mail",
+        Channel::Webhook => "Webhook",
+    }
+}
+
 pub const MAIL_STATUSES: [MailStatus; 3] =
     [MailStatus::Queued, MailStatus::Sent, MailStatus::Failed];
 
@@ -187,6 +203,7 @@ mod tests {
     fn a_name_this_client_does_not_know_still_reads_as_words() {
         assert_eq!(event_words("passkey_added"), "Passkey added");
         assert_eq!(mail_kind_words("weekly-digest"), "Weekly digest");
+        assert_eq!(mail_kind_words("user.renamed"), "User renamed");
         assert_eq!(purpose_words(""), "Unknown");
     }
 

@@ -1,8 +1,22 @@
-//! The filter above an admin list: a search text and a choice. The page keeps both in its URL; this
-//! only edits them and says when to apply (the form sent, or another choice picked).
+//! The filter above an admin list: a search text and one or more choices. The page keeps them in its
+//! URL; this only edits them and says when to apply (the form sent, or another choice picked).
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// One choice of the filter, as a select.
+#[derive(Clone, PartialEq)]
+pub struct Choice {
+    /// The select's id (also its `name` and `data-testid`).
+    pub id: AttrValue,
+    pub label: AttrValue,
+    /// The label of the empty value: "All states".
+    pub any: AttrValue,
+    /// `(value, label)` pairs.
+    pub options: Vec<(AttrValue, AttrValue)>,
+    /// The value in force (from the URL), empty for any.
+    pub value: AttrValue,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ListFilterProps {
@@ -14,16 +28,9 @@ pub struct ListFilterProps {
     pub text: AttrValue,
     #[prop_or_default]
     pub placeholder: Option<AttrValue>,
-    pub choice_id: AttrValue,
-    pub choice_label: AttrValue,
-    /// The label of the empty choice: "All states".
-    pub any_choice: AttrValue,
-    /// `(value, label)` pairs.
-    pub choices: Vec<(AttrValue, AttrValue)>,
-    /// The value chosen (from the URL), empty for any.
-    pub choice: AttrValue,
-    /// Apply `(text, choice)`.
-    pub on_apply: Callback<(String, String)>,
+    pub choices: Vec<Choice>,
+    /// Apply `(text, the choices' values in order)`.
+    pub on_apply: Callback<(String, Vec<String>)>,
 }
 
 #[function_component(ListFilter)]
@@ -34,17 +41,7 @@ pub fn list_filter(props: &ListFilterProps) -> Html {
         let text = text.clone();
         use_effect_with(props.text.clone(), move |value| text.set(value.to_string()));
     }
-    let select_ref = use_node_ref();
-    {
-        // `selected` on an option is only its default: once the person picked one, the choice in force
-        // (after back, or "Clear the filter") has to be set on the select itself.
-        let select_ref = select_ref.clone();
-        use_effect_with(props.choice.clone(), move |value| {
-            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
-                select.set_value(value);
-            }
-        });
-    }
+    let values: Vec<String> = props.choices.iter().map(|c| c.value.to_string()).collect();
     let oninput = {
         let text = text.clone();
         Callback::from(move |e: InputEvent| {
@@ -52,25 +49,30 @@ pub fn list_filter(props: &ListFilterProps) -> Html {
         })
     };
     let onsubmit = {
-        let (text, choice, on_apply) = (text.clone(), props.choice.clone(), props.on_apply.clone());
+        let (text, values, on_apply) = (text.clone(), values.clone(), props.on_apply.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            on_apply.emit(((*text).clone(), choice.to_string()));
+            on_apply.emit(((*text).clone(), values.clone()));
         })
     };
-    let onchange = {
-        let (text, on_apply) = (text.clone(), props.on_apply.clone());
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            on_apply.emit(((*text).clone(), value));
+    let on_choice = |index: usize| {
+        let (text, values, on_apply) = (text.clone(), values.clone(), props.on_apply.clone());
+        Callback::from(move |value: String| {
+            let mut chosen = values.clone();
+            if let Some(slot) = chosen.get_mut(index) {
+                *slot = value;
+            }
+            on_apply.emit(((*text).clone(), chosen));
         })
     };
-    let filtered = !props.text.is_empty() || !props.choice.is_empty();
-    let on_clear = props
-        .on_apply
-        .reform(|_: MouseEvent| (String::new(), String::new()));
+    let filtered = !props.text.is_empty() || values.iter().any(|v| !v.is_empty());
+    let on_clear = {
+        let (count, on_apply) = (values.len(), props.on_apply.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_apply.emit((String::new(), vec![String::new(); count]))
+        })
+    };
     let text_id = &props.text_id;
-    let choice_id = &props.choice_id;
     html! {
         <form class="filters" role="search" novalidate=true {onsubmit}>
             <div class="field filter-text">
@@ -85,16 +87,9 @@ pub fn list_filter(props: &ListFilterProps) -> Html {
                     </button>
                 </div>
             </div>
-            <div class="field filter-choice">
-                <label for={choice_id.clone()}>{ props.choice_label.clone() }</label>
-                <select id={choice_id.clone()} name={choice_id.clone()} data-testid={choice_id.clone()}
-                        ref={select_ref} {onchange}>
-                    <option value="" selected={props.choice.is_empty()}>{ props.any_choice.clone() }</option>
-                    { for props.choices.iter().map(|(value, label)| html! {
-                        <option value={value.clone()} selected={*value == props.choice}>{ label.clone() }</option>
-                    }) }
-                </select>
-            </div>
+            { for props.choices.iter().enumerate().map(|(i, choice)| html! {
+                <ChoiceField choice={choice.clone()} onchange={on_choice(i)} />
+            }) }
             if filtered {
                 <button type="button" class="link-button filter-clear" id={format!("{text_id}-clear")}
                         data-testid={format!("{text_id}-clear")} onclick={on_clear}>
@@ -102,5 +97,42 @@ pub fn list_filter(props: &ListFilterProps) -> Html {
                 </button>
             }
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChoiceFieldProps {
+    choice: Choice,
+    onchange: Callback<String>,
+}
+
+#[function_component(ChoiceField)]
+fn choice_field(props: &ChoiceFieldProps) -> Html {
+    let select_ref = use_node_ref();
+    {
+        // `selected` on an option is only its default: once the person picked one, the choice in force
+        // (after back, or "Clear the filter") has to be set on the select itself.
+        let select_ref = select_ref.clone();
+        use_effect_with(props.choice.value.clone(), move |value| {
+            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
+                select.set_value(value);
+            }
+        });
+    }
+    let onchange = props
+        .onchange
+        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let choice = &props.choice;
+    html! {
+        <div class="field filter-choice">
+            <label for={choice.id.clone()}>{ choice.label.clone() }</label>
+            <select id={choice.id.clone()} name={choice.id.clone()} data-testid={choice.id.clone()}
+                    ref={select_ref} {onchange}>
+                <option value="" selected={choice.value.is_empty()}>{ choice.any.clone() }</option>
+                { for choice.options.iter().map(|(value, label)| html! {
+                    <option value={value.clone()} selected={*value == choice.value}>{ label.clone() }</option>
+                }) }
+            </select>
+        </div>
     }
 }

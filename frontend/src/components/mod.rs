@@ -20,6 +20,6 @@ pub use countdown::Countdown;
 pub use factor_code_input::FactorCodeInput;
 pub use form_field::FormField;
 pub use layout::Card;
-pub use list_filter::ListFilter;
+pub use list_filter::{Choice, ListFilter};
 pub use recovery_codes::RecoveryCodes;
 pub use resend_button::ResendButton;

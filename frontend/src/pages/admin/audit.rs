@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 use super::{filter_text, pager, refusal, AdminFrame, AdminGate};
 use crate::api;
 use crate::app::Route;
-use crate::components::ListFilter;
+use crate::components::{Choice, ListFilter};
 use crate::hooks::use_load;
 use crate::labels::{device, event_words, when, EVENT_KINDS};
 use crate::paging::Position;
@@ -31,10 +31,10 @@ fn audit_page() -> Html {
 
     let on_apply = {
         let base = query.clone();
-        Callback::from(move |(text, kind): (String, String)| {
+        Callback::from(move |(text, chosen): (String, Vec<String>)| {
             let next = AuditQuery {
                 user_id: filter_text(&text),
-                kind: filter_text(&kind),
+                kind: chosen.first().and_then(|kind| filter_text(kind)),
                 page: None,
                 // Whatever else the URL holds (the page size) stays.
                 ..base.clone()
@@ -44,16 +44,23 @@ fn audit_page() -> Html {
             }
         })
     };
-    let mut choices = EVENT_KINDS
+    let mut kinds = EVENT_KINDS
         .iter()
         .map(|(value, words)| (AttrValue::from(*value), AttrValue::from(*words)))
         .collect::<Vec<_>>();
     // A kind from a link this client has no words for still shows as chosen.
     if let Some(kind) = &query.kind {
         if !EVENT_KINDS.iter().any(|(known, _)| known == kind) {
-            choices.push((kind.clone().into(), event_words(kind).into()));
+            kinds.push((kind.clone().into(), event_words(kind).into()));
         }
     }
+    let choices = vec![Choice {
+        id: "admin-audit-kind".into(),
+        label: "Event".into(),
+        any: "Any event".into(),
+        options: kinds,
+        value: query.kind.clone().unwrap_or_default().into(),
+    }];
 
     let body = match (&loaded.data, &loaded.problem) {
         (_, Some(problem)) => refusal(problem),
@@ -96,19 +103,20 @@ fn audit_page() -> Html {
         <AdminFrame title="Audit trail">
             <ListFilter text_id="admin-audit-user" text_label="Account id"
                         text={query.user_id.clone().unwrap_or_default()} placeholder="An account's id"
-                        choice_id="admin-audit-kind" choice_label="Event" any_choice="Any event"
-                        {choices} choice={query.kind.clone().unwrap_or_default()}
-                        {on_apply} />
+                        {choices} {on_apply} />
             { body }
         </AdminFrame>
     }
 }
 
-/// A link to the account's page when the id is one (an account or a pending registration).
+/// A link to the account's page when the id is one (an account or a pending registration), named by
+/// the id's first characters: enough to tell the rows' accounts apart at a glance.
 fn account_link(id: Option<&str>, label: &str) -> Html {
     match id.map(|id| (id, Uuid::parse_str(id))) {
-        Some((_, Ok(uuid))) => html! {
-            <Link<Route> to={Route::AdminUser { id: uuid }} classes="link">{ label.to_owned() }</Link<Route>>
+        Some((raw, Ok(uuid))) => html! {
+            <Link<Route> to={Route::AdminUser { id: uuid }} classes="link">
+                { format!("{label} {}", raw.chars().take(8).collect::<String>()) }
+            </Link<Route>>
         },
         Some((raw, Err(_))) => html! { <code class="id">{ raw.to_owned() }</code> },
         None => Html::default(),
@@ -125,9 +133,9 @@ fn audit_row(entry: &AuditEntry) -> Html {
             <td data-label="Account">
                 // One element, so the cell's phone layout keeps the link and "by an admin" together.
                 <span>
-                    { account_link(entry.user_id.as_deref(), "Account") }
+                    { account_link(entry.user_id.as_deref(), "account") }
                     if entry.actor_id.is_some() {
-                        { " by " }{ account_link(entry.actor_id.as_deref(), "an admin") }
+                        { " by " }{ account_link(entry.actor_id.as_deref(), "admin") }
                     }
                 </span>
             </td>

@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use super::{filter_text, pager, refusal, AdminFrame, AdminGate};
 use crate::api;
 use crate::app::Route;
-use crate::components::ListFilter;
+use crate::components::{Choice, ListFilter};
 use crate::hooks::use_load;
 use crate::labels::{code_event_words, purpose_words, when, CODE_PURPOSES};
 use crate::paging::Position;
@@ -30,10 +30,10 @@ fn codes_page() -> Html {
 
     let on_apply = {
         let base = query.clone();
-        Callback::from(move |(text, purpose): (String, String)| {
+        Callback::from(move |(text, chosen): (String, Vec<String>)| {
             let next = CodesQuery {
                 email: filter_text(&text),
-                purpose: filter_text(&purpose),
+                purpose: chosen.first().and_then(|purpose| filter_text(purpose)),
                 page: None,
                 // Whatever else the URL holds (the page size) stays.
                 ..base.clone()
@@ -43,16 +43,23 @@ fn codes_page() -> Html {
             }
         })
     };
-    let mut choices = CODE_PURPOSES
+    let mut purposes = CODE_PURPOSES
         .iter()
         .map(|(value, words)| (AttrValue::from(*value), AttrValue::from(*words)))
         .collect::<Vec<_>>();
     // A purpose from a link this client has no words for still shows as chosen.
     if let Some(purpose) = &query.purpose {
         if !CODE_PURPOSES.iter().any(|(known, _)| known == purpose) {
-            choices.push((purpose.clone().into(), purpose_words(purpose).into()));
+            purposes.push((purpose.clone().into(), purpose_words(purpose).into()));
         }
     }
+    let choices = vec![Choice {
+        id: "admin-codes-purpose".into(),
+        label: "Purpose".into(),
+        any: "Any purpose".into(),
+        options: purposes,
+        value: query.purpose.clone().unwrap_or_default().into(),
+    }];
 
     let body = match (&loaded.data, &loaded.problem) {
         (_, Some(problem)) => refusal(problem),
@@ -93,9 +100,7 @@ fn codes_page() -> Html {
         <AdminFrame title="Codes">
             <ListFilter text_id="admin-codes-email" text_label="Address"
                         text={query.email.clone().unwrap_or_default()} placeholder="Part of an address"
-                        choice_id="admin-codes-purpose" choice_label="Purpose" any_choice="Any purpose"
-                        {choices} choice={query.purpose.clone().unwrap_or_default()}
-                        {on_apply} />
+                        {choices} {on_apply} />
             { body }
         </AdminFrame>
     }

@@ -1,16 +1,18 @@
-//! `/admin/mail`: the outbox, newest first: to whom, what kind, and how delivery went (never a body),
-//! filtered by recipient and status. The filter and the page live in the URL.
+//! `/admin/mail`: the outbox, newest first: mails and webhooks, to whom, what kind, and how delivery went
+//! (never a body), filtered by recipient, status and channel. The filter and the page live in the URL.
 
-use shared::admin::{MailEntry, MailQuery, MailStatus};
+use shared::admin::{Channel, MailEntry, MailQuery, MailStatus};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::{filter_text, pager, refusal, AdminFrame, AdminGate};
 use crate::api;
 use crate::app::Route;
-use crate::components::ListFilter;
+use crate::components::{Choice, ListFilter};
 use crate::hooks::use_load;
-use crate::labels::{mail_kind_words, mail_status_words, when, MAIL_STATUSES};
+use crate::labels::{
+    channel_words, mail_kind_words, mail_status_words, when, CHANNELS, MAIL_STATUSES,
+};
 use crate::paging::Position;
 
 #[function_component(AdminMail)]
@@ -20,6 +22,10 @@ pub fn admin_mail() -> Html {
 
 fn status_of(value: &str) -> Option<MailStatus> {
     MAIL_STATUSES.into_iter().find(|s| s.as_str() == value)
+}
+
+fn channel_of(value: &str) -> Option<Channel> {
+    CHANNELS.into_iter().find(|c| c.as_str() == value)
 }
 
 #[function_component(MailPage)]
@@ -34,10 +40,11 @@ fn mail_page() -> Html {
 
     let on_apply = {
         let base = query.clone();
-        Callback::from(move |(text, status): (String, String)| {
+        Callback::from(move |(text, chosen): (String, Vec<String>)| {
             let next = MailQuery {
                 recipient: filter_text(&text),
-                status: status_of(&status),
+                status: chosen.first().and_then(|status| status_of(status)),
+                channel: chosen.get(1).and_then(|channel| channel_of(channel)),
                 page: None,
                 // Whatever else the URL holds (the page size) stays.
                 ..base.clone()
@@ -47,7 +54,7 @@ fn mail_page() -> Html {
             }
         })
     };
-    let choices = MAIL_STATUSES
+    let statuses = MAIL_STATUSES
         .iter()
         .map(|s| {
             (
@@ -56,6 +63,39 @@ fn mail_page() -> Html {
             )
         })
         .collect::<Vec<_>>();
+    let channels = CHANNELS
+        .iter()
+        .map(|c| {
+            (
+                AttrValue::from(c.as_str()),
+                AttrValue::from(channel_words(*c)),
+            )
+        })
+        .collect::<Vec<_>>();
+    let choices = vec![
+        Choice {
+            id: "admin-mail-status".into(),
+            label: "Status".into(),
+            any: "Any status".into(),
+            options: statuses,
+            value: query
+                .status
+                .map(MailStatus::as_str)
+                .unwrap_or_default()
+                .into(),
+        },
+        Choice {
+            id: "admin-mail-channel".into(),
+            label: "Sent as".into(),
+            any: "Mails and webhooks".into(),
+            options: channels,
+            value: query
+                .channel
+                .map(Channel::as_str)
+                .unwrap_or_default()
+                .into(),
+        },
+    ];
 
     let body = match (&loaded.data, &loaded.problem) {
         (_, Some(problem)) => refusal(problem),
@@ -76,6 +116,7 @@ fn mail_page() -> Html {
                                 <thead>
                                     <tr>
                                         <th scope="col">{ "Recipient" }</th>
+                                        <th scope="col">{ "Sent as" }</th>
                                         <th scope="col">{ "Kind" }</th>
                                         <th scope="col">{ "Status" }</th>
                                         <th scope="col">{ "Attempts" }</th>
@@ -98,9 +139,7 @@ fn mail_page() -> Html {
         <AdminFrame title="Mail">
             <ListFilter text_id="admin-mail-recipient" text_label="Recipient"
                         text={query.recipient.clone().unwrap_or_default()} placeholder="Part of an address"
-                        choice_id="admin-mail-status" choice_label="Status" any_choice="Any status"
-                        {choices} choice={query.status.map(MailStatus::as_str).unwrap_or_default()}
-                        {on_apply} />
+                        {choices} {on_apply} />
             { body }
         </AdminFrame>
     }
@@ -108,8 +147,10 @@ fn mail_page() -> Html {
 
 fn mail_row(mail: &MailEntry) -> Html {
     html! {
-        <tr data-mail-id={mail.id.clone()} data-status={mail.status.as_str()} data-kind={mail.kind.clone()}>
+        <tr data-mail-id={mail.id.clone()} data-status={mail.status.as_str()} data-kind={mail.kind.clone()}
+            data-channel={mail.channel.as_str()}>
             <td data-label="Recipient" class="cell-main cell-wrap">{ mail.recipient.clone() }</td>
+            <td data-label="Sent as">{ channel_words(mail.channel) }</td>
             <td data-label="Kind">{ mail_kind_words(&mail.kind) }</td>
             <td data-label="Status">
                 <span class={classes!("badge", "mail-status", format!("mail-{}", mail.status.as_str()))}>

@@ -2,7 +2,9 @@
 //! timeline of its events, its mails and its codes; and what an admin may do to it (disable, enable,
 //! sign out everywhere, delete). After an action the page asks the server again, so it shows what is.
 
-use shared::admin::{AccountState, AdminUserDetail, AuditEntry, AuditQuery, CodeEntry, MailEntry};
+use shared::admin::{
+    AccountState, AdminUserDetail, AuditEntry, AuditQuery, Channel, CodeEntry, MailEntry,
+};
 use shared::api::SessionInfo;
 use shared::problem::ProblemCode;
 use uuid::Uuid;
@@ -18,7 +20,8 @@ use crate::app::Route;
 use crate::components::{ErrorBanner, Notice};
 use crate::hooks::{use_load, use_session};
 use crate::labels::{
-    code_event_words, device, event_words, mail_kind_words, mail_status_words, purpose_words, when,
+    channel_words, code_event_words, device, event_words, mail_kind_words, mail_status_words,
+    purpose_words, when,
 };
 use crate::messages::problem_message;
 
@@ -417,9 +420,13 @@ fn mails(list: &[MailEntry]) -> Html {
     html! {
         <ul class="mail-list" id="admin-mails" aria-labelledby="admin-mails-heading">
             { for list.iter().map(|m| html! {
-                <li data-mail-id={m.id.clone()} data-status={m.status.as_str()} data-kind={m.kind.clone()}>
+                <li data-mail-id={m.id.clone()} data-status={m.status.as_str()} data-kind={m.kind.clone()}
+                    data-channel={m.channel.as_str()}>
                     <div class="mail-what">
                         <strong>{ mail_kind_words(&m.kind) }</strong>
+                        if m.channel == Channel::Webhook {
+                            <span class="badge">{ channel_words(m.channel) }</span>
+                        }
                         <span class={classes!("badge", "mail-status", format!("mail-{}", m.status.as_str()))}>
                             { mail_status_words(m.status) }
                         </span>

@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use super::{filter_text, pager, refusal, AdminFrame, AdminGate, CarriedNotice};
 use crate::api;
 use crate::app::Route;
-use crate::components::{ListFilter, Notice};
+use crate::components::{Choice, ListFilter, Notice};
 use crate::hooks::use_load;
 use crate::labels::{state_words, when, ACCOUNT_STATES};
 use crate::paging::Position;
@@ -48,10 +48,10 @@ fn users_page() -> Html {
 
     let on_apply = {
         let (navigator, base) = (navigator.clone(), query.clone());
-        Callback::from(move |(text, state): (String, String)| {
+        Callback::from(move |(text, chosen): (String, Vec<String>)| {
             let next = UsersQuery {
                 q: filter_text(&text),
-                state: state_of(&state),
+                state: chosen.first().and_then(|state| state_of(state)),
                 page: None,
                 // Whatever else the URL holds (the page size) stays.
                 ..base.clone()
@@ -61,7 +61,7 @@ fn users_page() -> Html {
             }
         })
     };
-    let choices = ACCOUNT_STATES
+    let states = ACCOUNT_STATES
         .iter()
         .map(|s| {
             (
@@ -70,6 +70,17 @@ fn users_page() -> Html {
             )
         })
         .collect::<Vec<_>>();
+    let choices = vec![Choice {
+        id: "admin-user-state".into(),
+        label: "State".into(),
+        any: "All states".into(),
+        options: states,
+        value: query
+            .state
+            .map(AccountState::as_str)
+            .unwrap_or_default()
+            .into(),
+    }];
 
     let body = match (&loaded.data, &loaded.problem) {
         (_, Some(problem)) => refusal(problem),
@@ -119,9 +130,7 @@ fn users_page() -> Html {
             <Notice testid="notice-banner" message={carried} />
             <ListFilter text_id="admin-user-search" text_label="Username or e-mail address"
                         text={query.q.clone().unwrap_or_default()} placeholder="Part of a name or address"
-                        choice_id="admin-user-state" choice_label="State" any_choice="All states"
-                        {choices} choice={query.state.map(AccountState::as_str).unwrap_or_default()}
-                        {on_apply} />
+                        {choices} {on_apply} />
             { body }
         </AdminFrame>
     }
