@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use otp_portal::auth::{keyring, keys};
 use otp_portal::services::{admin, now};
 use otp_portal::settings::Settings;
 use otp_portal::startup::Application;
@@ -39,9 +40,22 @@ enum Command {
         /// Username or e-mail address of the account (any case).
         login: String,
     },
+    /// Manage the keys that sign access tokens (when JWT_SECRET is not set).
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
     /// Read a puzzle from GET /api/captcha on standard input and print the value of the X-Captcha
     /// header that solves it (for scripts and curl).
     SolveCaptcha,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a new signing key. Every instance signs with it within a minute; the keys it replaces stay
+    /// published at /.well-known/jwks.json until every token they signed has expired, so no session
+    /// notices.
+    Rotate,
 }
 
 #[actix_web::main]
@@ -65,6 +79,9 @@ async fn main() -> ExitCode {
         },
         Command::Promote { login } => set_role(&login, users::ROLE_ADMIN),
         Command::Demote { login } => set_role(&login, users::ROLE_USER),
+        Command::Keys {
+            action: KeysCommand::Rotate,
+        } => rotate_keys(),
         Command::SolveCaptcha => solve_captcha(),
     }
 }
@@ -92,6 +109,31 @@ fn set_role(login: &str, role: &str) -> ExitCode {
                  (a registration must be verified first)"
             );
             ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("otp-portal: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn rotate_keys() -> ExitCode {
+    let result = (|| -> anyhow::Result<String> {
+        let settings = Settings::from_env()?;
+        anyhow::ensure!(
+            settings.jwt_secret.is_none(),
+            "JWT_SECRET is set: access tokens are HS256 with that secret, and rotating means changing it"
+        );
+        private_files::create_dir_all(&settings.data_dir)?;
+        let seal_key = keys::signing_seal_key(&settings)?;
+        let pool = store::connect(&settings.database_url)?;
+        let mut conn = pool.get()?;
+        keyring::rotate(&mut conn, &seal_key, now())
+    })();
+    match result {
+        Ok(kid) => {
+            eprintln!("otp-portal: the new signing key is {kid}");
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("otp-portal: {e:#}");

@@ -18,8 +18,10 @@ pub struct Settings {
     /// `None`: the development mailer.
     pub smtp_url: Option<SecretString>,
     pub mail_from: String,
-    /// `None`: generated once and kept in `data_dir/jwt.key`.
+    /// `None`: access tokens are EdDSA, signed by keys kept in the database and published as a JWKS.
     pub jwt_secret: Option<SecretString>,
+    /// The key every internal key is derived from; `None`: generated once into `data_dir/secret.key`.
+    pub secret_key: Option<SecretString>,
     pub otp_ttl: Duration,
     pub otp_resend_cooldown: Duration,
     pub public_url: String,
@@ -230,6 +232,15 @@ impl Settings {
                 );
             }
         }
+        let secret_key = get("SECRET_KEY");
+        if let Some(secret) = &secret_key {
+            if secret.len() < 32 {
+                bail!(
+                    "SECRET_KEY must be at least 32 bytes long (it has {})",
+                    secret.len()
+                );
+            }
+        }
         let otp_ttl = seconds("OTP_TTL_SECONDS", 300)?;
         let smtp_url = get("SMTP_URL");
         check_mail_and_links(
@@ -269,6 +280,7 @@ impl Settings {
             smtp_url: smtp_url.map(SecretString::from),
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "OTP Portal <no-reply@localhost>".into()),
             jwt_secret: jwt_secret.map(SecretString::from),
+            secret_key: secret_key.map(SecretString::from),
             otp_ttl,
             otp_resend_cooldown: seconds("OTP_RESEND_COOLDOWN_SECONDS", 60)?,
             public_url,

@@ -57,7 +57,10 @@ impl Application {
         }
         let database_url = settings.database_url.clone();
         let pool = tokio::task::spawn_blocking(move || store::connect(&database_url)).await??;
-        let keys = Keys::load(&settings)?;
+        let keys = {
+            let (settings, pool) = (settings.clone(), pool.clone());
+            tokio::task::spawn_blocking(move || Keys::load(&settings, &pool)).await??
+        };
         let queue = settings.password_hash_queue;
         let hasher = tokio::task::spawn_blocking(move || Hasher::for_this_machine(queue)).await??;
         let from: Mailbox = settings

@@ -809,7 +809,8 @@ pub struct User {
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
-    /// HS256 JWT for `Authorization: Bearer`.
+    /// JWT for `Authorization: Bearer`: EdDSA, verifiable with `/.well-known/jwks.json` (HS256 when the
+    /// server is configured with a shared `JWT_SECRET`).
     pub access_token: String,
     #[cfg_attr(feature = "openapi", schema(example = "Bearer"))]
     pub token_type: String,

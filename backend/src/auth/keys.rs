@@ -1,8 +1,12 @@
-//! The server's secret keys: the JWT signing key from `JWT_SECRET` or from a key file generated on first
-//! start, and subkeys derived from it for other uses.
+//! The server's keys. One secret key (`SECRET_KEY`, else a key file generated on first start) from which
+//! every internal key is derived: the keys of e-mailed codes, CAPTCHAs, device cookies, TOTP secrets,
+//! recovery codes, and the one that seals the token signing keys. Access tokens are signed apart from
+//! it: with `JWT_SECRET` (HS256) when set, else with Ed25519 keys kept in the database and published as
+//! a JWKS ([`KeyRing`]). So rotating the token keys (or `JWT_SECRET`) voids no code, cookie or factor.
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
 use hmac::{Hmac, Mac};
@@ -10,13 +14,26 @@ use jsonwebtoken::{DecodingKey, EncodingKey};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
 
+use super::keyring::KeyRing;
 use crate::settings::Settings;
+use crate::store::DbPool;
+
+/// How access tokens are signed.
+#[derive(Clone)]
+pub enum TokenKeys {
+    /// `JWT_SECRET`: HS256 with a secret the product shares.
+    Shared {
+        encoding: EncodingKey,
+        decoding: DecodingKey,
+    },
+    /// EdDSA with published keys: the product needs only `/.well-known/jwks.json`.
+    Published(Arc<KeyRing>),
+}
 
 #[derive(Clone)]
 pub struct Keys {
-    pub jwt_encoding: EncodingKey,
-    pub jwt_decoding: DecodingKey,
-    /// HMAC key for e-mailed codes, derived so that it never equals the JWT key.
+    pub tokens: TokenKeys,
+    /// HMAC key for e-mailed codes.
     pub code_key: Vec<u8>,
     /// HMAC key that signs CAPTCHA challenges.
     pub captcha_key: Vec<u8>,
@@ -26,26 +43,98 @@ pub struct Keys {
     pub totp_key: Vec<u8>,
     /// HMAC key of recovery codes and second-step tokens.
     pub recovery_key: Vec<u8>,
+    /// AEAD key that seals the private halves of token signing keys.
+    pub signing_seal_key: Vec<u8>,
+}
+
+/// The key file in `DATA_DIR` when `SECRET_KEY` is unset.
+pub const SECRET_KEY_FILE: &str = "secret.key";
+/// Its name before access tokens got keys of their own; such a file is taken over as is, so that what
+/// it sealed (TOTP secrets) still opens.
+const LEGACY_KEY_FILE: &str = "jwt.key";
+
+/// The server's secret key: `SECRET_KEY`, else the key file (made on first use).
+pub fn master_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = &settings.secret_key {
+        return Ok(secret.expose_secret().as_bytes().to_vec());
+    }
+    let path = settings.data_dir.join(SECRET_KEY_FILE);
+    let legacy = settings.data_dir.join(LEGACY_KEY_FILE);
+    if !path.exists() && legacy.exists() {
+        std::fs::rename(&legacy, &path)
+            .with_context(|| format!("renaming {} to {}", legacy.display(), path.display()))?;
+        tracing::info!(path = %path.display(), "the key file is now named secret.key");
+    }
+    load_or_create_key_file(&path)
 }
 
 impl Keys {
-    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
-        let master = match &settings.jwt_secret {
-            Some(secret) => secret.expose_secret().as_bytes().to_vec(),
-            None => load_or_create_key_file(&settings.data_dir.join("jwt.key"))?,
+    /// The keys of a server: the derived ones, and the token keys (opening the key ring, which makes
+    /// the first signing key, when there is no `JWT_SECRET`).
+    pub fn load(settings: &Settings, pool: &DbPool) -> anyhow::Result<Self> {
+        let master = master_secret(settings)?;
+        let derived = Derived::from_master(&master);
+        let tokens = match &settings.jwt_secret {
+            Some(secret) => shared(secret.expose_secret().as_bytes()),
+            None => TokenKeys::Published(Arc::new(KeyRing::open(
+                pool.clone(),
+                derived.signing_seal_key.clone(),
+                settings.access_token_ttl,
+            )?)),
         };
-        Ok(Self::from_master(&master))
+        Ok(derived.with_tokens(tokens))
     }
 
+    /// Keys for unit tests: HS256 tokens, internal keys derived from `master`.
+    #[cfg(test)]
+    pub(crate) fn for_tests(master: &[u8]) -> Self {
+        Derived::from_master(master).with_tokens(shared(master))
+    }
+}
+
+/// The key that seals the token signing keys (for `otp-portal keys rotate`).
+pub fn signing_seal_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    Ok(Derived::from_master(&master_secret(settings)?).signing_seal_key)
+}
+
+fn shared(secret: &[u8]) -> TokenKeys {
+    TokenKeys::Shared {
+        encoding: EncodingKey::from_secret(secret),
+        decoding: DecodingKey::from_secret(secret),
+    }
+}
+
+/// Every key derived from the secret key.
+struct Derived {
+    code_key: Vec<u8>,
+    captcha_key: Vec<u8>,
+    device_key: Vec<u8>,
+    totp_key: Vec<u8>,
+    recovery_key: Vec<u8>,
+    signing_seal_key: Vec<u8>,
+}
+
+impl Derived {
     fn from_master(master: &[u8]) -> Self {
         Self {
-            jwt_encoding: EncodingKey::from_secret(master),
-            jwt_decoding: DecodingKey::from_secret(master),
             code_key: derive(master, "otp-portal email code v1"),
             captcha_key: derive(master, "otp-portal captcha v1"),
             device_key: derive(master, "otp-portal device cookie v1"),
             totp_key: derive(master, "otp-portal totp secret v1"),
             recovery_key: derive(master, "otp-portal recovery code v1"),
+            signing_seal_key: derive(master, "otp-portal signing key seal v1"),
+        }
+    }
+
+    fn with_tokens(self, tokens: TokenKeys) -> Keys {
+        Keys {
+            tokens,
+            code_key: self.code_key,
+            captcha_key: self.captcha_key,
+            device_key: self.device_key,
+            totp_key: self.totp_key,
+            recovery_key: self.recovery_key,
+            signing_seal_key: self.signing_seal_key,
         }
     }
 }
@@ -117,8 +206,51 @@ mod tests {
 
     #[test]
     fn the_code_key_differs_from_the_master_key() {
-        let keys = Keys::from_master(b"0123456789abcdef0123456789abcdef");
+        let keys = Keys::for_tests(b"0123456789abcdef0123456789abcdef");
         assert_ne!(keys.code_key, b"0123456789abcdef0123456789abcdef".to_vec());
         assert_eq!(keys.code_key.len(), 32);
+    }
+
+    #[test]
+    fn a_key_file_of_the_former_name_is_taken_over_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let legacy = dir.path().join("jwt.key");
+        std::fs::write(&legacy, hex::encode([7u8; 64])).unwrap();
+        let data_dir = dir.path().display().to_string();
+        let settings =
+            Settings::from_lookup(|k| (k == "DATA_DIR").then(|| data_dir.clone())).unwrap();
+        assert_eq!(master_secret(&settings).unwrap(), vec![7u8; 64]);
+        assert!(!legacy.exists());
+        assert!(dir.path().join(SECRET_KEY_FILE).exists());
+        assert_eq!(
+            master_secret(&settings).unwrap(),
+            vec![7u8; 64],
+            "read again"
+        );
+    }
+
+    #[test]
+    fn secret_key_wins_over_the_file_and_only_it_feeds_the_internal_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().display().to_string();
+        let with = |jwt: &str| {
+            let data_dir = data_dir.clone();
+            let jwt = jwt.to_owned();
+            Settings::from_lookup(move |k| match k {
+                "DATA_DIR" => Some(data_dir.clone()),
+                "SECRET_KEY" => Some("s".repeat(40)),
+                "JWT_SECRET" => Some(jwt.clone()),
+                _ => None,
+            })
+            .unwrap()
+        };
+        let a = Derived::from_master(&master_secret(&with(&"a".repeat(32))).unwrap());
+        let b = Derived::from_master(&master_secret(&with(&"b".repeat(32))).unwrap());
+        assert_eq!(a.code_key, b.code_key);
+        assert_eq!(a.totp_key, b.totp_key);
+        assert!(
+            !dir.path().join(SECRET_KEY_FILE).exists(),
+            "no file with SECRET_KEY"
+        );
     }
 }

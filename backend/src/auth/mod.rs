@@ -3,6 +3,7 @@
 
 pub mod device;
 pub mod extractor;
+pub mod keyring;
 pub mod keys;
 pub mod otp;
 pub mod password;

@@ -1,4 +1,4 @@
-//! Access tokens (short-lived HS256 JWTs naming a session) and refresh tokens (opaque, random, stored
+//! Access tokens (short-lived JWTs naming a session: HS256 or EdDSA, see `keys`) and refresh tokens (opaque, random, stored
 //! only as a SHA-256 hash).
 
 use std::time::Duration;
@@ -10,7 +10,7 @@ use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::keys::Keys;
+use super::keys::{Keys, TokenKeys};
 
 const ISSUER: &str = "otp-portal";
 
@@ -39,20 +39,34 @@ pub fn issue_access(
         iat: now,
         exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
     };
-    Ok(jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &keys.jwt_encoding,
-    )?)
+    Ok(match &keys.tokens {
+        TokenKeys::Shared { encoding, .. } => {
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, encoding)?
+        }
+        TokenKeys::Published(ring) => {
+            let signer = ring.signer()?;
+            let mut header = Header::new(Algorithm::EdDSA);
+            header.kid = Some(signer.kid);
+            jsonwebtoken::encode(&header, &claims, &signer.key)?
+        }
+    })
 }
 
-/// Checks signature, algorithm (HS256 only: no `none`, no key confusion), issuer and expiry.
+/// Checks signature, algorithm (only the one configured: HS256 with `JWT_SECRET`, else EdDSA with a
+/// published key the header's `kid` names; no `none`, no key confusion), issuer and expiry.
 pub fn decode_access(keys: &Keys, token: &str) -> Option<AccessClaims> {
-    let mut validation = Validation::new(Algorithm::HS256);
+    let (algorithm, key) = match &keys.tokens {
+        TokenKeys::Shared { decoding, .. } => (Algorithm::HS256, decoding.clone()),
+        TokenKeys::Published(ring) => {
+            let kid = jsonwebtoken::decode_header(token).ok()?.kid?;
+            (Algorithm::EdDSA, ring.verifier(&kid)?)
+        }
+    };
+    let mut validation = Validation::new(algorithm);
     validation.set_issuer(&[ISSUER]);
     validation.set_required_spec_claims(&["exp", "sub", "iss"]);
     validation.leeway = 5;
-    jsonwebtoken::decode::<AccessClaims>(token, &keys.jwt_decoding, &validation)
+    jsonwebtoken::decode::<AccessClaims>(token, &key, &validation)
         .ok()
         .map(|data| data.claims)
 }
@@ -84,15 +98,7 @@ mod tests {
     use super::*;
 
     fn keys(secret: &[u8]) -> Keys {
-        Keys {
-            jwt_encoding: jsonwebtoken::EncodingKey::from_secret(secret),
-            jwt_decoding: jsonwebtoken::DecodingKey::from_secret(secret),
-            code_key: vec![],
-            captcha_key: vec![],
-            device_key: vec![],
-            totp_key: vec![],
-            recovery_key: vec![],
-        }
+        Keys::for_tests(secret)
     }
 
     #[test]
@@ -120,7 +126,8 @@ mod tests {
             iat: 0,
             exp: Utc::now().timestamp() - 60,
         };
-        let expired = jsonwebtoken::encode(&Header::default(), &past, &k.jwt_encoding).unwrap();
+        let encoding = jsonwebtoken::EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef");
+        let expired = jsonwebtoken::encode(&Header::default(), &past, &encoding).unwrap();
         assert!(decode_access(&k, &expired).is_none());
     }
 

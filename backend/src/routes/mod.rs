@@ -7,6 +7,7 @@ pub mod client;
 pub mod headers;
 pub mod health;
 pub mod json;
+pub mod jwks;
 pub mod me;
 pub mod openapi;
 
@@ -115,6 +116,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/openapi.json", M::GET).route(web::get().to(openapi::openapi_json)))
             .default_service(web::to(not_found)),
     )
+    .service(resource("/.well-known/jwks.json", M::GET).route(web::get().to(jwks::jwks)))
     .default_service(web::to(client::serve));
 }
 

@@ -29,7 +29,7 @@ use utoipa::{Modify, OpenApi};
         super::admin::users, super::admin::user, super::admin::disable, super::admin::enable,
         super::admin::revoke_sessions, super::admin::delete_user, super::admin::mail, super::admin::codes,
         super::admin::audit, super::admin::stats,
-        super::health::health, super::captcha::challenge, openapi_json,
+        super::health::health, super::captcha::challenge, super::jwks::jwks, openapi_json,
     ),
     components(schemas(
         RegisterRequest, RegisteredResponse, VerifyEmailRequest, ResendCodeRequest, EmailRequest, ChangePasswordRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,
@@ -47,6 +47,7 @@ use utoipa::{Modify, OpenApi};
         (name = "account", description = "The signed-in account"),
         (name = "admin", description = "Administration: needs an admin whose second factor is on"),
         (name = "operations", description = "Health and description"),
+        (name = "integration", description = "What the product behind the portal uses to trust it"),
     )
 )]
 pub struct ApiDoc;

@@ -28,6 +28,7 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
                 outbox::purge(conn, now - OUTBOX_RETENTION)?,
                 audit::purge(conn, now - audit_retention)?
                     + code_events::purge(conn, now - audit_retention)?
+                    + crate::auth::keyring::purge(conn, ctx.settings.access_token_ttl, now)?
                     + mfa::purge_challenges(conn, now - TimeDelta::days(1))?
                     + login_throttle::purge(conn, now - TimeDelta::days(1), now)?,
             ))

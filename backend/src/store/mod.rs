@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod registrations;
 pub mod schema;
 pub mod sessions;
+pub mod signing_keys;
 pub mod users;
 
 use std::path::Path;

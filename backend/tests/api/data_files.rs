@@ -77,7 +77,7 @@ async fn the_data_folder_and_everything_in_it_are_private() {
         db.clone(),
         PathBuf::from(format!("{}-wal", db.display())),
         PathBuf::from(format!("{}-shm", db.display())),
-        dir.join("jwt.key"),
+        dir.join("secret.key"),
         mail,
     ] {
         assert_eq!(mode(&file), 0o600, "{}", file.display());

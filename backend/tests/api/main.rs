@@ -41,6 +41,7 @@ mod sessions;
 mod sign_in_by_code;
 mod smtp_outage;
 mod solve_captcha_cli;
+mod token_keys;
 mod trusted_proxies;
 mod verification;
 mod webhooks;
