@@ -44,6 +44,9 @@ pub struct Settings {
     pub mail_give_up_after: Duration,
     /// The `Secure` attribute of the refresh cookie. Off only for plain-http development setups.
     pub cookie_secure: bool,
+    /// `Domain` of the forward-auth session cookie (`COOKIE_DOMAIN`), so that apps on sibling hosts
+    /// behind the same proxy receive it; `None`: this host only.
+    pub cookie_domain: Option<String>,
     pub log_format: LogFormat,
     /// The built browser client, served at `/`.
     pub client_dir: PathBuf,
@@ -256,6 +259,32 @@ impl Settings {
             Some("false" | "0") => false,
             Some(other) => bail!("COOKIE_SECURE must be true or false, got {other:?}"),
         };
+        let cookie_domain =
+            match get("COOKIE_DOMAIN").map(|d| d.trim().trim_start_matches('.').to_owned()) {
+                None => None,
+                Some(domain) => {
+                    let valid = !domain.is_empty()
+                        && domain.split('.').all(|label| {
+                            !label.is_empty()
+                                && label.len() <= 63
+                                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        });
+                    anyhow::ensure!(
+                        valid,
+                        "COOKIE_DOMAIN must be a host name like example.com, got {domain:?}"
+                    );
+                    let host = parsed_public_url
+                        .host_str()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    let domain = domain.to_ascii_lowercase();
+                    anyhow::ensure!(
+                    host == domain || host.ends_with(&format!(".{domain}")),
+                    "COOKIE_DOMAIN {domain:?} must be PUBLIC_URL's host {host:?} or a parent of it"
+                );
+                    Some(domain)
+                }
+            };
         let audit_retention_days = match get("AUDIT_RETENTION_DAYS") {
             None => 180,
             Some(v) => v.trim().parse::<u64>().with_context(|| {
@@ -308,6 +337,7 @@ impl Settings {
             mail_retry_max: seconds("MAIL_RETRY_MAX_SECONDS", 300)?,
             mail_give_up_after: seconds("MAIL_GIVE_UP_AFTER_SECONDS", 24 * 3600)?,
             cookie_secure,
+            cookie_domain,
             log_format,
             password_min_score: match get("PASSWORD_MIN_SCORE").map(|v| v.trim().parse::<u8>()) {
                 None => 3,
@@ -689,6 +719,37 @@ mod tests {
         assert_eq!(from(&[]).unwrap().request_timeout, Duration::from_secs(10));
         let s = from(&[("REQUEST_TIMEOUT_SECONDS", "30")]).unwrap();
         assert_eq!(s.request_timeout, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn the_cookie_domain_must_be_the_public_host_or_a_parent_of_it() {
+        let public = ("PUBLIC_URL", "https://portal.example.com");
+        for ok in ["example.com", ".example.com", "portal.example.com", "EXAMPLE.com"] {
+            let s = from(&[public, ("COOKIE_DOMAIN", ok), ("DEV_MAILER", "1")]).unwrap();
+            assert!(s.cookie_domain.is_some(), "{ok}");
+        }
+        for bad in ["evil.com", "ample.com", "example.com/", "http://example.com", "a..b"] {
+            let err = from(&[public, ("COOKIE_DOMAIN", bad), ("DEV_MAILER", "1")]).unwrap_err();
+            assert!(err.to_string().contains("COOKIE_DOMAIN"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn webhooks_need_both_variables_and_a_standard_key() {
+        let url = ("WEBHOOK_URL", "https://app.example.com/hooks");
+        let key = ("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        assert!(from(&[url, key]).unwrap().webhook.is_some());
+        assert!(from(&[]).unwrap().webhook.is_none());
+        for vars in [
+            vec![url],
+            vec![key],
+            vec![url, ("WEBHOOK_SECRET", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")],
+            vec![url, ("WEBHOOK_SECRET", "whsec_c2hvcnQ=")],
+            vec![("WEBHOOK_URL", "ftp://example.com"), key],
+        ] {
+            let err = from(&vars).unwrap_err();
+            assert!(err.to_string().contains("WEBHOOK"), "{vars:?}: {err}");
+        }
     }
 
     #[test]

@@ -107,11 +107,14 @@ impl Application {
         let client_dir = web::Data::new(routes::client::ClientDir(settings.client_dir.clone()));
         let public_url = settings.public_url.clone();
         let request_timeout = settings.request_timeout;
+        let session_key = actix_web::cookie::Key::from(&ctx.keys.session_cookie_key);
+        let session_settings = settings.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
                 .app_data(client_dir.clone())
                 .configure(routes::configure)
+                .wrap(session_cookie(&session_settings, session_key.clone()))
                 .wrap_fn(move |mut req, srv| {
                     let expired = Arc::new(AtomicBool::new(false));
                     let body = DeadlinePayload {
@@ -190,6 +193,36 @@ impl Application {
         result.context("running the HTTP server")
     }
 }
+
+/// The forward-auth cookie (`otp_portal_session`): private (encrypted and signed with a key derived from
+/// the secret key), HttpOnly, `SameSite=Lax` so a link from elsewhere into the guarded app still carries
+/// it, on `/` of this host or `COOKIE_DOMAIN`, as long as a session lives. It only names the session;
+/// the sessions table decides, so a revocation counts at once.
+fn session_cookie(
+    settings: &Settings,
+    key: actix_web::cookie::Key,
+) -> actix_session::SessionMiddleware<actix_session::storage::CookieSessionStore> {
+    use actix_session::config::{CookieContentSecurity, PersistentSession};
+    let ttl = actix_web::cookie::time::Duration::seconds(
+        i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX),
+    );
+    actix_session::SessionMiddleware::builder(
+        actix_session::storage::CookieSessionStore::default(),
+        key,
+    )
+    .cookie_name(SESSION_COOKIE.to_owned())
+    .cookie_path("/".to_owned())
+    .cookie_domain(settings.cookie_domain.clone())
+    .cookie_secure(settings.cookie_secure)
+    .cookie_http_only(true)
+    .cookie_same_site(actix_web::cookie::SameSite::Lax)
+    .cookie_content_security(CookieContentSecurity::Private)
+    .session_lifecycle(PersistentSession::default().session_ttl(ttl))
+    .build()
+}
+
+/// The name of the forward-auth cookie.
+pub const SESSION_COOKIE: &str = "otp_portal_session";
 
 /// A request body that must have arrived by `deadline`. Past it, reading fails and the request is answered
 /// `408` on a connection that is then closed: a client trickling its body cannot hold a connection open.

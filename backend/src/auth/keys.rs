@@ -45,6 +45,8 @@ pub struct Keys {
     pub recovery_key: Vec<u8>,
     /// AEAD key that seals the private halves of token signing keys.
     pub signing_seal_key: Vec<u8>,
+    /// Encrypts and signs the forward-auth session cookie (64 bytes, as actix's cookie `Key` wants).
+    pub session_cookie_key: Vec<u8>,
 }
 
 /// The key file in `DATA_DIR` when `SECRET_KEY` is unset.
@@ -112,6 +114,7 @@ struct Derived {
     totp_key: Vec<u8>,
     recovery_key: Vec<u8>,
     signing_seal_key: Vec<u8>,
+    session_cookie_key: Vec<u8>,
 }
 
 impl Derived {
@@ -123,6 +126,11 @@ impl Derived {
             totp_key: derive(master, "otp-portal totp secret v1"),
             recovery_key: derive(master, "otp-portal recovery code v1"),
             signing_seal_key: derive(master, "otp-portal signing key seal v1"),
+            session_cookie_key: [
+                derive(master, "otp-portal session cookie v1 a"),
+                derive(master, "otp-portal session cookie v1 b"),
+            ]
+            .concat(),
         }
     }
 
@@ -135,6 +143,7 @@ impl Derived {
             totp_key: self.totp_key,
             recovery_key: self.recovery_key,
             signing_seal_key: self.signing_seal_key,
+            session_cookie_key: self.session_cookie_key,
         }
     }
 }

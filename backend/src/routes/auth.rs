@@ -1,5 +1,6 @@
 //! `/api/auth/*`: registration, verification, login, refresh, logout and password recovery.
 
+use actix_session::SessionExt;
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared::api::{
@@ -20,6 +21,8 @@ use crate::services::{
 };
 
 pub const REFRESH_COOKIE: &str = "refresh_token";
+/// The forward-auth cookie's entry: the id of the session it belongs to.
+const SESSION_KEY: &str = "sid";
 const COOKIE_PATH: &str = "/api/auth";
 /// How long a device stays known without signing in again.
 const DEVICE_COOKIE_DAYS: i64 = 365;
@@ -34,11 +37,18 @@ fn refresh_cookie(ctx: &Ctx, value: String, max_age: time::Duration) -> Cookie<'
         .finish()
 }
 
-/// The token response, with the refresh token also set as the browser client's HttpOnly cookie.
-fn tokens(ctx: &Ctx, tokens: TokenResponse) -> HttpResponse {
+/// The token response, with the refresh token also set as the browser client's HttpOnly cookie, and
+/// the session named in the forward-auth cookie (see [`check`]).
+fn tokens(ctx: &Ctx, req: &HttpRequest, tokens: TokenResponse) -> HttpResponse {
     let max_age = time::Duration::seconds(
         i64::try_from(ctx.settings.session_ttl.as_secs()).unwrap_or(i64::MAX),
     );
+    if let Some(claims) = crate::auth::tokens::decode_access(&ctx.keys, &tokens.access_token) {
+        // Renewed at every refresh, so the cookie lives as long as the session is used.
+        if let Err(e) = req.get_session().insert(SESSION_KEY, claims.sid) {
+            tracing::warn!(error = %e, "could not set the session cookie");
+        }
+    }
     HttpResponse::Ok()
         .cookie(refresh_cookie(ctx, tokens.refresh_token.clone(), max_age))
         .insert_header(("Cache-Control", "no-store"))
@@ -138,7 +148,7 @@ pub async fn verify_email(
         &response.user.id.to_string(),
         device_cookie(&req).as_deref(),
     );
-    Ok(signed_in(&ctx, response, device))
+    Ok(signed_in(&ctx, &req, response, device))
 }
 
 /// Send a new verification code (voiding the previous one of that registration) once the cooldown has
@@ -195,13 +205,13 @@ pub async fn login(
         login_service::login(&ctx2, attempt, &meta, now())
     })
     .await?;
-    Ok(sign_in_response(&ctx, logged_in))
+    Ok(sign_in_response(&ctx, &req, logged_in))
 }
 
 /// A sign-in's answer: the tokens (and cookies), or the second step's `mfa_required` body.
-fn sign_in_response(ctx: &Ctx, sign_in: login_service::SignIn) -> HttpResponse {
+fn sign_in_response(ctx: &Ctx, req: &HttpRequest, sign_in: login_service::SignIn) -> HttpResponse {
     match sign_in {
-        login_service::SignIn::Done(done) => signed_in(ctx, done.tokens, done.device),
+        login_service::SignIn::Done(done) => signed_in(ctx, req, done.tokens, done.device),
         login_service::SignIn::SecondStep(step) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .json(step),
@@ -231,7 +241,7 @@ pub async fn login_mfa(
         mfa::login_second_step(&ctx2, &token, &code, device.as_deref(), &meta, now())
     })
     .await?;
-    Ok(signed_in(&ctx, done.tokens, done.device))
+    Ok(signed_in(&ctx, &req, done.tokens, done.device))
 }
 
 /// Ask for a sign-in code by mail instead of using the password. The answer is the same for every
@@ -279,7 +289,7 @@ pub async fn login_code_verify(
     let sign_in =
         blocking(move || login_code::verify(&ctx2, attempt, device.as_deref(), &meta, now()))
             .await?;
-    Ok(sign_in_response(&ctx, sign_in))
+    Ok(sign_in_response(&ctx, &req, sign_in))
 }
 
 /// The device cookie the request carries, if any.
@@ -291,8 +301,13 @@ fn device_cookie(req: &HttpRequest) -> Option<String> {
 
 /// The token response of a sign-in, which also leaves the device cookie: later logins from this device
 /// are paused only by its own failures.
-fn signed_in(ctx: &Ctx, response: TokenResponse, device_token: String) -> HttpResponse {
-    let mut response = tokens(ctx, response);
+fn signed_in(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    response: TokenResponse,
+    device_token: String,
+) -> HttpResponse {
+    let mut response = tokens(ctx, req, response);
     let cookie = Cookie::build(device::COOKIE, device_token)
         .path(COOKIE_PATH)
         .http_only(true)
@@ -340,7 +355,7 @@ pub async fn refresh(
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     match blocking(move || sessions::refresh(&ctx2, &token, &meta, now())).await {
-        Ok(response) => Ok(tokens(&ctx, response)),
+        Ok(response) => Ok(tokens(&ctx, &req, response)),
         Err(AppError::InvalidToken) => {
             let mut response = actix_web::ResponseError::error_response(&AppError::InvalidToken);
             response
@@ -367,6 +382,7 @@ pub async fn logout(
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     blocking(move || sessions::logout(&ctx2, &auth, &meta, now())).await?;
+    req.get_session().purge();
     Ok(HttpResponse::NoContent()
         .cookie(cleared_cookie(&ctx))
         .finish())
@@ -418,4 +434,49 @@ pub async fn reset_password(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Forward-auth for a reverse proxy (nginx `auth_request`, Traefik `forwardAuth`, Caddy `forward_auth`):
+/// `200` with the account in `X-Auth-*` headers while the session of the request is open, else `401`.
+/// The session comes from a Bearer token, or else from the `otp_portal_session` cookie the browser got
+/// at sign-in. A signed-out, revoked or expired session and a disabled account answer `401` at once.
+#[utoipa::path(get, path = "/api/auth/check", tag = "integration",
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed in; the account is in the headers (and the body)", body = shared::api::User,
+            headers(
+                ("X-Auth-User-Id" = String, description = "The account's id"),
+                ("X-Auth-Username" = String),
+                ("X-Auth-Email" = String),
+                ("X-Auth-Role" = String, description = "`user` or `admin`"),
+            )),
+        (status = 401, description = "`unauthorized`: no open session", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn check(req: HttpRequest, ctx: web::Data<Ctx>) -> Result<HttpResponse, AppError> {
+    let bearer = crate::auth::extractor::bearer_token(&req);
+    let session = req.get_session();
+    let from_cookie = session.get::<String>(SESSION_KEY).ok().flatten();
+    let proof = match (bearer, from_cookie) {
+        (Some(token), _) => sessions::Proof::AccessToken(token),
+        (None, Some(id)) => sessions::Proof::SessionId(id),
+        (None, None) => return Err(AppError::Unauthorized),
+    };
+    let ctx = ctx.get_ref().clone();
+    let user = match blocking(move || sessions::check(&ctx, &proof, now())).await {
+        Ok(user) => user,
+        Err(e) => {
+            if matches!(e, AppError::Unauthorized) {
+                // A dead session's cookie is dropped, so the browser stops sending it.
+                session.purge();
+            }
+            return Err(e);
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(("X-Auth-User-Id", user.id.to_string()))
+        .insert_header(("X-Auth-Username", user.username.clone()))
+        .insert_header(("X-Auth-Email", user.email.clone()))
+        .insert_header(("X-Auth-Role", user.role.clone()))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(user))
 }

@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     )
                     .service(resource("/refresh", M::POST).route(web::post().to(auth::refresh)))
                     .service(resource("/logout", M::POST).route(web::post().to(auth::logout)))
+                    .service(resource("/check", M::GET).route(web::get().to(auth::check)))
                     .service(
                         resource("/password/forgot", M::POST)
                             .route(web::post().to(auth::forgot_password)),

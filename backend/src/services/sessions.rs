@@ -155,6 +155,29 @@ pub fn authenticate(ctx: &Ctx, token: &str, now: Timestamp) -> Result<Authentica
     })
 }
 
+/// What a forward-auth check presents.
+pub enum Proof {
+    AccessToken(String),
+    /// From the session cookie (signed and encrypted by the server, so only a sign-in put it there).
+    SessionId(String),
+}
+
+/// The account of an open session, for forward-auth: the session must be open and the account enabled.
+pub fn check(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Result<User, AppError> {
+    let session_id = match proof {
+        Proof::AccessToken(token) => authenticate(ctx, token, now)?.session_id,
+        Proof::SessionId(id) => id.clone(),
+    };
+    let mut conn = ctx.conn()?;
+    let session = sessions::find(&mut conn, &session_id)?
+        .filter(|s| s.is_active(now))
+        .ok_or(AppError::Unauthorized)?;
+    let user = users::find(&mut conn, &session.user_id)?
+        .filter(|u| u.disabled_at.is_none())
+        .ok_or(AppError::Unauthorized)?;
+    user_view(&user)
+}
+
 #[tracing::instrument(skip_all, fields(session = %auth.session_id))]
 pub fn logout(
     ctx: &Ctx,

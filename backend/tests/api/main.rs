@@ -15,6 +15,7 @@ mod csrf;
 mod data_files;
 mod database_outage;
 mod duplicate_registration;
+mod forward_auth;
 mod hashing_flood;
 mod ipv6_clients;
 mod logging;
