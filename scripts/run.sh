@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 ensure_rust
-scripts/build-frontend.sh
+if ! scripts/build-frontend.sh; then
+    log "the browser client could not be built (see above): starting the API alone. / answers with how to"
+    log "build the client; the API (curl, Postman) works as usual at /api."
+fi
 # The server serves the client from here (history fallback for its routes); /api is the API.
 export CLIENT_DIR="${CLIENT_DIR:-$PWD/frontend/dist}"
 log "building otp-portal (release; the first build takes a few minutes)"

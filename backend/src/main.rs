@@ -180,5 +180,5 @@ async fn serve() -> anyhow::Result<()> {
         port = app.port(),
         "OTP Portal is listening: open {public_url}"
     );
-    app.run_until_stopped().await
+    app.run_until_signalled().await
 }

@@ -301,11 +301,14 @@ impl Settings {
         };
 
         let webhook = webhook_settings(get("WEBHOOK_URL"), get("WEBHOOK_SECRET"))?;
+        // The database goes with the rest of the data unless it is named on its own.
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
 
         let settings = Self {
             webhook,
-            database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into()),
-            data_dir: PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into())),
+            database_url: get("DATABASE_URL")
+                .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display())),
+            data_dir,
             smtp_url: smtp_url.map(SecretString::from),
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "OTP Portal <no-reply@localhost>".into()),
             jwt_secret: jwt_secret.map(SecretString::from),
@@ -528,6 +531,18 @@ mod tests {
     }
 
     #[test]
+    fn data_dir_takes_the_database_along_unless_it_is_named() {
+        let moved = from(&[("DATA_DIR", "/srv/portal")]).unwrap();
+        assert_eq!(moved.database_url, "sqlite:///srv/portal/portal.db");
+        let named = from(&[
+            ("DATA_DIR", "/srv/portal"),
+            ("DATABASE_URL", "sqlite://x.db"),
+        ])
+        .unwrap();
+        assert_eq!(named.database_url, "sqlite://x.db");
+    }
+
+    #[test]
     fn no_configuration_gives_the_embedded_defaults() {
         let s = from(&[]).unwrap();
         assert_eq!(s.bind_addr, "127.0.0.1:8080");
@@ -724,11 +739,22 @@ mod tests {
     #[test]
     fn the_cookie_domain_must_be_the_public_host_or_a_parent_of_it() {
         let public = ("PUBLIC_URL", "https://portal.example.com");
-        for ok in ["example.com", ".example.com", "portal.example.com", "EXAMPLE.com"] {
+        for ok in [
+            "example.com",
+            ".example.com",
+            "portal.example.com",
+            "EXAMPLE.com",
+        ] {
             let s = from(&[public, ("COOKIE_DOMAIN", ok), ("DEV_MAILER", "1")]).unwrap();
             assert!(s.cookie_domain.is_some(), "{ok}");
         }
-        for bad in ["evil.com", "ample.com", "example.com/", "http://example.com", "a..b"] {
+        for bad in [
+            "evil.com",
+            "ample.com",
+            "example.com/",
+            "http://example.com",
+            "a..b",
+        ] {
             let err = from(&[public, ("COOKIE_DOMAIN", bad), ("DEV_MAILER", "1")]).unwrap_err();
             assert!(err.to_string().contains("COOKIE_DOMAIN"), "{bad}: {err}");
         }

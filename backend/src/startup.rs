@@ -21,7 +21,6 @@ use futures_util::Stream;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
 use tokio::time::{Instant, Sleep};
-use tracing_actix_web::RequestId;
 
 use crate::auth::keys::Keys;
 use crate::auth::password::Hasher;
@@ -143,12 +142,14 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
                 .wrap(routes::headers::security_headers(&public_url))
                 .wrap_fn(|req, srv| {
-                    let request_id = req.extensions().get::<RequestId>().copied();
+                    let request_id = req
+                        .extensions()
+                        .get::<telemetry::EffectiveRequestId>()
+                        .map(|id| id.0.clone());
                     let response = srv.call(req);
                     async move {
                         let mut response = response.await?;
-                        if let Some(id) =
-                            request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok())
+                        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok())
                         {
                             response
                                 .headers_mut()
@@ -164,6 +165,8 @@ impl Application {
         .client_request_timeout(request_timeout)
         .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
         .listen(listener)?
+        // Signals are the binary's business (`run_until_signalled`): a test process keeps its own.
+        .disable_signals()
         .run();
         Ok(Self {
             port,
@@ -177,7 +180,22 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server stops (on SIGINT/SIGTERM), with the background tasks alongside.
+    /// Serves until Ctrl-C (SIGINT) or SIGTERM, then stops gracefully: no new connections, the requests
+    /// in flight are answered (for up to 30 seconds), then the background tasks end.
+    pub async fn run_until_signalled(self) -> anyhow::Result<()> {
+        let handle = self.server.handle();
+        tokio::spawn(async move {
+            let signal = shutdown_signal().await;
+            tracing::info!(
+                signal,
+                "shutting down gracefully: answering the requests in flight"
+            );
+            handle.stop(true).await;
+        });
+        self.run_until_stopped().await
+    }
+
+    /// Serves until the server is stopped, with the background tasks alongside.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let workers: Vec<_> = self
             .workers
@@ -191,6 +209,30 @@ impl Application {
         }
         maintenance.abort();
         result.context("running the HTTP server")
+    }
+}
+
+/// Resolves at the first Ctrl-C or SIGTERM, naming it.
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops the server");
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
     }
 }
 

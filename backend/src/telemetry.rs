@@ -54,6 +54,26 @@ pub fn request_logger() -> TracingLogger<RequestSpan> {
     TracingLogger::new()
 }
 
+/// The id a request is logged under and answered with (`X-Request-Id`): the one a proxy in front sent,
+/// when it is a plain token, else a new one.
+#[derive(Clone, Debug)]
+pub struct EffectiveRequestId(pub String);
+
+/// The longest incoming `X-Request-Id` adopted.
+const MAX_REQUEST_ID: usize = 128;
+
+/// An incoming `X-Request-Id` made of letters, digits and `-_.:` only: anything else (log injection,
+/// a huge value) is replaced by our own.
+fn adopted_request_id(request: &ServiceRequest) -> Option<String> {
+    let value = request.headers().get("x-request-id")?.to_str().ok()?;
+    let plain = !value.is_empty()
+        && value.len() <= MAX_REQUEST_ID
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    plain.then(|| value.to_owned())
+}
+
 /// The root span of a request: tracing-actix-web's fields, but the target is the path without its query,
 /// and an error is described by its stable problem code rather than its text.
 pub struct RequestSpan;
@@ -64,11 +84,16 @@ impl RootSpanBuilder for RequestSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "default".to_owned());
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let request_id = adopted_request_id(request).unwrap_or_else(|| {
+            request
+                .extensions()
+                .get::<RequestId>()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        });
+        request
+            .extensions_mut()
+            .insert(EffectiveRequestId(request_id.clone()));
         let connection = request.connection_info();
         let user_agent = request
             .headers()

@@ -124,3 +124,46 @@ async fn query_strings_and_refused_values_stay_out_of_the_log() {
         "the refusal's code is logged: {all}"
     );
 }
+
+#[tokio::test]
+async fn a_request_id_from_the_proxy_in_front_is_adopted_and_a_strange_one_replaced() {
+    let log = CapturedLog::install();
+    let app = spawn_app().await;
+    let adopted = format!("edge-{}", uuid::Uuid::new_v4().simple());
+    let response = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", &adopted)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], adopted.as_str());
+    // The log line of that request carries the same id, so the proxy's log and ours line up.
+    let lines = poll_until(Duration::from_secs(10), || async {
+        let lines = log.lines_with(&adopted);
+        (!lines.is_empty()).then_some(lines)
+    })
+    .await;
+    assert!(lines.is_some(), "no log line names {adopted}");
+
+    let strange = "two words\tand a tab";
+    let too_long = "x".repeat(200);
+    for sent in [strange, too_long.as_str()] {
+        let response = app
+            .client
+            .get(app.url("/api/health"))
+            .header("x-request-id", sent)
+            .send()
+            .await
+            .unwrap();
+        let answered = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_ne!(answered, sent);
+        assert!(
+            uuid::Uuid::parse_str(&answered).is_ok(),
+            "not a fresh id: {answered}"
+        );
+    }
+}

@@ -39,6 +39,7 @@ mod resend;
 mod second_factor;
 mod security_headers;
 mod sessions;
+mod shutdown;
 mod sign_in_by_code;
 mod smtp_outage;
 mod solve_captcha_cli;
