@@ -49,8 +49,28 @@ ensure_chromium() {
     log "chromium and chromium-driver could not be installed: the end-to-end tests will be skipped"
 }
 
+# rust-version in Cargo.toml claims the oldest Rust that builds the workspace: no locked dependency may
+# need a newer one (cargo refuses to build below a package's own rust-version), and the toolchain here
+# must not be older. This build then shows it builds with that version where that is the one installed.
+check_rust_version() {
+    local declared
+    declared=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+    cargo metadata --format-version 1 --locked | python3 -c '
+import json, sys
+declared = tuple(int(x) for x in sys.argv[1].split("."))
+def version(v):
+    return tuple(int(x) for x in (v.split(".") + ["0", "0"])[:3])
+needs = [(version(p["rust_version"]), p["name"]) for p in json.load(sys.stdin)["packages"] if p.get("rust_version")]
+newest = max(needs)
+if newest[0][:len(declared)] > declared:
+    sys.exit(f"rust-version {sys.argv[1]} is too old: {newest[1]} needs {newest[0]}")
+' "$declared"
+    log "rust-version $declared holds for every locked dependency; building with $(rustc --version)"
+}
+
 log "cargo fmt --check"
 cargo fmt --all -- --check
+check_rust_version
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 ensure_schemathesis
