@@ -15,7 +15,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
-use actix_web::{web, HttpRequest, Resource};
+use actix_web::{web, HttpRequest};
 use shared::problem::{Problem, ProblemCode};
 
 use crate::auth::password::Admission;
@@ -23,110 +23,70 @@ use crate::error::{problem_response, AppError};
 use crate::services::limits::UNKNOWN_CLIENT;
 use crate::services::ClientMeta;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use Method as M;
-    cfg.service(
-        web::scope("/api")
-            .service(
-                web::scope("/auth")
-                    .service(resource("/register", M::POST).route(web::post().to(auth::register)))
-                    .service(
-                        resource("/verify-email", M::POST)
-                            .route(web::post().to(auth::verify_email)),
-                    )
-                    .service(
-                        resource("/resend-code", M::POST).route(web::post().to(auth::resend_code)),
-                    )
-                    .service(resource("/login", M::POST).route(web::post().to(auth::login)))
-                    .service(resource("/login/mfa", M::POST).route(web::post().to(auth::login_mfa)))
-                    .service(
-                        resource("/login/code", M::POST).route(web::post().to(auth::login_code)),
-                    )
-                    .service(
-                        resource("/login/code/verify", M::POST)
-                            .route(web::post().to(auth::login_code_verify)),
-                    )
-                    .service(resource("/refresh", M::POST).route(web::post().to(auth::refresh)))
-                    .service(resource("/logout", M::POST).route(web::post().to(auth::logout)))
-                    .service(resource("/check", M::GET).route(web::get().to(auth::check)))
-                    .service(
-                        resource("/password/forgot", M::POST)
-                            .route(web::post().to(auth::forgot_password)),
-                    )
-                    .service(
-                        resource("/password/reset", M::POST)
-                            .route(web::post().to(auth::reset_password)),
-                    ),
-            )
-            .service(
-                web::resource("/me")
-                    .route(web::get().to(me::me))
-                    .route(web::delete().to(me::delete_account))
-                    .default_service(web::to(|req: HttpRequest| async move {
-                        method_not_allowed(&req, "GET, DELETE")
-                    })),
-            )
-            .service(resource("/me/export", M::GET).route(web::get().to(me::export)))
-            .service(resource("/me/sessions", M::GET).route(web::get().to(me::sessions)))
-            .service(resource("/me/password", M::POST).route(web::post().to(me::change_password)))
-            .service(resource("/me/mfa/totp/setup", M::POST).route(web::post().to(me::totp_setup)))
-            .service(
-                resource("/me/mfa/totp/enable", M::POST).route(web::post().to(me::totp_enable)),
-            )
-            .service(
-                resource("/me/mfa/totp/disable", M::POST).route(web::post().to(me::totp_disable)),
-            )
-            .service(
-                resource("/me/mfa/recovery-codes", M::POST)
-                    .route(web::post().to(me::recovery_codes)),
-            )
-            .service(
-                resource("/me/sessions/{id}", M::DELETE)
-                    .route(web::delete().to(me::revoke_session)),
-            )
-            .service(
-                web::scope("/admin")
-                    .service(resource("/users", M::GET).route(web::get().to(admin::users)))
-                    .service(
-                        web::resource("/users/{id}")
-                            .route(web::get().to(admin::user))
-                            .route(web::delete().to(admin::delete_user))
-                            .default_service(web::to(|req: HttpRequest| async move {
-                                method_not_allowed(&req, "GET, DELETE")
-                            })),
-                    )
-                    .service(
-                        resource("/users/{id}/disable", M::POST)
-                            .route(web::post().to(admin::disable)),
-                    )
-                    .service(
-                        resource("/users/{id}/enable", M::POST)
-                            .route(web::post().to(admin::enable)),
-                    )
-                    .service(
-                        resource("/users/{id}/sessions/revoke", M::POST)
-                            .route(web::post().to(admin::revoke_sessions)),
-                    )
-                    .service(resource("/mail", M::GET).route(web::get().to(admin::mail)))
-                    .service(resource("/codes", M::GET).route(web::get().to(admin::codes)))
-                    .service(resource("/audit", M::GET).route(web::get().to(admin::audit)))
-                    .service(resource("/stats", M::GET).route(web::get().to(admin::stats))),
-            )
-            .service(resource("/health", M::GET).route(web::get().to(health::health)))
-            .service(resource("/captcha", M::GET).route(web::get().to(captcha::challenge)))
-            .service(resource("/openapi.json", M::GET).route(web::get().to(openapi::openapi_json)))
-            .default_service(web::to(not_found)),
-    )
-    .service(resource("/.well-known/jwks.json", M::GET).route(web::get().to(jwks::jwks)))
-    .default_service(web::to(client::serve));
+/// Every endpoint in one table: each path with its methods and handlers. It makes the router (other
+/// methods on a path get `405` with `Allow`) and [`ENDPOINTS`], which a test holds against the OpenAPI
+/// document, so a route cannot be served without being described.
+macro_rules! endpoints {
+    ($( $path:literal => { $( $method:ident => $handler:path ),+ $(,)? } ),+ $(,)?) => {
+        /// `(method, path)` of every endpoint the router serves.
+        pub const ENDPOINTS: &[(&str, &str)] = &[ $( $( (stringify!($method), $path), )+ )+ ];
+
+        fn register_endpoints(cfg: &mut web::ServiceConfig) {
+            $(
+                cfg.service(
+                    web::resource($path)
+                        $( .route(web::method(Method::$method).to($handler)) )+
+                        .default_service(web::to(|req: HttpRequest| async move {
+                            method_not_allowed(&req, &[$( stringify!($method) ),+].join(", "))
+                        })),
+                );
+            )+
+        }
+    };
 }
 
-/// A resource that answers other methods with `405` and an `Allow` header.
-fn resource(path: &str, allowed: Method) -> Resource {
-    web::resource(path).default_service(web::to(move |req: HttpRequest| {
-        let allowed = allowed.clone();
-        async move { method_not_allowed(&req, allowed.as_str()) }
-    }))
+endpoints! {
+    "/api/auth/register" => { POST => auth::register },
+    "/api/auth/verify-email" => { POST => auth::verify_email },
+    "/api/auth/resend-code" => { POST => auth::resend_code },
+    "/api/auth/login" => { POST => auth::login },
+    "/api/auth/login/mfa" => { POST => auth::login_mfa },
+    "/api/auth/login/code" => { POST => auth::login_code },
+    "/api/auth/login/code/verify" => { POST => auth::login_code_verify },
+    "/api/auth/refresh" => { POST => auth::refresh },
+    "/api/auth/logout" => { POST => auth::logout },
+    "/api/auth/check" => { GET => auth::check },
+    "/api/auth/password/forgot" => { POST => auth::forgot_password },
+    "/api/auth/password/reset" => { POST => auth::reset_password },
+    "/api/me" => { GET => me::me, DELETE => me::delete_account },
+    "/api/me/export" => { GET => me::export },
+    "/api/me/sessions" => { GET => me::sessions },
+    "/api/me/sessions/{id}" => { DELETE => me::revoke_session },
+    "/api/me/password" => { POST => me::change_password },
+    "/api/me/mfa/totp/setup" => { POST => me::totp_setup },
+    "/api/me/mfa/totp/enable" => { POST => me::totp_enable },
+    "/api/me/mfa/totp/disable" => { POST => me::totp_disable },
+    "/api/me/mfa/recovery-codes" => { POST => me::recovery_codes },
+    "/api/admin/users" => { GET => admin::users },
+    "/api/admin/users/{id}" => { GET => admin::user, DELETE => admin::delete_user },
+    "/api/admin/users/{id}/disable" => { POST => admin::disable },
+    "/api/admin/users/{id}/enable" => { POST => admin::enable },
+    "/api/admin/users/{id}/sessions/revoke" => { POST => admin::revoke_sessions },
+    "/api/admin/mail" => { GET => admin::mail },
+    "/api/admin/codes" => { GET => admin::codes },
+    "/api/admin/audit" => { GET => admin::audit },
+    "/api/admin/stats" => { GET => admin::stats },
+    "/api/health" => { GET => health::health },
+    "/api/captcha" => { GET => captcha::challenge },
+    "/api/openapi.json" => { GET => openapi::openapi_json },
+    "/.well-known/jwks.json" => { GET => jwks::jwks },
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    register_endpoints(cfg);
+    // After the endpoints: any other path under /api is a JSON 404, never the browser client.
+    cfg.service(web::scope("/api").default_service(web::to(not_found)))
+        .default_service(web::to(client::serve));
 }
 
 /// `405` naming the methods `allowed` (as the `Allow` header lists them).

@@ -1,6 +1,8 @@
 //! `/api/openapi.json`, generated from the handlers' annotations and the shared types.
 
-use actix_web::HttpResponse;
+use actix_web::{web, HttpResponse};
+
+use crate::services::Ctx;
 use shared::api::{
     ChangePasswordRequest, CodeSentResponse, EmailRequest, HealthResponse, LoginCodeRequest,
     LoginRequest, LoginResponse, MfaLoginRequest, MfaRequiredResponse, PasswordAndCodeRequest,
@@ -222,6 +224,53 @@ fn problem_response(description: &str) -> Response {
 /// This document.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
     responses((status = 200, description = "OpenAPI 3.1 description of the API", content_type = "application/json")))]
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+pub async fn openapi_json(ctx: web::Data<Ctx>) -> HttpResponse {
+    HttpResponse::Ok().json(document(&ctx.settings.public_url))
+}
+
+/// The description, with this installation's `PUBLIC_URL` as its server: a client that imports it
+/// (Postman, an OpenAPI generator) calls the right host as is.
+pub fn document(public_url: &str) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.servers = Some(vec![utoipa::openapi::Server::new(public_url)]);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_the_server_serves_is_described() {
+        let doc = document("http://127.0.0.1:8080");
+        let mut missing = Vec::new();
+        for (method, path) in super::super::ENDPOINTS {
+            let described = doc.paths.paths.get(*path).is_some_and(|item| {
+                let json = serde_json::to_value(item).unwrap_or_default();
+                json.get(method.to_ascii_lowercase()).is_some()
+            });
+            if !described {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "served but not in the OpenAPI document: {missing:?}"
+        );
+        // And nothing is described that is not served.
+        let served: Vec<&str> = super::super::ENDPOINTS.iter().map(|(_, p)| *p).collect();
+        let extra: Vec<&String> = doc
+            .paths
+            .paths
+            .keys()
+            .filter(|p| !served.contains(&p.as_str()))
+            .collect();
+        assert!(extra.is_empty(), "described but not served: {extra:?}");
+    }
+
+    #[test]
+    fn the_document_names_this_installation_as_its_server() {
+        let doc = serde_json::to_value(document("https://portal.example.com")).unwrap();
+        assert_eq!(doc["servers"][0]["url"], "https://portal.example.com");
+    }
 }
