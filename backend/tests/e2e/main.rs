@@ -11,6 +11,12 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+#[allow(dead_code)]
+#[path = "../api/admin_helpers.rs"]
+mod admin_helpers;
+
+mod account_data;
+mod administration;
 mod another_device;
 mod authenticator;
 mod browser;
