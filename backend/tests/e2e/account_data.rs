@@ -215,6 +215,24 @@ async fn the_delete_confirmation_layout_fits_a_phone_and_is_photographed() {
                 ))
                 .await;
                 page.assert_no_page_errors().await;
+                // No button sticks out of the panel (a long label wraps on a phone).
+                let outside = page
+                    .eval(
+                        "const panel = document.getElementById('delete-account-panel')\
+                           .getBoundingClientRect(); \
+                         return [...document.querySelectorAll('#delete-account-panel button')] \
+                           .filter(b => { const r = b.getBoundingClientRect(); \
+                             return r.left < panel.left - 0.5 || r.right > panel.right + 0.5; }) \
+                           .map(b => b.id);",
+                        vec![],
+                    )
+                    .await;
+                assert_eq!(
+                    outside,
+                    serde_json::json!([]),
+                    "buttons outside the delete panel at {}",
+                    viewport.name
+                );
                 page.screenshot(&format!("security-delete-account-{}", viewport.name))
                     .await;
             }
