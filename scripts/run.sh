@@ -10,8 +10,7 @@ if ! scripts/build-frontend.sh; then
     log "the browser client could not be built (see above): starting the API alone. / answers with how to"
     log "build the client; the API (curl, Postman) works as usual at /api."
 fi
-# The server serves the client from here (history fallback for its routes); /api is the API.
-export CLIENT_DIR="${CLIENT_DIR:-$PWD/frontend/dist}"
+# The release binary carries the client it is built with (CLIENT_DIR would serve another folder).
 log "building otp-portal (release; the first build takes a few minutes)"
 cargo build --release --locked --bin otp-portal
 exec "$CARGO_TARGET_DIR/release/otp-portal" serve "$@"

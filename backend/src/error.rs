@@ -210,8 +210,9 @@ impl AppError {
             }
             Self::NotFound => problem,
             Self::ClientNotBuilt => problem.with_detail(
-                "The browser client is not built: run scripts/build-frontend.sh (scripts/run.sh does it), \
-                 or set CLIENT_DIR to the folder that holds it. The API is at /api.",
+                "The browser client is not built into this binary: run scripts/build-frontend.sh before \
+                 building it (scripts/run.sh does both), or set CLIENT_DIR to the folder that holds a \
+                 built client. The API is at /api.",
             ),
             Self::Unavailable(_) => problem.with_detail("Try again in a few seconds."),
             Self::HashingBusy => problem.with_detail("The server is busy. Try again in a second."),

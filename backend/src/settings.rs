@@ -17,6 +17,11 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `None`: the development mailer.
     pub smtp_url: Option<SecretString>,
+    /// PEM file of CA certificates trusted for the SMTP server's TLS besides the public roots
+    /// (`SMTP_CA_FILE`: a relay with a private CA); read and checked when the mailer is built.
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Whether a code mail's subject starts with its code, for phone notifications (`MAIL_CODE_IN_SUBJECT`).
+    pub mail_code_in_subject: bool,
     pub mail_from: String,
     /// `None`: access tokens are EdDSA, signed by keys kept in the database and published as a JWKS.
     pub jwt_secret: Option<SecretString>,
@@ -48,8 +53,8 @@ pub struct Settings {
     /// behind the same proxy receive it; `None`: this host only.
     pub cookie_domain: Option<String>,
     pub log_format: LogFormat,
-    /// The built browser client, served at `/`.
-    pub client_dir: PathBuf,
+    /// The built browser client, served at `/` (`CLIENT_DIR`); `None`: the copy built into the binary.
+    pub client_dir: Option<PathBuf>,
     /// Lowest zxcvbn score (0-4) a new password needs.
     pub password_min_score: u8,
     pub audit_retention: Duration,
@@ -310,6 +315,8 @@ impl Settings {
                 .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display())),
             data_dir,
             smtp_url: smtp_url.map(SecretString::from),
+            smtp_ca_file: get("SMTP_CA_FILE").map(PathBuf::from),
+            mail_code_in_subject: flag("MAIL_CODE_IN_SUBJECT", get("MAIL_CODE_IN_SUBJECT"), true)?,
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "OTP Portal <no-reply@localhost>".into()),
             jwt_secret: jwt_secret.map(SecretString::from),
             secret_key: secret_key.map(SecretString::from),
@@ -391,7 +398,7 @@ impl Settings {
                         })
                 })
                 .collect::<anyhow::Result<_>>()?,
-            client_dir: PathBuf::from(get("CLIENT_DIR").unwrap_or_else(|| "frontend/dist".into())),
+            client_dir: get("CLIENT_DIR").map(PathBuf::from),
             request_timeout: seconds("REQUEST_TIMEOUT_SECONDS", 10)?,
             bind_addr,
         };
@@ -528,6 +535,46 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    /// Every variable this module reads, found in its source (outside the tests): a string literal that
+    /// is nothing but an upper-case name.
+    fn variables_read() -> Vec<String> {
+        let source = include_str!("settings.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut names: Vec<String> = code
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| {
+                s.len() > 3
+                    && s.contains('_')
+                    && s.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            })
+            .map(str::to_owned)
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn every_variable_is_in_the_env_example_and_the_readme() {
+        let example = include_str!("../../.env.example");
+        let readme = include_str!("../../README.md");
+        let names = variables_read();
+        assert!(names.len() > 40, "the scan found too few: {names:?}");
+        for name in names {
+            assert!(
+                example.contains(&format!("{name}=")),
+                "{name} is missing from .env.example"
+            );
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "{name} is missing from the README"
+            );
+        }
     }
 
     #[test]

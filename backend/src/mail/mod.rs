@@ -35,6 +35,31 @@ impl MailKind {
             Self::AccountDisabled => "account_disabled",
         }
     }
+
+    /// The kind an outbox row names; `None` for a kind this version does not know.
+    pub fn parse(kind: &str) -> Option<Self> {
+        [
+            Self::VerifyEmail,
+            Self::PasswordReset,
+            Self::AccountExists,
+            Self::PasswordChanged,
+            Self::LoginThrottled,
+            Self::LoginCode,
+            Self::SecurityNotice,
+            Self::AccountDeleted,
+            Self::AccountDisabled,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+    }
+
+    /// Whether the mail carries a one-time code for its reader to type.
+    pub fn carries_code(self) -> bool {
+        matches!(
+            self,
+            Self::VerifyEmail | Self::PasswordReset | Self::LoginCode
+        )
+    }
 }
 
 pub struct Rendered {
@@ -70,4 +95,41 @@ pub fn queue(
             channel: outbox::MAIL.to_owned(),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_from_the_outbox_and_only_code_mails_carry_codes() {
+        let with_codes: Vec<MailKind> = [
+            "verify_email",
+            "password_reset",
+            "account_exists",
+            "password_changed",
+            "login_throttled",
+            "login_code",
+            "security_notice",
+            "account_deleted",
+            "account_disabled",
+        ]
+        .into_iter()
+        .map(|name| {
+            let kind = MailKind::parse(name).unwrap_or_else(|| panic!("{name} unknown"));
+            assert_eq!(kind.as_str(), name);
+            kind
+        })
+        .filter(|kind| kind.carries_code())
+        .collect();
+        assert_eq!(
+            with_codes,
+            [
+                MailKind::VerifyEmail,
+                MailKind::PasswordReset,
+                MailKind::LoginCode
+            ]
+        );
+        assert_eq!(MailKind::parse("webhook"), None);
+    }
 }

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use shared::domain::OTP_CODE_LEN;
+
 use super::Rendered;
 
 pub const PRODUCT: &str = "OTP Portal";
@@ -46,22 +48,58 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
-fn html_page(title: &str, body: &str) -> String {
+/// How the text body sets the code apart: alone on its line, indented by this.
+const CODE_INDENT: &str = "    ";
+
+/// The code of a code mail's text body: the first line that is [`CODE_INDENT`] and a code's digits.
+fn code_in_text(text: &str) -> Option<&str> {
+    text.lines().find_map(|line| {
+        line.strip_prefix(CODE_INDENT)
+            .filter(|code| code.len() == OTP_CODE_LEN && code.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// "386559 is your OTP Portal sign-in code" from the stored "Your OTP Portal sign-in code" and the text
+/// body the code is read from; the stored subject alone if the text holds no code.
+pub fn subject_with_code(subject: &str, text: &str) -> String {
+    let Some(code) = code_in_text(text) else {
+        return subject.to_owned();
+    };
+    match subject.strip_prefix("Your ") {
+        Some(rest) => format!("{code} is your {rest}"),
+        None => format!("{code}: {subject}"),
+    }
+}
+
+/// `preheader`: the line a mail app shows under the subject in its list (and a phone in its notification),
+/// hidden in the mail itself.
+fn html_page(title: &str, preheader: Option<&str>, body: &str) -> String {
+    let preheader = preheader.map_or_else(String::new, |text| {
+        format!(
+            "<div style=\"display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;\
+             font-size:1px;line-height:1px;color:#f5f6f8;mso-hide:all\">{}</div>",
+            escape(text)
+        )
+    });
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body style=\"font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;\
-         background:#f5f6f8;margin:0;padding:24px;color:#1f2328\">\
+         background:#f5f6f8;margin:0;padding:24px;color:#1f2328\">{preheader}\
          <div style=\"max-width:480px;margin:0 auto;background:#fff;border-radius:8px;padding:32px\">\
          <h1 style=\"font-size:20px;margin:0 0 16px\">{title}</h1>{body}</div></body></html>",
         title = escape(title),
     )
 }
 
+/// The code as one text node: the spacing between its digits is CSS, so that selecting or copying it
+/// (a double tap on a phone) takes the six digits and nothing else; `text-indent` balances the space
+/// `letter-spacing` leaves after the last digit.
 fn code_block(code: &str) -> String {
     format!(
-        "<p style=\"font-size:32px;font-weight:700;letter-spacing:8px;font-family:ui-monospace,Menlo,\
-         Consolas,monospace;background:#f0f3f6;border-radius:6px;padding:12px 0;text-align:center;\
-         margin:16px 0\">{code}</p>"
+        "<p style=\"font-size:32px;font-weight:700;letter-spacing:8px;text-indent:8px;white-space:nowrap;\
+         font-family:ui-monospace,Menlo,Consolas,monospace;background:#f0f3f6;border-radius:6px;\
+         padding:12px 0;text-align:center;margin:16px 0;-webkit-user-select:all;user-select:all\">{code}</p>",
+        code = escape(code),
     )
 }
 
@@ -76,10 +114,11 @@ pub fn verify_email(
     let ttl = human_duration(ttl);
     let url = link(public_url, "verify", email, code, link_token);
     let title = format!("Confirm your e-mail address for {PRODUCT}");
+    let preheader = format!("{code} is your verification code. It expires in {ttl}.");
     Rendered {
         subject: format!("Your {PRODUCT} verification code"),
         text: format!(
-            "Your {PRODUCT} verification code is:\n\n    {code}\n\n\
+            "Your {PRODUCT} verification code is:\n\n{CODE_INDENT}{code}\n\n\
              Hello {username}, it expires in {ttl}. Enter it on the page where you registered, or open:\n{url}\n\n\
              This code confirms the registration of the username {username}. If you did not ask for \
              it, ignore this mail: without the code no account is created, and the registration is \
@@ -87,6 +126,7 @@ pub fn verify_email(
         ),
         html: html_page(
             &title,
+            Some(&preheader),
             &format!(
                 "<p>Hello {name},</p><p>Your verification code is:</p>{block}\
                  <p>It expires in <strong>{ttl}</strong>. Enter it on the page where you registered, \
@@ -142,15 +182,17 @@ fn account_code(
         safe,
         ..
     } = words;
+    let preheader = format!("{code} is your {name} code. It expires in {ttl}.");
     Rendered {
         subject: format!("Your {PRODUCT} {name} code"),
         text: format!(
-            "Your {PRODUCT} {name} code is:\n\n    {code}\n\n\
+            "Your {PRODUCT} {name} code is:\n\n{CODE_INDENT}{code}\n\n\
              Someone asked to {asked} {email}{asked_after}. The code expires in {ttl}. {enter}, or open:\n{url}\n\n\
              If this was not you, ignore this mail: {safe}.\n\n-- {PRODUCT}\n"
         ),
         html: html_page(
             &title,
+            Some(&preheader),
             &format!(
                 "<p>Someone asked to {asked} {email}{asked_after}.</p>\
                  <p>Your {short_name} code is:</p>{block}\
@@ -224,6 +266,7 @@ pub fn account_exists(public_url: &str, email: &str) -> Rendered {
         ),
         html: html_page(
             title,
+            None,
             &format!(
                 "<p>Someone tried to create a new {PRODUCT} account with {email}, which already has one.</p>\
                  <p>If it was you: you are already registered. <a href=\"{login}\">Sign in</a>, or \
@@ -252,6 +295,7 @@ pub fn password_changed(public_url: &str, email: &str) -> Rendered {
         ),
         html: html_page(
             &title,
+            None,
             &format!(
                 "<p>The password of the {PRODUCT} account for {email} was just changed, and every device \
                  signed in to it was signed out.</p><p>If this was you, there is nothing to do.</p>\
@@ -287,6 +331,7 @@ pub fn account_deleted(public_url: &str, email: &str, username: &str, by: Delete
         ),
         html: html_page(
             &title,
+            None,
             &format!(
                 "<p>The {PRODUCT} account {username} ({email}) was deleted {who}: its sessions, second \
                  factor and history are gone, and the username and address are free again.</p>\
@@ -321,6 +366,7 @@ pub fn account_disabled(public_url: &str, email: &str, disabled: bool) -> Render
         ),
         html: html_page(
             &title,
+            None,
             &format!(
                 "<p>The {PRODUCT} account for {email} {what}.</p>\
                  <p>Questions go to the operator of {public_url}.</p>",
@@ -375,6 +421,7 @@ pub fn factor_changed(public_url: &str, email: &str, change: FactorChange) -> Re
         ),
         html: html_page(
             &title,
+            None,
             &format!(
                 "<p>{what}</p><p>Account: {email}</p><p><a href=\"{security}\">Security settings</a></p>\
                  <p><strong>If this was not you</strong>, <a href=\"{forgot}\">reset your password now</a>: \
@@ -404,6 +451,7 @@ pub fn login_throttled(public_url: &str, email: &str, failures: i32, pause: Dura
         ),
         html: html_page(
             &title,
+            None,
             &format!(
                 "<p>Someone entered a wrong password for the {PRODUCT} account of {email} {failures} times \
                  in a row, so sign-in is paused for <strong>{pause}</strong>.</p>\
@@ -441,8 +489,125 @@ mod tests {
             .contains("If you did not ask for it, ignore this mail"));
         assert!(
             !m.subject.contains("042917"),
-            "the code must not show in previews of the subject"
+            "the stored subject never holds the code: delivery puts it in front"
         );
+    }
+
+    /// The three mails that carry a code, rendered with `code` and a 5-minute lifetime.
+    fn code_mails(code: &str) -> [(&'static str, Rendered); 3] {
+        let (url, email, ttl) = (
+            "https://portal.test",
+            "a@example.com",
+            Duration::from_secs(300),
+        );
+        [
+            (
+                "verification",
+                verify_email(url, email, "alice", code, "LiNk", ttl),
+            ),
+            (
+                "password reset",
+                password_reset(url, email, code, "LiNk", ttl),
+            ),
+            ("sign-in", login_code(url, email, code, "LiNk", ttl)),
+        ]
+    }
+
+    #[test]
+    fn the_code_leads_the_subject_of_every_code_mail() {
+        for (name, m) in code_mails("386559") {
+            assert_eq!(
+                subject_with_code(&m.subject, &m.text),
+                format!("386559 is your OTP Portal {name} code")
+            );
+        }
+        // A code starting with zeros keeps them.
+        let [(_, m), ..] = code_mails("004217");
+        assert_eq!(
+            subject_with_code(&m.subject, &m.text),
+            "004217 is your OTP Portal verification code"
+        );
+    }
+
+    #[test]
+    fn a_mail_without_a_code_line_keeps_its_subject() {
+        let m = login_throttled(
+            "https://portal.test",
+            "a@example.com",
+            123456,
+            Duration::from_secs(60),
+        );
+        assert!(m.text.contains("123456"), "{}", m.text);
+        assert_eq!(subject_with_code(&m.subject, &m.text), m.subject);
+        let m = password_changed("https://portal.test", "a@example.com");
+        assert_eq!(subject_with_code(&m.subject, &m.text), m.subject);
+        // Seven digits on the code's line are not a code.
+        assert_eq!(
+            subject_with_code(
+                "Your OTP Portal sign-in code",
+                "Your code is:\n\n    1234567\n"
+            ),
+            "Your OTP Portal sign-in code"
+        );
+    }
+
+    /// The hidden element a mail app takes its preview line from, if the body starts with one.
+    fn preheader(html: &str) -> Option<String> {
+        let body = &html[html.find("<body")?..];
+        let body = &body[body.find('>')? + 1..];
+        let rest = body.strip_prefix("<div style=\"display:none;")?;
+        let text = &rest[rest.find('>')? + 1..];
+        Some(text[..text.find("</div>")?].to_owned())
+    }
+
+    #[test]
+    fn code_mails_open_with_a_hidden_preheader_stating_code_and_lifetime() {
+        for (name, m) in code_mails("386559") {
+            assert_eq!(
+                preheader(&m.html).as_deref(),
+                Some(format!("386559 is your {name} code. It expires in 5 minutes.").as_str()),
+                "{}",
+                m.html
+            );
+            let hidden = m.html.find("display:none").unwrap();
+            assert!(
+                hidden < m.html.find("<h1").unwrap(),
+                "the preheader comes first"
+            );
+        }
+        let notice = account_exists("https://portal.test", "a@example.com");
+        assert_eq!(preheader(&notice.html), None, "{}", notice.html);
+    }
+
+    /// The text of the element that shows the code in large letters.
+    fn code_element(html: &str) -> &str {
+        let start = html.find("letter-spacing").expect("a code block");
+        let inner = &html[start..];
+        let inner = &inner[inner.find('>').unwrap() + 1..];
+        &inner[..inner.find('<').unwrap()]
+    }
+
+    #[test]
+    fn the_code_in_the_html_is_one_word_spaced_by_css() {
+        for (name, m) in code_mails("386559") {
+            // One text node of the six digits: a selection or copy takes nothing else.
+            assert_eq!(code_element(&m.html), "386559", "{name}: {}", m.html);
+            for spacer in [
+                "&nbsp;", "&thinsp;", "&#", "\u{a0}", "\u{2009}", "\u{200a}", "\u{202f}",
+                "\u{200b}",
+            ] {
+                assert!(
+                    !code_element(&m.html).contains(spacer),
+                    "{name}: {spacer:?}"
+                );
+            }
+            let block = &m.html[m.html.find("letter-spacing").unwrap() - 40..];
+            let style = &block[..block.find('>').unwrap()];
+            assert!(
+                style.contains("letter-spacing:8px") && style.contains("user-select:all"),
+                "{style}"
+            );
+        }
     }
 
     #[test]

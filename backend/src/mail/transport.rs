@@ -9,15 +9,24 @@ use anyhow::{bail, Context};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters, TlsParametersBuilder};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use percent_encoding::percent_decode_str;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
 use secrecy::ExposeSecret;
 
+use super::{templates, MailKind};
 use crate::settings::Settings;
 use crate::store::outbox::OutboxRow;
 
-pub enum Transport {
+pub struct Transport {
+    via: Via,
+    /// `MAIL_CODE_IN_SUBJECT`: a code mail's subject starts with its code.
+    code_in_subject: bool,
+}
+
+enum Via {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Development { dir: PathBuf },
 }
@@ -29,9 +38,18 @@ pub fn development_mail_dir(settings: &Settings) -> PathBuf {
 
 impl Transport {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        match &settings.smtp_url {
-            Some(url) => smtp(url.expose_secret()).map(Self::Smtp),
-            None => {
+        let via = match (&settings.smtp_url, &settings.smtp_ca_file) {
+            (Some(url), ca_file) => {
+                let roots = match ca_file {
+                    Some(path) => load_ca_file(path)?,
+                    None => Vec::new(),
+                };
+                Via::Smtp(smtp(url.expose_secret(), &roots)?)
+            }
+            (None, Some(_)) => {
+                bail!("SMTP_CA_FILE is set but SMTP_URL is not: the development mailer uses no TLS")
+            }
+            (None, None) => {
                 let dir = development_mail_dir(settings);
                 // The folder is ours alone, also when an older version made it readable by others.
                 crate::private_files::create_dir_all(&dir)
@@ -39,15 +57,19 @@ impl Transport {
                     .with_context(|| {
                         format!("creating the development mail folder {}", dir.display())
                     })?;
-                Ok(Self::Development { dir })
+                Via::Development { dir }
             }
-        }
+        };
+        Ok(Self {
+            via,
+            code_in_subject: settings.mail_code_in_subject,
+        })
     }
 
     pub fn describe(&self) -> String {
-        match self {
-            Self::Smtp(_) => "SMTP".into(),
-            Self::Development { dir, .. } => {
+        match &self.via {
+            Via::Smtp(_) => "SMTP".into(),
+            Via::Development { dir, .. } => {
                 format!("development mailer (stdout and {})", dir.display())
             }
         }
@@ -55,21 +77,22 @@ impl Transport {
 
     /// Sends one mail; the error text is what the outbox records.
     pub async fn send(&self, from: &Mailbox, row: &OutboxRow) -> Result<(), String> {
-        let message = build(from, row)?;
-        match self {
-            Self::Smtp(smtp) => smtp
+        let subject = subject_at_delivery(row, self.code_in_subject);
+        let message = build(from, row, &subject)?;
+        match &self.via {
+            Via::Smtp(smtp) => smtp
                 .send(message)
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string()),
-            Self::Development { dir } => {
+            Via::Development { dir } => {
                 let file = write_development_mail(dir, message.formatted())
                     .await
                     .map_err(|e| format!("writing the mail file: {e}"))?;
                 // The development mailer exists to show the mail, code included.
                 tracing::info!(
                     to = %row.recipient,
-                    subject = %row.subject,
+                    %subject,
                     file = %file.display(),
                     "development mailer:\n{}",
                     row.body_text.as_deref().unwrap_or_default()
@@ -126,7 +149,19 @@ pub fn purge_development_mail(dir: &Path, max_age: Duration) -> std::io::Result<
     Ok(purged)
 }
 
-fn build(from: &Mailbox, row: &OutboxRow) -> Result<Message, String> {
+/// The subject a mail goes out with. The outbox keeps a delivered mail's subject and erases its bodies,
+/// so a code is never stored in a subject: a code mail gets its code in front here, at delivery, where
+/// a phone's notification shows it (unless `MAIL_CODE_IN_SUBJECT` is off).
+fn subject_at_delivery(row: &OutboxRow, code_in_subject: bool) -> String {
+    match MailKind::parse(&row.kind) {
+        Some(kind) if code_in_subject && kind.carries_code() => {
+            templates::subject_with_code(&row.subject, row.body_text.as_deref().unwrap_or_default())
+        }
+        _ => row.subject.clone(),
+    }
+}
+
+fn build(from: &Mailbox, row: &OutboxRow, subject: &str) -> Result<Message, String> {
     let to: Mailbox = row
         .recipient
         .parse()
@@ -136,7 +171,7 @@ fn build(from: &Mailbox, row: &OutboxRow) -> Result<Message, String> {
     let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(&row.subject)
+        .subject(subject)
         .message_id(None);
     builder = builder.raw_header(HeaderValue::new(
         HeaderName::new_from_ascii_str("X-OTP-Portal-Kind"),
@@ -160,39 +195,87 @@ fn build(from: &Mailbox, row: &OutboxRow) -> Result<Message, String> {
 }
 
 /// `smtps://` is implicit TLS (465), `smtp://` requires STARTTLS (587) unless `?tls=opportunistic` or
-/// `?tls=none` (plain, for local relays and tests) says otherwise. User and password come from the URL.
-fn smtp(raw: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+/// `?tls=none` (plain, for local relays and tests) says otherwise. User and password come from the URL,
+/// percent-decoded. `roots` are trusted besides the public roots (`SMTP_CA_FILE`).
+fn smtp(raw: &str, roots: &[Certificate]) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
     let url = url::Url::parse(raw).context("SMTP_URL is not a URL")?;
-    let host = url.host_str().context("SMTP_URL has no host")?.to_owned();
+    // An IPv6 address without its URL brackets: the form a socket address and a certificate name take.
+    let host = match url.host().context("SMTP_URL has no host")? {
+        url::Host::Domain(name) => name.to_owned(),
+        url::Host::Ipv4(ip) => ip.to_string(),
+        url::Host::Ipv6(ip) => ip.to_string(),
+    };
+    anyhow::ensure!(!host.is_empty(), "SMTP_URL has no host");
     let tls = url
         .query_pairs()
         .find(|(k, _)| k == "tls")
         .map(|(_, v)| v.into_owned());
-    type Smtp = AsyncSmtpTransport<Tokio1Executor>;
-    let mut builder = match (url.scheme(), tls.as_deref()) {
-        ("smtps", None | Some("implicit" | "wrapper")) => Smtp::relay(&host)?,
-        ("smtp", None | Some("required" | "starttls")) => Smtp::starttls_relay(&host)?,
-        ("smtp", Some("opportunistic")) => Smtp::builder_dangerous(&host)
-            .port(587)
-            .tls(Tls::Opportunistic(TlsParameters::new(host.clone())?)),
-        ("smtp", Some("none")) => Smtp::builder_dangerous(&host).port(25),
+    let parameters = || -> anyhow::Result<TlsParameters> {
+        let builder = roots.iter().cloned().fold(
+            TlsParameters::builder(host.clone()),
+            TlsParametersBuilder::add_root_certificate,
+        );
+        builder.build_rustls().context(if roots.is_empty() {
+            "SMTP_URL: setting up TLS"
+        } else {
+            "SMTP_CA_FILE: a certificate in it is not usable as a CA"
+        })
+    };
+    let (tls, default_port) = match (url.scheme(), tls.as_deref()) {
+        ("smtps", None | Some("implicit" | "wrapper")) => (Tls::Wrapper(parameters()?), 465),
+        ("smtp", None | Some("required" | "starttls")) => (Tls::Required(parameters()?), 587),
+        ("smtp", Some("opportunistic")) => (Tls::Opportunistic(parameters()?), 587),
+        ("smtp", Some("none")) => {
+            anyhow::ensure!(
+                roots.is_empty(),
+                "SMTP_CA_FILE is set but SMTP_URL says tls=none: no certificate would be checked"
+            );
+            (Tls::None, 25)
+        }
         (scheme, tls) => bail!(
             "SMTP_URL: unsupported scheme {scheme:?} with tls={tls:?}; use smtp://, smtps:// or smtp://…?tls=none"
         ),
     };
-    if let Some(port) = url.port() {
-        builder = builder.port(port);
-    }
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
+        .port(url.port().unwrap_or(default_port))
+        .tls(tls);
     if !url.username().is_empty() {
         let user = percent_decode_str(url.username())
-            .decode_utf8()?
+            .decode_utf8()
+            .context("SMTP_URL: the user is not UTF-8 once percent-decoded")?
             .into_owned();
         let pass = percent_decode_str(url.password().unwrap_or_default())
-            .decode_utf8()?
+            .decode_utf8()
+            .context("SMTP_URL: the password is not UTF-8 once percent-decoded")?
             .into_owned();
         builder = builder.credentials(Credentials::new(user, pass));
     }
     Ok(builder.timeout(Some(Duration::from_secs(15))).build())
+}
+
+/// The CA certificates of `SMTP_CA_FILE`: every `CERTIFICATE` block of the PEM file, at least one.
+fn load_ca_file(path: &Path) -> anyhow::Result<Vec<Certificate>> {
+    let pem = std::fs::read(path)
+        .with_context(|| format!("SMTP_CA_FILE: cannot read {}", path.display()))?;
+    let certificates = CertificateDer::pem_slice_iter(&pem)
+        .map(|der| {
+            let der = der.with_context(|| {
+                format!("SMTP_CA_FILE: {} is not a valid PEM file", path.display())
+            })?;
+            Certificate::from_der(der.to_vec()).with_context(|| {
+                format!(
+                    "SMTP_CA_FILE: a certificate in {} is not valid",
+                    path.display()
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    anyhow::ensure!(
+        !certificates.is_empty(),
+        "SMTP_CA_FILE: {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+        path.display()
+    );
+    Ok(certificates)
 }
 
 #[cfg(test)]
@@ -207,16 +290,19 @@ mod tests {
             "smtp://user:app%20pass@smtp.gmail.com:587",
             "smtps://user:pass@smtp.gmail.com",
             "smtp://relay.internal?tls=opportunistic",
+            "smtps://user:pass@[2001:db8::25]:465",
         ] {
-            assert!(smtp(ok).is_ok(), "{ok} refused");
+            assert!(smtp(ok, &[]).is_ok(), "{ok} refused");
         }
         for bad in [
             "http://example.com",
             "smtp://",
+            "smtp://?tls=none",
+            "smtp://:pass@/?tls=none",
             "smtps://host?tls=none",
             "not a url",
         ] {
-            assert!(smtp(bad).is_err(), "{bad} accepted");
+            assert!(smtp(bad, &[]).is_err(), "{bad} accepted");
         }
     }
 
@@ -261,6 +347,130 @@ mod tests {
         );
     }
 
+    fn outbox_row(kind: &str, subject: &str, text: &str) -> OutboxRow {
+        OutboxRow {
+            id: "1".into(),
+            kind: kind.into(),
+            recipient: "alice@example.com".into(),
+            subject: subject.into(),
+            body_text: Some(text.into()),
+            body_html: Some(format!("<p>{text}</p>")),
+            status: "queued".into(),
+            attempts: 0,
+            last_error: None,
+            created_at: chrono::Utc::now().naive_utc(),
+            next_attempt_at: chrono::Utc::now().naive_utc(),
+            locked_until: None,
+            sent_at: None,
+            channel: "mail".into(),
+        }
+    }
+
+    #[test]
+    fn code_mails_get_their_code_in_front_of_the_subject_at_delivery_unless_turned_off() {
+        let mail = templates::login_code(
+            "https://portal.test",
+            "alice@example.com",
+            "386559",
+            "LiNk",
+            Duration::from_secs(300),
+        );
+        let row = outbox_row("login_code", &mail.subject, &mail.text);
+        assert_eq!(
+            subject_at_delivery(&row, true),
+            "386559 is your OTP Portal sign-in code"
+        );
+        assert_eq!(
+            subject_at_delivery(&row, false),
+            "Your OTP Portal sign-in code"
+        );
+        // Only code mails: a notice quoting digits keeps its subject.
+        let notice = outbox_row("login_throttled", "Sign-in was paused", "\n    123456\n");
+        assert_eq!(subject_at_delivery(&notice, true), "Sign-in was paused");
+        // The subject goes out as given.
+        let from: Mailbox = "OTP Portal <no-reply@localhost>".parse().unwrap();
+        let raw = build(&from, &row, &subject_at_delivery(&row, true)).unwrap();
+        let raw = String::from_utf8(raw.formatted()).unwrap();
+        assert!(
+            raw.contains("Subject: 386559 is your OTP Portal sign-in code"),
+            "{raw}"
+        );
+    }
+
+    fn ca_pem() -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.self_signed(&key).unwrap().pem()
+    }
+
+    #[test]
+    fn the_ca_file_needs_at_least_one_readable_certificate() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("missing.pem");
+        let err = format!("{:#}", load_ca_file(&missing).unwrap_err());
+        assert!(
+            err.contains("SMTP_CA_FILE") && err.contains("missing.pem"),
+            "{err}"
+        );
+
+        let empty = tmp.path().join("key-only.pem");
+        let key = rcgen::KeyPair::generate().unwrap().serialize_pem();
+        std::fs::write(&empty, key).unwrap();
+        let err = format!("{:#}", load_ca_file(&empty).unwrap_err());
+        assert!(err.contains("holds no PEM certificate"), "{err}");
+
+        let broken = tmp.path().join("broken.pem");
+        std::fs::write(
+            &broken,
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let err = format!("{:#}", load_ca_file(&broken).unwrap_err());
+        assert!(err.contains("SMTP_CA_FILE"), "{err}");
+
+        // PEM of something that is not a certificate: refused when the TLS settings are made.
+        let garbage = tmp.path().join("garbage.pem");
+        std::fs::write(
+            &garbage,
+            "-----BEGIN CERTIFICATE-----\nAAECAwQFBgcICQ==\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let roots = load_ca_file(&garbage).unwrap();
+        let err = smtp("smtps://relay.internal", &roots).unwrap_err();
+        assert!(format!("{err:#}").contains("SMTP_CA_FILE"), "{err:#}");
+
+        let two = tmp.path().join("two.pem");
+        std::fs::write(&two, format!("{}\n{}", ca_pem(), ca_pem())).unwrap();
+        assert_eq!(load_ca_file(&two).unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_bad_ca_file_stops_the_start() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ca = tmp.path().join("ca.pem");
+        std::fs::write(&ca, ca_pem()).unwrap();
+        let ca = ca.display().to_string();
+        let settings = |vars: &[(&str, &str)]| {
+            let vars: std::collections::HashMap<String, String> = vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Settings::from_lookup(|k| vars.get(k).cloned()).unwrap()
+        };
+        let relay = ("SMTP_URL", "smtp://user:pass@relay.internal:587");
+        assert!(Transport::from_settings(&settings(&[relay, ("SMTP_CA_FILE", &ca)])).is_ok());
+        let nowhere = tmp.path().join("nowhere.pem").display().to_string();
+        let err = Transport::from_settings(&settings(&[relay, ("SMTP_CA_FILE", &nowhere)]))
+            .err()
+            .unwrap();
+        assert!(format!("{err:#}").contains("nowhere.pem"), "{err:#}");
+        let plain = ("SMTP_URL", "smtp://127.0.0.1:2525?tls=none");
+        assert!(Transport::from_settings(&settings(&[plain, ("SMTP_CA_FILE", &ca)])).is_err());
+        let dev = ("DATA_DIR", tmp.path().to_str().unwrap());
+        assert!(Transport::from_settings(&settings(&[dev, ("SMTP_CA_FILE", &ca)])).is_err());
+    }
+
     #[test]
     fn a_message_carries_its_kind_and_both_bodies() {
         let row = OutboxRow {
@@ -280,7 +490,7 @@ mod tests {
             channel: "mail".into(),
         };
         let from: Mailbox = "OTP Portal <no-reply@localhost>".parse().unwrap();
-        let raw = String::from_utf8(build(&from, &row).unwrap().formatted()).unwrap();
+        let raw = String::from_utf8(build(&from, &row, "Hi").unwrap().formatted()).unwrap();
         assert!(raw.contains("X-OTP-Portal-Kind: verify_email"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
         assert!(raw.contains("multipart/alternative"));

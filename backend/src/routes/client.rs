@@ -1,5 +1,6 @@
-//! The browser client at `/`: files of the built client, `index.html` for client-side routes (history
-//! API), long-lived caching for content-hashed assets, and no caching for `index.html`.
+//! The browser client at `/`: files of the built client (from `CLIENT_DIR`, or built into the binary),
+//! `index.html` for client-side routes (history API), long-lived caching for content-hashed assets, no
+//! caching for `index.html`, and the gzipped copy the build made when the browser takes gzip.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -10,8 +11,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::AppError;
 
+/// Where the client's files come from: `CLIENT_DIR`, or else the copy built into the binary.
 #[derive(Clone)]
-pub struct ClientDir(pub PathBuf);
+pub struct ClientDir(pub Option<PathBuf>);
+
+/// The built client (`frontend/dist`) inside the binary: a release build carries the files it was built
+/// with, so one file is the whole portal; a debug build reads that folder from the checkout instead.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "../frontend/dist"]
+#[allow_missing = true]
+struct Embedded;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -23,24 +32,87 @@ pub async fn serve(req: HttpRequest, dir: web::Data<ClientDir>) -> Result<HttpRe
     let Some(relative) = safe_relative(req.path()) else {
         return Err(AppError::NotFound);
     };
-    let candidate = dir.0.join(&relative);
+    match &dir.0 {
+        Some(dir) => from_folder(&req, dir, &relative).await,
+        None => from_binary(&req, &relative),
+    }
+}
+
+async fn from_folder(
+    req: &HttpRequest,
+    dir: &Path,
+    relative: &Path,
+) -> Result<HttpResponse, AppError> {
+    let candidate = dir.join(relative);
     if relative.as_os_str().is_empty() || !candidate.is_file() {
         // A path with an extension names a file that is not there; anything else is a client route.
         if relative.extension().is_some() {
             return Err(AppError::NotFound);
         }
-        let index = dir.0.join("index.html");
+        let index = dir.join("index.html");
         if !index.is_file() {
             return Err(AppError::ClientNotBuilt);
         }
-        return file(&req, &index, REVALIDATE).await;
+        return file(req, &index, REVALIDATE).await;
     }
-    let cache = if is_hashed(&relative) {
+    file(req, &candidate, cache_of(relative)).await
+}
+
+fn cache_of(relative: &Path) -> &'static str {
+    if is_hashed(relative) {
         IMMUTABLE
     } else {
         REVALIDATE
+    }
+}
+
+/// The same answers as [`from_folder`], from the files built into the binary.
+fn from_binary(req: &HttpRequest, relative: &Path) -> Result<HttpResponse, AppError> {
+    let name = relative.to_string_lossy().replace('\\', "/");
+    let (name, cache) = if !name.is_empty() && Embedded::get(&name).is_some() {
+        (name, cache_of(relative))
+    } else if relative.extension().is_some() {
+        return Err(AppError::NotFound);
+    } else if Embedded::get("index.html").is_some() {
+        ("index.html".to_owned(), REVALIDATE)
+    } else {
+        return Err(AppError::ClientNotBuilt);
     };
-    file(&req, &candidate, cache).await
+    let gzipped = accepts_gzip(req)
+        .then(|| Embedded::get(&format!("{name}.gz")))
+        .flatten();
+    let Some(plain) = Embedded::get(&name) else {
+        return Err(AppError::NotFound);
+    };
+    // The ETag names the content, whichever encoding is sent, so a revalidation is one comparison.
+    let etag = format!("\"{}\"", hex::encode(plain.metadata.sha256_hash()));
+    let mut response = if if_none_match(req, &etag) {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::CONTENT_TYPE, plain.metadata.mimetype()))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::VARY, "Accept-Encoding"))
+        .insert_header((header::ETAG, etag.clone()));
+    if if_none_match(req, &etag) {
+        return Ok(response.finish());
+    }
+    Ok(match gzipped {
+        Some(gz) => response
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(gz.data.into_owned()),
+        None => response.body(plain.data.into_owned()),
+    })
+}
+
+fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == etag || tag.trim() == "*")
 }
 
 async fn file(
@@ -74,8 +146,15 @@ async fn file(
 
 /// `path.gz`, made by the client's build, when the browser accepts gzip and it exists.
 fn gzipped_sibling(req: &HttpRequest, path: &Path) -> Option<PathBuf> {
-    let accepts_gzip = req
-        .headers()
+    let mut gz = path.as_os_str().to_owned();
+    gz.push(".gz");
+    let gz = PathBuf::from(gz);
+    (accepts_gzip(req) && gz.is_file()).then_some(gz)
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (and does not refuse it with `q=0`).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
         .get_all(header::ACCEPT_ENCODING)
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
@@ -88,11 +167,7 @@ fn gzipped_sibling(req: &HttpRequest, path: &Path) -> Option<PathBuf> {
                     .is_some_and(|q| q <= 0.0)
             });
             name.eq_ignore_ascii_case("gzip") && !refused
-        });
-    let mut gz = path.as_os_str().to_owned();
-    gz.push(".gz");
-    let gz = PathBuf::from(gz);
-    (accepts_gzip && gz.is_file()).then_some(gz)
+        })
 }
 
 /// The request path as a path under the client folder, or `None` if it tries to leave it.

@@ -137,3 +137,88 @@ async fn a_gzipped_copy_goes_to_browsers_that_accept_gzip() {
         );
     }
 }
+
+/// The checkout's built client, which a debug build reads in place of the copy a release build carries.
+fn built_client() -> Option<std::path::PathBuf> {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist");
+    if dist.join("index.html").is_file() {
+        return Some(dist);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "CI builds the client before the tests (scripts/build-frontend.sh)"
+    );
+    eprintln!("skipping: the client is not built (scripts/build-frontend.sh)");
+    None
+}
+
+#[tokio::test]
+async fn without_client_dir_the_binarys_own_client_is_served_wherever_it_runs() {
+    let Some(dist) = built_client() else {
+        return;
+    };
+    // The test runs in backend/, where no frontend/dist is: only the built-in copy can answer.
+    let app = spawn_app_with(|vars| {
+        vars.remove("CLIENT_DIR");
+    })
+    .await;
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap();
+    for path in ["/", "/admin/users"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(cache_control(&response), "no-cache");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert_eq!(response.text().await.unwrap(), index, "{path}");
+    }
+    // A content-hashed asset: immutable, gzipped when asked, and revalidated by its ETag.
+    let wasm = std::fs::read_dir(&dist)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|name| name.ends_with("_bg.wasm"))
+        .expect("the build has a wasm file");
+    let plain = app
+        .client
+        .get(app.url(&format!("/{wasm}")))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 200);
+    assert_eq!(cache_control(&plain), "public, max-age=31536000, immutable");
+    assert_eq!(plain.headers()["content-type"], "application/wasm");
+    let etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let bytes = plain.bytes().await.unwrap();
+    assert_eq!(
+        bytes.as_ref(),
+        std::fs::read(dist.join(&wasm)).unwrap().as_slice()
+    );
+    if dist.join(format!("{wasm}.gz")).is_file() {
+        let gz = app
+            .client
+            .get(app.url(&format!("/{wasm}")))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gz.headers()["content-encoding"], "gzip");
+        assert_eq!(gz.headers()["etag"].to_str().unwrap(), etag);
+    }
+    let again = app
+        .client
+        .get(app.url(&format!("/{wasm}")))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    expect_problem(
+        app.get("/missing-0123456789abcdef.js").await,
+        404,
+        "not_found",
+    )
+    .await;
+}
