@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 
 DIST=frontend/dist
 TRUNK_VERSION=0.21.14
+# The interactive API reference at /api/docs, bundled with the client from the npm registry.
+SWAGGER_UI_VERSION=5.35.0
+API_DOCS="$DIST/api-docs"
 DEBIAN_PACKAGES=(rustc-web cargo-web libstd-rust-web-dev rust-web-src lld-22)
 WASM_LD=/usr/lib/llvm-22/bin/wasm-ld
 # Its own build folder: the wasm build would otherwise evict or rebuild the server's artifacts.
@@ -21,7 +24,32 @@ client_is_stale() {
     [ -n "$(find frontend shared Trunk.toml -path "$DIST" -prune -o -type f -newer "$DIST/index.html" -print -quit)" ]
 }
 
+# Swagger UI's two files, from the npm registry (cached), for /api/docs.
+bundle_api_reference() {
+    local cache="$HOME/.cache/otp-portal/npm/swagger-ui-dist-$SWAGGER_UI_VERSION"
+    if [ ! -f "$cache/package/swagger-ui-bundle.js" ]; then
+        command -v npm >/dev/null 2>&1 || return 1
+        rm -rf "$cache" && mkdir -p "$cache"
+        (cd "$cache" && npm pack --silent "swagger-ui-dist@$SWAGGER_UI_VERSION" >/dev/null &&
+            tar xzf swagger-ui-dist-*.tgz package/swagger-ui-bundle.js package/swagger-ui.css) || return 1
+    fi
+    mkdir -p "$API_DOCS"
+    # -p: an unchanged file keeps its time, so a release build does not re-embed it for nothing.
+    cp -p -u "$cache/package/swagger-ui-bundle.js" "$cache/package/swagger-ui.css" "$API_DOCS/"
+}
+# Never fatal on a developer's machine: without it only /api/docs answers 404.
+ensure_api_reference() {
+    if ! bundle_api_reference; then
+        if [ "${CI:-}" = "true" ]; then
+            log "Swagger UI could not be fetched from the npm registry, and CI=true needs /api/docs"
+            exit 1
+        fi
+        log "Swagger UI could not be fetched from the npm registry: /api/docs will answer 404"
+    fi
+}
+
 if [ "${1:-}" != "--force" ] && ! client_is_stale; then
+    ensure_api_reference
     log "browser client is up to date ($DIST)"
     exit 0
 fi
@@ -94,6 +122,7 @@ esac
 
 log "building the browser client into $DIST (first build: a few minutes)"
 CARGO_TARGET_DIR="$WASM_TARGET_DIR" trunk build --release
+ensure_api_reference
 # Gzip copies beside the hashed assets: the server sends them to browsers that accept gzip, so the
 # wasm crosses the network at about a third of its size without compressing on every request.
 find "$DIST" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.svg' \) \

@@ -22,6 +22,14 @@ pub struct ClientDir(pub Option<PathBuf>);
 #[allow_missing = true]
 struct Embedded;
 
+/// Whether the client holds the file at `relative` (a path like `api-docs/x.js`).
+pub fn has_file(dir: &ClientDir, relative: &str) -> bool {
+    match &dir.0 {
+        Some(dir) => dir.join(relative).is_file(),
+        None => Embedded::get(relative).is_some(),
+    }
+}
+
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod captcha;
 pub mod client;
+pub mod docs;
 pub mod headers;
 pub mod health;
 pub mod json;
@@ -79,6 +80,8 @@ endpoints! {
     "/api/health" => { GET => health::health },
     "/api/captcha" => { GET => captcha::challenge },
     "/api/openapi.json" => { GET => openapi::openapi_json },
+    "/api/docs" => { GET => docs::page },
+    "/api/docs/init.js" => { GET => docs::init },
     "/.well-known/jwks.json" => { GET => jwks::jwks },
 }
 

@@ -7,6 +7,7 @@ mod helpers;
 
 mod account_data;
 mod administration;
+mod api_docs;
 mod audit;
 mod captcha;
 mod change_password;

@@ -18,6 +18,7 @@ mod admin_helpers;
 mod account_data;
 mod administration;
 mod another_device;
+mod api_docs;
 mod authenticator;
 mod browser;
 mod captcha;
