@@ -1,7 +1,9 @@
 //! OTP Portal's server: registration with e-mailed one-time codes, login, sessions and recovery.
 
 pub mod auth;
+pub mod blocking;
 pub mod captcha;
+pub mod clock;
 pub mod error;
 pub mod mail;
 pub mod private_files;

@@ -6,8 +6,8 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
+use crate::blocking::blocking;
 use crate::error::AppError;
-use crate::routes::blocking;
 use crate::services::admin::{self, Admin};
 use crate::services::sessions::{self, Authenticated};
 use crate::services::{now, Ctx};

@@ -19,7 +19,7 @@ use actix_web::http::Method;
 use actix_web::{web, HttpRequest};
 use shared::problem::{Problem, ProblemCode};
 
-use crate::auth::password::Admission;
+pub use crate::blocking::{blocking, blocking_hashing};
 use crate::error::{problem_response, AppError};
 use crate::services::limits::UNKNOWN_CLIENT;
 use crate::services::ClientMeta;
@@ -109,34 +109,9 @@ async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
-/// Runs blocking work (diesel, argon2) on the blocking pool, inside the request's tracing span.
-pub async fn blocking<T, F>(f: F) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, AppError> + Send + 'static,
-{
-    let span = tracing::Span::current();
-    web::block(move || span.in_scope(f)).await?
-}
-
 /// The longest user agent kept, in characters: longer than any real browser's, and a bound on what a
 /// client can make us store with every session and audit event.
 const MAX_USER_AGENT_CHARS: usize = 256;
-
-/// Runs blocking work that may hash a password, holding `admission` (a place among the requests that may
-/// hash, taken on the async side first so that a flood is refused with `503` before it holds a blocking
-/// thread) until the work is done.
-pub async fn blocking_hashing<T, F>(admission: Admission, f: F) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, AppError> + Send + 'static,
-{
-    blocking(move || {
-        let _admission = admission;
-        f()
-    })
-    .await
-}
 
 /// Where the request came from: the socket's peer, or, when that peer is a trusted proxy, the client its
 /// `X-Forwarded-For` names (see [`client_ip`]).

@@ -16,7 +16,6 @@ pub mod views;
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use tokio::sync::Notify;
 
 use crate::auth::keys::Keys;
@@ -63,9 +62,7 @@ pub struct ClientMeta {
     pub user_agent: Option<String>,
 }
 
-pub fn now() -> Timestamp {
-    Utc::now().naive_utc()
-}
+pub use crate::clock::now;
 
 /// Whole seconds from `now` until `later`, at least 1 (a `Retry-After: 0` invites a tight loop).
 pub fn seconds_until(now: Timestamp, later: Timestamp) -> u64 {
