@@ -6,7 +6,7 @@ use shared::api::FactorCode;
 
 use super::sessions::{user_view, Authenticated};
 use super::views;
-use super::{audit, login, mfa, ClientMeta, Ctx, Event, Subject};
+use super::{audit, flow, login, mfa, ClientMeta, Ctx, Event, Subject};
 use crate::error::AppError;
 use crate::mail::templates::{self, DeletedBy};
 use crate::mail::{self, MailKind};
@@ -94,45 +94,39 @@ pub fn delete_own(
 ) -> Result<(), AppError> {
     let checked = mfa::password_confirmed(ctx, auth, password, meta, now)?;
     let mut conn = ctx.conn()?;
-    store::write(
-        &mut conn,
-        |conn| -> Result<Result<(), AppError>, AppError> {
-            let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
-            if user.password_hash != checked.password_hash {
-                return Ok(Err(AppError::validation(
-                    "password",
-                    "is not your current password",
-                )));
-            }
-            if user.mfa_enabled {
-                let Some(code) = code else {
-                    return Ok(Err(AppError::validation(
-                        "code",
-                        "is required while the second factor is on: a code from your app or a recovery code",
-                    )));
-                };
-                // A wrong code is refused with nothing deleted; a recovery code's use commits.
-                if let Err(refusal) = mfa::factor_code_accepted(ctx, conn, &user, code, meta, now)?
-                {
-                    return Ok(Err(refusal));
-                }
-            }
-            erase(ctx, conn, &user, DeletedBy::Owner, now)?;
-            let subject = Subject {
-                user_id: Some(&user.id),
-                ..Default::default()
+    flow::commit(&mut conn, |conn| {
+        let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+        if user.password_hash != checked.password_hash {
+            return flow::refuse(AppError::validation(
+                "password",
+                "is not your current password",
+            ));
+        }
+        if user.mfa_enabled {
+            let Some(code) = code else {
+                return flow::refuse(AppError::validation(
+                    "code",
+                    "is required while the second factor is on: a code from your app or a recovery code",
+                ));
             };
-            // No address, IP or user agent: the account asked to be forgotten.
-            audit(
-                conn,
-                Event::AccountDeleted,
-                subject,
-                &ClientMeta::default(),
-                now,
-            )?;
-            Ok(Ok(()))
-        },
-    )??;
+            // A wrong code is refused with nothing deleted; a recovery code's use commits.
+            mfa::factor_code_accepted(ctx, conn, &user, code, meta, now)?;
+        }
+        erase(ctx, conn, &user, DeletedBy::Owner, now)?;
+        let subject = Subject {
+            user_id: Some(&user.id),
+            ..Default::default()
+        };
+        // No address, IP or user agent: the account asked to be forgotten.
+        audit(
+            conn,
+            Event::AccountDeleted,
+            subject,
+            &ClientMeta::default(),
+            now,
+        )?;
+        Ok(())
+    })?;
     ctx.wake_mailer();
     tracing::info!(user = %auth.user_id, "account deleted by its owner");
     Ok(())

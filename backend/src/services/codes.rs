@@ -9,6 +9,7 @@ use shared::admin::CodeEvent;
 use shared::api::CodeSentResponse;
 use shared::domain::{Email, OtpCode};
 
+use super::flow::{refuse, Stop};
 use super::limits::Verdict;
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
@@ -229,8 +230,8 @@ pub fn sent_response(email: &Email, row: &CodeRow, now: Timestamp) -> CodeSentRe
     }
 }
 
-/// Checks `code` against the code of `key` and spends it if it matches. Wrong tries are recorded, so the
-/// caller must commit even when this returns a refusal.
+/// Checks `code` against the code of `key` and spends it if it matches. Wrong tries are recorded: a
+/// refusal is a [`Stop::Refused`], which commits them.
 pub fn check(
     ctx: &Ctx,
     conn: &mut Conn,
@@ -238,20 +239,17 @@ pub fn check(
     presented: Presented<'_>,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<Result<(), AppError>, AppError> {
-    match peek(ctx, conn, key, presented, meta, now)? {
-        Ok(row) => Ok(if consume_matched(conn, &row, meta, now)? {
-            Ok(())
-        } else {
-            Err(AppError::CodeExpired)
-        }),
-        Err(refusal) => Ok(Err(refusal)),
+) -> Result<(), Stop> {
+    let row = peek(ctx, conn, key, presented, meta, now)?;
+    if !consume_matched(conn, &row, meta, now)? {
+        return refuse(AppError::CodeExpired);
     }
+    Ok(())
 }
 
 /// Checks `code` against the code of `key` without spending it, for flows with slow work (a password
 /// hash) between the check and the change; they spend it with [`consume_matched`] in the transaction
-/// that makes the change. A wrong code is recorded, so the caller must commit even on a refusal.
+/// that makes the change. A wrong code is recorded (the refusal commits it).
 pub fn peek(
     ctx: &Ctx,
     conn: &mut Conn,
@@ -259,17 +257,18 @@ pub fn peek(
     presented: Presented<'_>,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<Result<CodeRow, AppError>, AppError> {
-    let verdict = match usable(conn, key, now)? {
-        Err(refusal) => Err(refusal),
+) -> Result<CodeRow, Stop> {
+    let refusal = match usable(conn, key, now) {
+        Err(Stop::Refused(refusal)) => refusal,
+        Err(failed) => return Err(failed),
         Ok(row) => match locked_out(conn, key.email_key, presented, now)? {
-            Some(refusal) => Err(refusal),
-            None if presented.matches(ctx, key, &row) => return Ok(Ok(row)),
-            None => Err(wrong_try(conn, key, false, now)?),
+            Some(refusal) => refusal,
+            None if presented.matches(ctx, key, &row) => return Ok(row),
+            None => wrong_try(conn, key, false, now)?,
         },
     };
-    record_check(conn, key, verdict.as_ref().map(drop), meta, now)?;
-    Ok(verdict)
+    record_check(conn, key, Err(&refusal), meta, now)?;
+    refuse(refusal)
 }
 
 /// For a verification by password, where the code itself says which registration it is for: finds the
@@ -283,7 +282,7 @@ pub fn find_matching(
     presented: Presented<'_>,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<Result<CodeRow, AppError>, AppError> {
+) -> Result<CodeRow, Stop> {
     let rows = codes::find_all(conn, email_key, purpose)?;
     let live: Vec<&CodeRow> = rows
         .iter()
@@ -295,20 +294,18 @@ pub fn find_matching(
             Some(exhausted) => too_many(exhausted, now),
             None => AppError::CodeExpired,
         };
-        let verdict = Err(refusal);
-        record_check(conn, any_key, verdict.as_ref().map(drop), meta, now)?;
-        return Ok(verdict);
+        record_check(conn, any_key, Err(&refusal), meta, now)?;
+        return refuse(refusal);
     }
     if let Some(refusal) = locked_out(conn, email_key, presented, now)? {
-        let verdict = Err(refusal);
-        record_check(conn, any_key, verdict.as_ref().map(drop), meta, now)?;
-        return Ok(verdict);
+        record_check(conn, any_key, Err(&refusal), meta, now)?;
+        return refuse(refusal);
     }
     if let Some(hit) = live
         .iter()
         .find(|r| r.key().is_some_and(|key| presented.matches(ctx, key, r)))
     {
-        return Ok(Ok((*hit).clone()));
+        return Ok((*hit).clone());
     }
     codes::record_failure(conn, email_key, now)?;
     let mut fewest_left = MAX_TRIES_PER_CODE;
@@ -318,11 +315,11 @@ pub fn find_matching(
             fewest_left = fewest_left.min(MAX_TRIES_PER_CODE - attempts);
         }
     }
-    let verdict = Err(AppError::InvalidCodeOrPassword {
+    let refusal = AppError::InvalidCodeOrPassword {
         attempts_remaining: u32::try_from(fewest_left).unwrap_or(0),
-    });
-    record_check(conn, any_key, verdict.as_ref().map(drop), meta, now)?;
-    Ok(verdict)
+    };
+    record_check(conn, any_key, Err(&refusal), meta, now)?;
+    refuse(refusal)
 }
 
 /// Spends a code found by [`peek`] or [`find_matching`]; `false` if another request spent or replaced it
@@ -389,21 +386,17 @@ fn too_many(row: &CodeRow, now: Timestamp) -> AppError {
 }
 
 /// The code of `key` if it can still be tried.
-fn usable(
-    conn: &mut Conn,
-    key: CodeKey<'_>,
-    now: Timestamp,
-) -> Result<Result<CodeRow, AppError>, AppError> {
+fn usable(conn: &mut Conn, key: CodeKey<'_>, now: Timestamp) -> Result<CodeRow, Stop> {
     let Some(row) = codes::find(conn, key)? else {
-        return Ok(Err(AppError::CodeExpired));
+        return refuse(AppError::CodeExpired);
     };
     if row.attempts >= MAX_TRIES_PER_CODE {
-        return Ok(Err(too_many(&row, now)));
+        return refuse(too_many(&row, now));
     }
     if now >= row.expires_at {
-        return Ok(Err(AppError::CodeExpired));
+        return refuse(AppError::CodeExpired);
     }
-    Ok(Ok(row))
+    Ok(row)
 }
 
 /// Counts a wrong try against the code and the address; the refusal to answer.

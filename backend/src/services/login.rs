@@ -9,6 +9,7 @@
 use chrono::TimeDelta;
 use shared::api::{MfaRequiredResponse, TokenResponse};
 
+use super::flow::{self, Stop};
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use super::{mfa, sessions};
 use crate::auth::device;
@@ -90,14 +91,14 @@ pub fn login(
     let password_attempt = attempt.password;
     let login_key = shared::domain::login_key(attempt.login);
     let mut conn = ctx.conn()?;
-    let reservation = store::write(&mut conn, |conn| {
+    let reservation = flow::commit(&mut conn, |conn| {
         let user = users::find_by_login(conn, &login_key)?;
         let subject = match &user {
             Some(user) => account_subject(&user.id),
             None => format!("login:{login_key}"),
         };
         reserve_attempt(ctx, conn, &subject, user, attempt.device, meta, now)
-    })??;
+    })?;
     // The connection goes back to the pool during the slow hashes.
     drop(conn);
     let right = ctx.hasher.verify_or_burn(
@@ -293,7 +294,7 @@ pub(crate) fn reserve_attempt(
     device: Option<&str>,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<Result<Reservation, AppError>, AppError> {
+) -> Result<Reservation, Stop> {
     let counters = counters(ctx, subject, user.as_ref(), device, meta);
     let mut previous = Vec::with_capacity(counters.len());
     let mut paused_until = None;
@@ -317,9 +318,9 @@ pub(crate) fn reserve_attempt(
             actor_id: None,
         };
         audit(conn, Event::LoginThrottled, subject, meta, now)?;
-        return Ok(Err(AppError::RateLimited {
+        return flow::refuse(AppError::RateLimited {
             retry_after: seconds_until(now, until),
-        }));
+        });
     }
     let limits = &ctx.settings.limits;
     let mut tripped = false;
@@ -347,11 +348,11 @@ pub(crate) fn reserve_attempt(
         )?;
         tripped |= count == counter.threshold;
     }
-    Ok(Ok(Reservation {
+    Ok(Reservation {
         user,
         counters,
         tripped,
-    }))
+    })
 }
 
 /// How long logins pause after `failures` consecutive failures, if at all.

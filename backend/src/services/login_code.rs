@@ -6,12 +6,13 @@ use shared::api::{CodeSentResponse, LoginByCode};
 use shared::domain::Email;
 
 use super::codes::{self, AccountCodeMail, Presented};
+use super::flow;
 use super::login::{self, LoggedIn, SignIn};
 use super::{mfa, sessions, ClientMeta, Ctx, Event};
 use crate::error::AppError;
 use crate::mail::{templates, MailKind};
 use crate::store::codes::{CodeKey, Purpose};
-use crate::store::{self, users, Timestamp};
+use crate::store::{users, Timestamp};
 
 /// Mails a sign-in code to the address if it has an account; answers the same either way.
 #[tracing::instrument(skip_all)]
@@ -47,24 +48,22 @@ pub fn verify(
         link_token: attempt.link_token.as_deref(),
     };
     let mut conn = ctx.conn()?;
-    let outcome = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
-        if let Err(refusal) = codes::check(ctx, conn, key, presented, meta, now)? {
-            return Ok(Err(refusal));
-        }
+    let outcome = flow::commit(&mut conn, |conn| {
+        codes::check(ctx, conn, key, presented, meta, now)?;
         let Some(user) = users::find_by_email_key(conn, &email_key)? else {
-            return Ok(Err(AppError::CodeExpired));
+            return flow::refuse(AppError::CodeExpired);
         };
         if user.mfa_enabled {
-            return Ok(Ok(SignIn::SecondStep(mfa::open_challenge(
+            return Ok(SignIn::SecondStep(mfa::open_challenge(
                 ctx, conn, &user, meta, now,
-            )?)));
+            )?));
         }
         let session = login::open_session(ctx, conn, &user, meta, now)?;
-        Ok(Ok(SignIn::Done(LoggedIn {
+        Ok(SignIn::Done(LoggedIn {
             tokens: sessions::token_response(ctx, &user, session)?,
             device: login::device_cookie_for(ctx, &user.id, device),
-        })))
-    })??;
+        }))
+    })?;
     ctx.wake_mailer();
     Ok(outcome)
 }

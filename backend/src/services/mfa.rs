@@ -5,6 +5,7 @@
 use chrono::TimeDelta;
 use shared::api::{FactorCode, MfaRequiredResponse, RecoveryCodesResponse, TotpSetupResponse};
 
+use super::flow::{self, Stop};
 use super::login::{self, LoggedIn};
 use super::sessions::{self, Authenticated};
 use super::{audit, ClientMeta, Ctx, Event, Subject};
@@ -72,20 +73,20 @@ pub fn enable(
     if user.mfa_enabled {
         return Err(AppError::MfaAlreadyEnabled);
     }
-    let codes = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+    let codes = flow::commit(&mut conn, |conn| {
         let Some(factor) =
             store_mfa::find_totp(conn, &user.id)?.filter(|f| f.confirmed_at.is_none())
         else {
-            return Ok(Err(AppError::MfaNotSetUp));
+            return flow::refuse(AppError::MfaNotSetUp);
         };
         if !totp_code_accepted(ctx, conn, &factor, code, now)? {
-            return Ok(Err(AppError::InvalidFactorCode));
+            return flow::refuse(AppError::InvalidFactorCode);
         }
         store_mfa::confirm_totp(conn, &user.id, now)?;
         let codes = new_recovery_codes(ctx, conn, &user.id, now)?;
         notify(ctx, conn, &user, FactorChange::Enabled, meta, now)?;
-        Ok(Ok(codes))
-    })??;
+        Ok(codes)
+    })?;
     ctx.wake_mailer();
     Ok(RecoveryCodesResponse {
         recovery_codes: codes,
@@ -104,17 +105,12 @@ pub fn disable(
 ) -> Result<(), AppError> {
     let user = password_checked(ctx, auth, password, meta, now)?;
     let mut conn = ctx.conn()?;
-    store::write(
-        &mut conn,
-        |conn| -> Result<Result<(), AppError>, AppError> {
-            if let Err(refusal) = factor_code_accepted(ctx, conn, &user, code, meta, now)? {
-                return Ok(Err(refusal));
-            }
-            store_mfa::remove_factor(conn, &user.id, now)?;
-            notify(ctx, conn, &user, FactorChange::Disabled, meta, now)?;
-            Ok(Ok(()))
-        },
-    )??;
+    flow::commit(&mut conn, |conn| {
+        factor_code_accepted(ctx, conn, &user, code, meta, now)?;
+        store_mfa::remove_factor(conn, &user.id, now)?;
+        notify(ctx, conn, &user, FactorChange::Disabled, meta, now)?;
+        Ok(())
+    })?;
     ctx.wake_mailer();
     Ok(())
 }
@@ -131,10 +127,8 @@ pub fn regenerate_recovery_codes(
 ) -> Result<RecoveryCodesResponse, AppError> {
     let user = password_checked(ctx, auth, password, meta, now)?;
     let mut conn = ctx.conn()?;
-    let codes = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
-        if let Err(refusal) = factor_code_accepted(ctx, conn, &user, code, meta, now)? {
-            return Ok(Err(refusal));
-        }
+    let codes = flow::commit(&mut conn, |conn| {
+        factor_code_accepted(ctx, conn, &user, code, meta, now)?;
         let codes = new_recovery_codes(ctx, conn, &user.id, now)?;
         notify(
             ctx,
@@ -144,8 +138,8 @@ pub fn regenerate_recovery_codes(
             meta,
             now,
         )?;
-        Ok(Ok(codes))
-    })??;
+        Ok(codes)
+    })?;
     ctx.wake_mailer();
     Ok(RecoveryCodesResponse {
         recovery_codes: codes,
@@ -235,7 +229,7 @@ pub(crate) fn factor_code_accepted(
     code: &FactorCode,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<Result<(), AppError>, AppError> {
+) -> Result<(), Stop> {
     let accepted = match code {
         FactorCode::Totp(code) => {
             match store_mfa::find_totp(conn, &user.id)?.filter(|f| f.confirmed_at.is_some()) {
@@ -260,11 +254,11 @@ pub(crate) fn factor_code_accepted(
             used
         }
     };
-    Ok(if accepted {
+    if accepted {
         Ok(())
     } else {
-        Err(AppError::InvalidFactorCode)
-    })
+        flow::refuse(AppError::InvalidFactorCode)
+    }
 }
 
 /// Mails the owner and audits a change of the factor, in the caller's transaction.
@@ -345,27 +339,20 @@ pub fn login_second_step(
 ) -> Result<LoggedIn, AppError> {
     let token_hash = tokens::hash_opaque_token(mfa_token);
     let mut conn = ctx.conn()?;
-    let signed_in = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+    let signed_in = flow::commit(&mut conn, |conn| {
         let Some(challenge) = store_mfa::live_challenge(conn, &token_hash, MAX_TRIES, now)? else {
-            return Ok(Err(AppError::InvalidToken));
+            return flow::refuse(AppError::InvalidToken);
         };
         let Some(user) = users::find(conn, &challenge.user_id)? else {
-            return Ok(Err(AppError::InvalidToken));
+            return flow::refuse(AppError::InvalidToken);
         };
         let subject = login::account_subject(&user.id);
-        let reservation = match login::reserve_attempt(
-            ctx,
-            conn,
-            &subject,
-            Some(user.clone()),
-            device,
-            meta,
-            now,
-        )? {
-            Ok(reservation) => reservation,
-            Err(paused) => return Ok(Err(paused)),
-        };
-        if let Err(refusal) = factor_code_accepted(ctx, conn, &user, code, meta, now)? {
+        let reservation =
+            login::reserve_attempt(ctx, conn, &subject, Some(user.clone()), device, meta, now)?;
+        if let Err(stop) = factor_code_accepted(ctx, conn, &user, code, meta, now) {
+            let Stop::Refused(refusal) = stop else {
+                return Err(stop);
+            };
             let tries = store_mfa::challenge_failed(conn, &token_hash)?;
             login::record_failure(
                 ctx,
@@ -376,20 +363,20 @@ pub fn login_second_step(
                 now,
             )?;
             let left = u32::try_from(MAX_TRIES - tries).unwrap_or(0);
-            return Ok(Err(match refusal {
+            return flow::refuse(match refusal {
                 AppError::InvalidFactorCode => AppError::InvalidCode {
                     attempts_remaining: left,
                 },
                 other => other,
-            }));
+            });
         }
         if !store_mfa::spend_challenge(conn, &token_hash, now)? {
-            return Ok(Err(AppError::InvalidToken));
+            return flow::refuse(AppError::InvalidToken);
         }
         reservation.settle_success(conn)?;
         let session = login::open_session(ctx, conn, &user, meta, now)?;
-        Ok(Ok((user, session)))
-    })??;
+        Ok((user, session))
+    })?;
     ctx.wake_mailer();
     let (user, session) = signed_in;
     Ok(LoggedIn {

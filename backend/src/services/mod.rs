@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod codes;
+pub mod flow;
 pub mod limits;
 pub mod login;
 pub mod login_code;

@@ -6,6 +6,7 @@ use shared::api::{CodeSentResponse, PasswordReset};
 use shared::domain::{Email, Password, Username};
 
 use super::codes::{self, AccountCodeMail, Presented};
+use super::flow;
 use super::sessions::Authenticated;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use serde_json::json;
@@ -68,15 +69,13 @@ pub fn reset(
     policy::check(&new_password, None, &email, ctx.settings.password_min_score)
         .map_err(|why| AppError::validation("new_password", why))?;
     let mut conn = ctx.conn()?;
-    let (row, user) = store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
-        let row = match codes::peek(ctx, conn, key, presented, meta, now)? {
-            Ok(row) => row,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        Ok(users::find_by_email_key(conn, &email_key)?
-            .map(|user| (row, user))
-            .ok_or(AppError::CodeExpired))
-    })??;
+    let (row, user) = flow::commit(&mut conn, |conn| {
+        let row = codes::peek(ctx, conn, key, presented, meta, now)?;
+        match users::find_by_email_key(conn, &email_key)? {
+            Some(user) => Ok((row, user)),
+            None => flow::refuse(AppError::CodeExpired),
+        }
+    })?;
     if let Ok(username) = Username::parse(&user.username) {
         // Refused before the code is spent, so it stays usable with a better password.
         policy::check(

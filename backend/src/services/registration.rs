@@ -16,6 +16,7 @@ use shared::api::{
 use shared::domain::Email;
 
 use super::codes::{self, ensure_may_send_code, sent_response, Presented};
+use super::flow::{self, Stop};
 use super::sessions;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{policy, tokens};
@@ -239,56 +240,50 @@ pub fn verify(
     let activated = match proof {
         RegistrationProof::Token(token) => {
             let token_hash = tokens::hash_opaque_token(&token);
-            // Wrong tries must be committed, so the transaction returns the refusal as a value.
-            store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+            // Wrong tries are committed with the refusal.
+            flow::commit(&mut conn, |conn| {
                 let Some(registration) =
                     registrations::find_by_token(conn, &email_key, &token_hash, now)?
                 else {
-                    return Ok(Err(AppError::CodeExpired));
+                    return flow::refuse(AppError::CodeExpired);
                 };
                 let key = verification_key(&email_key, &registration.id);
-                if let Err(refusal) = codes::check(ctx, conn, key, presented, meta, now)? {
-                    return Ok(Err(refusal));
-                }
+                codes::check(ctx, conn, key, presented, meta, now)?;
                 activate(ctx, conn, &registration, meta, now)
             })?
         }
         RegistrationProof::Password(password) => {
-            let matched =
-                store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
-                    let row = match codes::find_matching(
-                        ctx,
-                        conn,
-                        &email_key,
-                        Purpose::VerifyEmail,
-                        presented,
-                        meta,
-                        now,
-                    )? {
-                        Ok(row) => row,
-                        Err(refusal) => return Ok(Err(refusal)),
-                    };
-                    Ok(registrations::find(conn, &row.subject, now)?
-                        .map(|registration| (row, registration))
-                        .ok_or(AppError::CodeExpired))
-                })??;
-            let (row, registration) = matched;
+            let (row, registration) = flow::commit(&mut conn, |conn| {
+                let row = codes::find_matching(
+                    ctx,
+                    conn,
+                    &email_key,
+                    Purpose::VerifyEmail,
+                    presented,
+                    meta,
+                    now,
+                )?;
+                match registrations::find(conn, &row.subject, now)? {
+                    Some(registration) => Ok((row, registration)),
+                    None => flow::refuse(AppError::CodeExpired),
+                }
+            })?;
             // Only a right code gets this far, so guessing never costs argon2 work.
             drop(conn);
             let right = ctx.hasher.verify(&password, &registration.password_hash)?;
             let mut conn = ctx.conn()?;
-            store::write(&mut conn, |conn| -> Result<Result<_, AppError>, AppError> {
+            flow::commit(&mut conn, |conn| {
                 if !right {
-                    return Ok(Err(codes::refuse_matched(conn, &row, meta, now)?));
+                    return flow::refuse(codes::refuse_matched(conn, &row, meta, now)?);
                 }
                 if !codes::consume_matched(conn, &row, meta, now)? {
-                    return Ok(Err(AppError::CodeExpired));
+                    return flow::refuse(AppError::CodeExpired);
                 }
                 activate(ctx, conn, &registration, meta, now)
             })?
         }
     };
-    let (user, session) = activated?;
+    let (user, session) = activated;
     ctx.wake_mailer();
     tracing::info!(user = %user.id, "address verified, account created");
     sessions::token_response(ctx, &user, session)
@@ -302,7 +297,7 @@ fn activate(
     registration: &RegistrationRow,
     meta: &ClientMeta,
     now: Timestamp,
-) -> Result<Result<(UserRow, sessions::OpenedSession), AppError>, AppError> {
+) -> Result<(UserRow, sessions::OpenedSession), Stop> {
     let lost_to = if users::find_by_email_key(conn, &registration.email_key)?.is_some() {
         Some(AppError::AlreadyRegistered)
     } else if users::find_by_username_key(conn, &registration.username_key)?.is_some() {
@@ -313,7 +308,7 @@ fn activate(
     registrations::delete(conn, &registration.id)?;
     crate::store::codes::delete_for_subject(conn, &registration.id)?;
     if let Some(refusal) = lost_to {
-        return Ok(Err(refusal));
+        return flow::refuse(refusal);
     }
     let inserted = users::insert_verified(
         conn,
@@ -333,7 +328,7 @@ fn activate(
         // Another backend than SQLite may let a concurrent verification win between the checks above and
         // this insert; the unique indexes still decide, and the loser is told which name was taken.
         if store::is_unique_violation(&e) {
-            return Ok(Err(AppError::UsernameTaken));
+            return flow::refuse(AppError::UsernameTaken);
         }
         return Err(e.into());
     }
@@ -361,5 +356,5 @@ fn activate(
         }),
         now,
     )?;
-    Ok(Ok((user, session)))
+    Ok((user, session))
 }

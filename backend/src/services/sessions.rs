@@ -4,7 +4,7 @@
 use chrono::TimeDelta;
 use shared::api::{SessionInfo, TokenResponse, User};
 
-use super::{audit, ClientMeta, Ctx, Event, Subject};
+use super::{audit, flow, ClientMeta, Ctx, Event, Subject};
 use crate::auth::tokens;
 use crate::error::AppError;
 use crate::store::sessions::{self, SessionRow};
@@ -97,48 +97,44 @@ pub fn refresh(
 ) -> Result<TokenResponse, AppError> {
     let hash = tokens::hash_refresh_token(refresh_token);
     let mut conn = ctx.conn()?;
-    let (user, session) = store::write(
-        &mut conn,
-        |conn| -> Result<Result<_, AppError>, AppError> {
-            let Some(token) = sessions::find_refresh_token(conn, &hash)? else {
-                return Ok(Err(AppError::InvalidToken));
-            };
-            let Some(session) = sessions::find(conn, &token.session_id)? else {
-                return Ok(Err(AppError::InvalidToken));
-            };
-            if token.spent_at.is_some() || !sessions::spend_refresh_token(conn, &hash, now)? {
-                if sessions::revoke(conn, &session.id, "refresh_token_reuse", now)? {
-                    tracing::warn!(session = %session.id, user = %session.user_id, "a spent refresh token was presented again: session revoked");
-                    let subject = Subject {
-                        user_id: Some(&session.user_id),
-                        email: None,
-                        detail: Some(&session.id),
-                        actor_id: None,
-                    };
-                    audit(conn, Event::RefreshReuseDetected, subject, meta, now)?;
-                }
-                return Ok(Err(AppError::InvalidToken));
+    let (user, session) = flow::commit(&mut conn, |conn| {
+        let Some(token) = sessions::find_refresh_token(conn, &hash)? else {
+            return flow::refuse(AppError::InvalidToken);
+        };
+        let Some(session) = sessions::find(conn, &token.session_id)? else {
+            return flow::refuse(AppError::InvalidToken);
+        };
+        if token.spent_at.is_some() || !sessions::spend_refresh_token(conn, &hash, now)? {
+            if sessions::revoke(conn, &session.id, "refresh_token_reuse", now)? {
+                tracing::warn!(session = %session.id, user = %session.user_id, "a spent refresh token was presented again: session revoked");
+                let subject = Subject {
+                    user_id: Some(&session.user_id),
+                    email: None,
+                    detail: Some(&session.id),
+                    actor_id: None,
+                };
+                audit(conn, Event::RefreshReuseDetected, subject, meta, now)?;
             }
-            if !session.is_active(now) {
-                return Ok(Err(AppError::InvalidToken));
-            }
-            let Some(user) =
-                users::find(conn, &session.user_id)?.filter(|u| u.disabled_at.is_none())
-            else {
-                return Ok(Err(AppError::InvalidToken));
-            };
-            let (refresh_token, new_hash) = tokens::new_refresh_token();
-            sessions::insert_refresh_token(conn, &new_hash, &session.id, now)?;
-            sessions::touch(conn, &session.id, now)?;
-            Ok(Ok((
-                user,
-                OpenedSession {
-                    id: session.id,
-                    refresh_token,
-                },
-            )))
-        },
-    )??;
+            return flow::refuse(AppError::InvalidToken);
+        }
+        if !session.is_active(now) {
+            return flow::refuse(AppError::InvalidToken);
+        }
+        let Some(user) = users::find(conn, &session.user_id)?.filter(|u| u.disabled_at.is_none())
+        else {
+            return flow::refuse(AppError::InvalidToken);
+        };
+        let (refresh_token, new_hash) = tokens::new_refresh_token();
+        sessions::insert_refresh_token(conn, &new_hash, &session.id, now)?;
+        sessions::touch(conn, &session.id, now)?;
+        Ok((
+            user,
+            OpenedSession {
+                id: session.id,
+                refresh_token,
+            },
+        ))
+    })?;
     token_response(ctx, &user, session)
 }
 
