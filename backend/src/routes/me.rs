@@ -139,6 +139,7 @@ pub async fn totp_enable(
         (status = 400, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`mfa_not_set_up`: the factor is not on", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: the password is wrong (`errors.password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many wrong passwords from this client or for this account (the login's pause)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn totp_disable(
     req: HttpRequest,
@@ -165,6 +166,7 @@ pub async fn totp_disable(
         (status = 400, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`mfa_not_set_up`: the factor is not on", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: the password is wrong (`errors.password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many wrong passwords from this client or for this account (the login's pause)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn recovery_codes(
     req: HttpRequest,

@@ -160,6 +160,39 @@ pub fn login(
     }
 }
 
+/// Checks the password of a signed-in account before a change that needs it (a new password, turning the
+/// factor off, new recovery codes, deleting the account) under the throttle of a login: a stolen access
+/// token is no way around the pauses that slow down guessing. `Ok(false)` for a wrong password (recorded
+/// and audited with `why`); `429 rate_limited` while this source or the account is paused.
+pub(crate) fn confirm_password(
+    ctx: &Ctx,
+    user: &UserRow,
+    password: &str,
+    why: &str,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<bool, AppError> {
+    let mut conn = ctx.conn()?;
+    let subject = account_subject(&user.id);
+    let reservation = flow::commit(&mut conn, |conn| {
+        reserve_attempt(ctx, conn, &subject, Some(user.clone()), None, meta, now)
+    })?;
+    drop(conn);
+    let right = ctx.hasher.verify(password, &user.password_hash)?;
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| {
+        if right {
+            reservation.settle_success(conn)
+        } else {
+            record_failure(ctx, conn, &reservation, why, meta, now)
+        }
+    })?;
+    if !right {
+        ctx.wake_mailer();
+    }
+    Ok(right)
+}
+
 /// The throttle subject of an account: its account-wide count has this key, its sources' and devices'
 /// counts keys that start with it.
 pub(crate) fn account_subject(user_id: &str) -> String {

@@ -154,11 +154,11 @@ fn password_checked(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<UserRow, AppError> {
-    let user = password_confirmed(ctx, auth, password, meta, now)?;
+    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
     if !user.mfa_enabled {
         return Err(AppError::MfaNotSetUp);
     }
-    Ok(user)
+    password_confirmed(ctx, auth, password, meta, now)
 }
 
 /// The signed-in account, once `password` proved to be its password (a wrong one is audited).
@@ -170,16 +170,8 @@ pub(crate) fn password_confirmed(
     now: Timestamp,
 ) -> Result<UserRow, AppError> {
     let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
-    if !ctx.hasher.verify(password, &user.password_hash)? {
-        let subject = Subject {
-            user_id: Some(&user.id),
-            email: None,
-            detail: Some("wrong password to confirm an account change"),
-            actor_id: None,
-        };
-        store::write(&mut *ctx.conn()?, |conn| {
-            audit(conn, Event::LoginFailed, subject, meta, now)
-        })?;
+    let why = "wrong password to confirm an account change";
+    if !login::confirm_password(ctx, &user, password, why, meta, now)? {
         return Err(AppError::validation(
             "password",
             "is not your current password",

@@ -119,17 +119,7 @@ pub fn change_password(
     now: Timestamp,
 ) -> Result<(), AppError> {
     let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
-    if !ctx.hasher.verify(current, &user.password_hash)? {
-        let mut conn = ctx.conn()?;
-        let subject = Subject {
-            user_id: Some(&user.id),
-            email: None,
-            detail: Some("wrong current password"),
-            actor_id: None,
-        };
-        store::write(&mut conn, |conn| {
-            audit(conn, Event::LoginFailed, subject, meta, now)
-        })?;
+    if !super::login::confirm_password(ctx, &user, current, "wrong current password", meta, now)? {
         return Err(AppError::validation(
             "current_password",
             "is not your current password",

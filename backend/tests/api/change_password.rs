@@ -95,3 +95,52 @@ async fn changing_the_password_needs_a_session() {
     .await;
     expect_problem(response, 401, "unauthorized").await;
 }
+
+#[tokio::test]
+async fn a_stolen_session_cannot_guess_the_password_faster_than_a_login() {
+    let app = spawn_app().await;
+    let stolen = app
+        .register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+    // The login pause's threshold (LOGIN_LOCKOUT_THRESHOLD, 5 by default) holds for guesses made
+    // through a signed-in session too: the sixth wrong one is paused, not checked.
+    for guess in 1..=5 {
+        let response = change(
+            &app,
+            Some(&stolen.access_token),
+            json!({"current_password": format!("guess number {guess}"), "new_password": NEW_PASSWORD}),
+        )
+        .await;
+        expect_problem(response, 422, "validation_failed").await;
+    }
+    let paused = change(
+        &app,
+        Some(&stolen.access_token),
+        json!({"current_password": "guess number 6", "new_password": NEW_PASSWORD}),
+    )
+    .await;
+    let (_, headers) = expect_problem(paused, 429, "rate_limited").await;
+    assert!(crate::helpers::retry_after(&headers) > 0);
+    // The same pause covers the other changes that ask for the password...
+    let delete = app
+        .client
+        .delete(app.url("/api/me"))
+        .bearer_auth(&stolen.access_token)
+        .json(&json!({"password": "guess number 7"}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(delete, 429, "rate_limited").await;
+    // ...and the owner is told that their password is being guessed.
+    app.smtp
+        .wait_for_mail("alice@example.com", crate::helpers::LOGIN_THROTTLED)
+        .await;
+    // The right password, from this source, waits for the pause like a login would.
+    let right = change(
+        &app,
+        Some(&stolen.access_token),
+        json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
+    )
+    .await;
+    expect_problem(right, 429, "rate_limited").await;
+}
