@@ -8,7 +8,7 @@ mod use_load;
 mod use_session;
 
 pub use use_captcha::use_captcha;
-pub use use_countdown::use_countdown;
+pub use use_countdown::{page_clock, use_countdown};
 pub use use_form_state::use_form_state;
 pub use use_load::use_load;
 pub use use_session::{use_session, AuthState, Session, SessionProvider};

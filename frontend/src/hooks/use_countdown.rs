@@ -1,25 +1,32 @@
-//! Seconds left until a deadline, re-rendering as they tick down.
+//! Seconds left until a deadline on the page's monotonic clock, re-rendering as they tick down.
 
-use chrono::{DateTime, Utc};
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::countdown::remaining_seconds;
 
-fn left(deadline: Option<DateTime<Utc>>) -> u64 {
-    deadline.map_or(0, |d| remaining_seconds(d, Utc::now()))
+/// Milliseconds on the page's monotonic clock (`performance.now()`): unlike the device's date and time,
+/// it cannot be wrong or be set back while a countdown runs.
+pub fn page_clock() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
-/// Whole seconds until `deadline` (0 without one, and once it has passed). The time is recomputed from
-/// the clock on every tick and every render rather than decremented, so a throttled background tab never
-/// drifts and a new deadline counts from its first render.
+fn left(deadline: Option<f64>) -> u64 {
+    deadline.map_or(0, |d| remaining_seconds(d, page_clock()))
+}
+
+/// Whole seconds until `deadline` (monotonic ms, see `countdown::deadlines`; 0 without one, and once it
+/// has passed). The time is recomputed from the clock on every tick and every render rather than
+/// decremented, so a throttled background tab never drifts and a new deadline counts from its first
+/// render.
 #[hook]
-pub fn use_countdown(deadline: Option<DateTime<Utc>>) -> u64 {
+pub fn use_countdown(deadline: Option<f64>) -> u64 {
     let remaining = use_state_eq(|| left(deadline));
     {
         let remaining = remaining.clone();
-        use_effect_with(deadline, move |deadline| {
-            let deadline = *deadline;
+        use_effect_with(deadline.map(f64::to_bits), move |_| {
             remaining.set(left(deadline));
             let interval =
                 deadline.map(|_| Interval::new(250, move || remaining.set(left(deadline))));

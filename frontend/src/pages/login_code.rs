@@ -5,7 +5,7 @@
 //! the link's token beside that code only. An account with an authenticator app then takes the second
 //! step.
 
-use chrono::{Duration, Utc};
+use crate::countdown::after_seconds;
 use shared::api::{CodeSentResponse, EmailRequest, LoginCodeRequest, LoginResponse};
 use shared::problem::ProblemCode;
 use yew::platform::spawn_local;
@@ -20,7 +20,9 @@ use crate::code::{boxes_from, joined, CodeBoxes};
 use crate::components::{
     CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
 };
-use crate::hooks::{use_captcha, use_countdown, use_form_state, use_session, AuthState};
+use crate::hooks::{
+    page_clock, use_captcha, use_countdown, use_form_state, use_session, AuthState,
+};
 use crate::messages::{check_code, check_email, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
@@ -79,7 +81,7 @@ fn login_code_page() -> Html {
             Stage::Address
         }
     });
-    let resend_at = use_state(|| ticket.as_ref().map(|t| t.resend_after));
+    let resend_at = use_state(|| ticket.as_ref().map(|t| t.deadlines.resend));
     let state = use_state(|| CodeState::Usable);
     let form = use_form_state(&["email", "code"]);
     let banner = use_state(|| None::<String>);
@@ -90,7 +92,7 @@ fn login_code_page() -> Html {
     let focus_request = use_state(|| u32::from(*stage == Stage::Code));
     let email_ref = use_node_ref();
 
-    let code_left = use_countdown(ticket.as_ref().map(|t| t.expires_at));
+    let code_left = use_countdown(ticket.as_ref().map(|t| t.deadlines.code));
     let resend_wait = use_countdown(*resend_at);
     let expired = *state == CodeState::Expired || (ticket.is_some() && code_left == 0);
     let usable = !expired && *state == CodeState::Usable;
@@ -120,7 +122,7 @@ fn login_code_page() -> Html {
         move |sent: CodeSentResponse, again: bool| {
             // The link's code is void now, and its token with it.
             link_token.set(None);
-            tickets::save(Flow::Login, &sent);
+            let saved = tickets::save(Flow::Login, &sent);
             // A reload comes back to the boxes for this address (the ticket has the rest).
             if let Some(navigator) = &navigator {
                 let query = CodeQuery {
@@ -129,7 +131,7 @@ fn login_code_page() -> Html {
                 };
                 let _ = navigator.replace_with_query(&Route::LoginCode, &query);
             }
-            resend_at.set(Some(sent.resend_after));
+            resend_at.set(Some(saved.deadlines.resend));
             notice.set(Some(if again {
                 format!(
                     "If {} has an account, a new code is on its way. Codes from earlier e-mails no longer work.",
@@ -141,7 +143,7 @@ fn login_code_page() -> Html {
                     sent.email
                 )
             }));
-            ticket.set(Some(sent));
+            ticket.set(Some(saved));
             state.set(CodeState::Usable);
             boxes.set(CodeBoxes::default());
             form.set_server_errors(Default::default());
@@ -199,7 +201,7 @@ fn login_code_page() -> Html {
                     Err(problem) => problem,
                 };
                 if let Some(secs) = problem.retry_after {
-                    resend_at.set(Some(Utc::now() + Duration::seconds(secs as i64)));
+                    resend_at.set(Some(after_seconds(page_clock(), secs)));
                 }
                 notice.set(None);
                 match problem.code {

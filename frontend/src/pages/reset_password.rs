@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
+use crate::countdown::after_seconds;
 use shared::api::{EmailRequest, ResetPasswordRequest};
 use shared::problem::ProblemCode;
 use yew::platform::spawn_local;
@@ -19,7 +19,7 @@ use crate::code::{boxes_from, joined, CodeBoxes};
 use crate::components::{
     CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
 };
-use crate::hooks::{use_captcha, use_countdown, use_form_state};
+use crate::hooks::{page_clock, use_captcha, use_countdown, use_form_state};
 use crate::messages::{check_code, check_email, check_password, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
@@ -48,7 +48,7 @@ fn reset_password_page() -> Html {
             .as_deref()
             .and_then(|email| tickets::load(Flow::Reset, email))
     });
-    let resend_at = use_state(|| ticket.as_ref().map(|t| t.resend_after));
+    let resend_at = use_state(|| ticket.as_ref().map(|t| t.deadlines.resend));
     let form = use_form_state(&["email", "code", "new_password"]);
     let banner = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
@@ -58,7 +58,7 @@ fn reset_password_page() -> Html {
     let focus_request = use_state(|| 0_u32);
     let password_ref = use_node_ref();
 
-    let code_left = use_countdown(ticket.as_ref().map(|t| t.expires_at));
+    let code_left = use_countdown(ticket.as_ref().map(|t| t.deadlines.code));
     let resend_wait = use_countdown(*resend_at);
     let expired = ticket.is_some() && code_left == 0;
 
@@ -109,20 +109,20 @@ fn reset_password_page() -> Html {
                     Ok(sent) => {
                         // The link's code is void now, and its token with it.
                         link_token.set(None);
-                        tickets::save(Flow::Reset, &sent);
-                        resend_at.set(Some(sent.resend_after));
+                        let saved = tickets::save(Flow::Reset, &sent);
+                        resend_at.set(Some(saved.deadlines.resend));
                         notice.set(Some(format!(
                             "If {} has an account, a new code is on its way. Earlier codes no longer work.",
                             sent.email
                         )));
-                        ticket.set(Some(sent));
+                        ticket.set(Some(saved));
                         form.set_server_errors(BTreeMap::new());
                         boxes.set(CodeBoxes::default());
                         focus_request.set(*focus_request + 1);
                     }
                     Err(problem) => {
                         if let Some(secs) = problem.retry_after {
-                            resend_at.set(Some(Utc::now() + Duration::seconds(secs as i64)));
+                            resend_at.set(Some(after_seconds(page_clock(), secs)));
                         }
                         notice.set(None);
                         banner.set(Some(problem_message(&problem)));

@@ -6,7 +6,7 @@
 //! sends the link's token beside that code, which lets it through even while the address refuses codes
 //! typed alone.
 
-use chrono::{Duration, Utc};
+use crate::countdown::after_seconds;
 use shared::api::{CodeSentResponse, ResendCodeRequest, VerifyEmailRequest};
 use shared::problem::{Problem, ProblemCode};
 use yew::platform::spawn_local;
@@ -20,7 +20,7 @@ use crate::code::{boxes_from, joined, CodeBoxes};
 use crate::components::{
     CaptchaStatus, Card, CodeInput, Countdown, ErrorBanner, FormField, Notice, ResendButton,
 };
-use crate::hooks::{use_captcha, use_countdown, use_form_state, use_session};
+use crate::hooks::{page_clock, use_captcha, use_countdown, use_form_state, use_session};
 use crate::messages::{
     check_code, check_email, check_required, field_errors, problem_message, verify_problem_message,
     Proof,
@@ -75,7 +75,7 @@ fn verify_page() -> Html {
             .as_deref()
             .and_then(|email| tickets::load(Flow::Verify, email))
     });
-    let resend_at = use_state(|| ticket.as_ref().map(|t| t.resend_after));
+    let resend_at = use_state(|| ticket.as_ref().map(|t| t.deadlines.resend));
     let state = use_state(|| CodeState::Usable);
     let form = use_form_state(&["email", "code", "password"]);
     let banner = use_state(|| None::<String>);
@@ -96,7 +96,7 @@ fn verify_page() -> Html {
         Some(_) => Proof::Token,
         None => Proof::Password,
     };
-    let code_left = use_countdown(ticket.as_ref().map(|t| t.expires_at));
+    let code_left = use_countdown(ticket.as_ref().map(|t| t.deadlines.code));
     let resend_wait = use_countdown(*resend_at);
     let expired = *state == CodeState::Expired || (ticket.is_some() && code_left == 0);
     let usable = !expired && *state == CodeState::Usable;
@@ -119,13 +119,13 @@ fn verify_page() -> Html {
         move |sent: CodeSentResponse| {
             // The link's code is void now, and its token with it.
             link_token.set(None);
-            tickets::save(Flow::Verify, &sent);
-            resend_at.set(Some(sent.resend_after));
+            let saved = tickets::save(Flow::Verify, &sent);
+            resend_at.set(Some(saved.deadlines.resend));
             notice.set(Some(format!(
                 "We sent a new code to {}. Codes from earlier e-mails no longer work.",
                 sent.email
             )));
-            ticket.set(Some(sent));
+            ticket.set(Some(saved));
             state.set(CodeState::Usable);
             boxes.set(CodeBoxes::default());
             form.set_server_errors(Default::default());
@@ -172,7 +172,7 @@ fn verify_page() -> Html {
                     Ok(sent) => on_sent(sent),
                     Err(problem) => {
                         if let Some(secs) = problem.retry_after {
-                            resend_at.set(Some(Utc::now() + Duration::seconds(secs as i64)));
+                            resend_at.set(Some(after_seconds(page_clock(), secs)));
                         }
                         notice.set(None);
                         match problem.code {
