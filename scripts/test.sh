@@ -49,6 +49,34 @@ ensure_chromium() {
     log "chromium and chromium-driver could not be installed: the end-to-end tests will be skipped"
 }
 
+# The accessibility test (backend/tests/e2e/accessibility.rs) injects axe-core into each page; it comes
+# from the npm registry at this pinned version into ~/.cache/otp-portal/axe (once per version). Without it
+# the test skips itself, except under CI=true, where a failed install is an error.
+AXE_CORE_VERSION=4.10.3
+ensure_axe_core() {
+    local dir="$HOME/.cache/otp-portal/axe"
+    if [ -f "$dir/axe.min.js" ] && [ "$(cat "$dir/installed-version" 2>/dev/null)" = "$AXE_CORE_VERSION" ]; then
+        return
+    fi
+    log "installing axe-core $AXE_CORE_VERSION into $dir"
+    local work
+    work=$(mktemp -d)
+    if command -v npm >/dev/null 2>&1 &&
+        (cd "$work" && npm pack --silent "axe-core@$AXE_CORE_VERSION" >/dev/null &&
+            tar xzf axe-core-*.tgz package/axe.min.js) &&
+        mkdir -p "$dir" && cp "$work/package/axe.min.js" "$dir/axe.min.js"; then
+        echo "$AXE_CORE_VERSION" >"$dir/installed-version"
+        rm -rf "$work"
+        return
+    fi
+    rm -rf "$work"
+    if [ "${CI:-}" = "true" ]; then
+        log "axe-core could not be installed from the npm registry, and CI=true needs the accessibility test"
+        exit 1
+    fi
+    log "axe-core could not be installed: the accessibility test will be skipped"
+}
+
 # rust-version in Cargo.toml claims the oldest Rust that builds the workspace: no locked dependency may
 # need a newer one (cargo refuses to build below a package's own rust-version), and the toolchain here
 # must not be older. This build then shows it builds with that version where that is the one installed.
@@ -75,6 +103,7 @@ log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 ensure_schemathesis
 ensure_chromium
+ensure_axe_core
 # The end-to-end tests serve frontend/dist: build it when it is missing or older than its sources.
 if ! ./scripts/build-frontend.sh; then
     if [ "${CI:-}" = "true" ]; then

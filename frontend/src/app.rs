@@ -5,9 +5,9 @@
 //!
 //! | page | elements |
 //! |---|---|
-//! | every page | `error-banner` (role=alert), `notice-banner` (role=status), `page-title` (the h1) |
+//! | every page | `error-banner` (role=alert), `notice-banner` (role=status), `page-title` (the h1, which takes the focus after every navigation unless the page put it in a field) |
 //! | `/register` | `register-username`, `register-email`, `register-password`, `register-submit`, `login-link` |
-//! | `/verify` | `verify-email-address` (the address shown) or the `verify-email` field, `code-digit-0` … `code-digit-5`, `code-error`, `verify-password` (only when this tab holds no registration token; its hint is `#verify-password-hint`), `verify-submit`, `resend-button`, `resend-countdown` (while the resend waits), `code-countdown` (its `data-remaining` holds the seconds left), `code-expired` (the expired notice), `back-to-register`; when the registration lost out: `username-taken` with `register-again`, or `already-registered` with `sign-in-link` and `reset-password-link` |
+//! | `/verify` | `verify-email-address` (the address shown) or the `verify-email` field, `code-digit-0` … `code-digit-5`, `code-error`, `verify-password` (only when this tab holds no registration token; its hint is `#verify-password-hint`), `verify-submit`, `resend-button` (`aria-disabled="true"` while it waits, never `disabled`), `resend-countdown` (while the resend waits), `resend-status` (role=status: "You can ask for a new code now." once a wait ended), `code-countdown` (its `data-remaining` holds the seconds left), `code-expired` (the expired notice), `back-to-register`; when the registration lost out: `username-taken` with `register-again`, or `already-registered` with `sign-in-link` and `reset-password-link` |
 //! | `/login` | `login-login`, `login-password`, `login-submit`, `login-code-link`, `forgot-password-link`, `register-link`; for an account with an authenticator app, the second step replaces the form (below) |
 //! | second step (`/login`, `/login/code`) | `mfa-form`, the app's code in `code-digit-0` … `code-digit-5`, `mfa-code-switch` (to a recovery code and back; `mfa-code` has `data-kind="app"` or `"recovery"`), `mfa-code-recovery` (the recovery code's field), `mfa-code-error`, `mfa-submit`, `mfa-cancel` (back to the first step); an expired or voided step goes back to the first step with its reason in `error-banner` |
 //! | `/login/code` | `login-code-email`, `login-code-send`, `password-login-link`; once a code is sent (or opened from the mail's link): `login-code-address`, `code-digit-0` … `code-digit-5`, `code-error`, `code-countdown`, `code-expired`, `login-code-submit`, `resend-button`, `resend-countdown`, `login-code-change-address` |
@@ -35,6 +35,7 @@ use yew_router::prelude::*;
 
 use uuid::Uuid;
 
+use crate::components::focus_heading_after_navigation;
 use crate::hooks::{use_session, AuthState, SessionProvider};
 use crate::pages::admin::{
     is_admin, AdminAudit, AdminCodes, AdminMail, AdminOverview, AdminUserPage, AdminUsers,
@@ -144,12 +145,27 @@ fn header() -> Html {
     }
 }
 
+/// Moves the focus to the new page's heading on every navigation (a path that changed), whichever page
+/// it is; the first page load keeps the browser's own start.
+#[function_component(FocusOnNavigation)]
+fn focus_on_navigation() -> Html {
+    let path = use_location().map(|l| l.path().to_owned());
+    let first = use_mut_ref(|| true);
+    use_effect_with(path, move |_| {
+        if !first.replace(false) {
+            focus_heading_after_navigation();
+        }
+    });
+    Html::default()
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
             <SessionProvider>
                 <a class="skip-link" href="#main">{ "Skip to content" }</a>
+                <FocusOnNavigation />
                 <Header />
                 <main id="main" class="page" tabindex="-1">
                     <Switch<Route> render={switch} />

@@ -93,10 +93,12 @@ async fn the_resend_button_waits_out_its_cooldown_and_the_new_code_verifies() {
             page.register("margaret", email, PASSWORD).await;
             page.app.smtp.wait_for_mail(email, VERIFY_EMAIL).await;
 
-            // Disabled, with its own countdown next to the code's.
-            assert!(
-                !page.is_enabled("resend-button").await,
-                "resend is enabled at once"
+            // Waiting (marked `aria-disabled`, so it stays in the tab order), with its own countdown next to
+            // the code's.
+            assert_eq!(
+                page.attr("resend-button", "aria-disabled").await.as_deref(),
+                Some("true"),
+                "resend is usable at once"
             );
             let wait: u64 = page
                 .attr("resend-countdown", "data-remaining")
@@ -124,9 +126,9 @@ async fn the_resend_button_waits_out_its_cooldown_and_the_new_code_verifies() {
                 "the code countdown shows {code_left} s"
             );
 
-            // Enabled once the cooldown is over.
-            page.wait_until_enabled("resend-button", true).await;
+            // Usable once the cooldown is over.
             page.wait_for_absence("resend-countdown").await;
+            assert_eq!(page.attr("resend-button", "aria-disabled").await, None);
 
             page.click("resend-button").await;
             let second = page
@@ -138,8 +140,11 @@ async fn the_resend_button_waits_out_its_cooldown_and_the_new_code_verifies() {
                 t.contains("new code")
             })
             .await;
-            page.wait_until_enabled("resend-button", false).await;
             page.find("resend-countdown").await;
+            assert_eq!(
+                page.attr("resend-button", "aria-disabled").await.as_deref(),
+                Some("true")
+            );
 
             page.type_code(&second.code()).await;
             page.click("verify-submit").await;

@@ -15,6 +15,7 @@ mod helpers;
 #[path = "../api/admin_helpers.rs"]
 mod admin_helpers;
 
+mod accessibility;
 mod account_data;
 mod administration;
 mod another_device;

@@ -19,7 +19,7 @@ pub use code_input::CodeInput;
 pub use countdown::Countdown;
 pub use factor_code_input::FactorCodeInput;
 pub use form_field::FormField;
-pub use layout::Card;
+pub use layout::{focus_heading_after_navigation, Card};
 pub use list_filter::{Choice, ListFilter};
 pub use recovery_codes::RecoveryCodes;
 pub use resend_button::ResendButton;

@@ -1,8 +1,14 @@
-//! "Send a new code", disabled with its own countdown until the server allows another one.
+//! "Send a new code", with its own countdown until the server allows another one. While it waits it stays
+//! focusable and in the tab order (`aria-disabled`, not `disabled`, so keyboard and screen-reader users
+//! can find it and hear why it waits; a click then does nothing), and a polite live region says when it
+//! can be used.
 
 use yew::prelude::*;
 
 use crate::countdown::format_mm_ss;
+
+/// What the live region says once the wait is over.
+pub const RESEND_READY: &str = "You can ask for a new code now.";
 
 #[derive(Properties, PartialEq)]
 pub struct ResendButtonProps {
@@ -14,24 +20,52 @@ pub struct ResendButtonProps {
 
 #[function_component(ResendButton)]
 pub fn resend_button(props: &ResendButtonProps) -> Html {
-    let onclick = props.onclick.reform(|_: MouseEvent| ());
     let waiting = props.wait > 0;
+    let inert = waiting || props.busy;
+    // Announced only when a wait ends on this page, not when the page opens with the button usable.
+    let waited = use_mut_ref(|| false);
+    let announcement = use_state_eq(String::new);
+    {
+        let (waited, announcement) = (waited.clone(), announcement.clone());
+        use_effect_with(waiting, move |waiting| {
+            if *waiting {
+                *waited.borrow_mut() = true;
+                announcement.set(String::new());
+            } else if waited.replace(false) {
+                announcement.set(RESEND_READY.to_owned());
+            }
+        });
+    }
+    let onclick = {
+        let onclick = props.onclick.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !inert {
+                onclick.emit(());
+            }
+        })
+    };
     html! {
-        <button type="button" class="button button-secondary" id="resend-button" data-testid="resend-button"
-                disabled={waiting || props.busy} aria-describedby={waiting.then_some("resend-countdown")}
-                {onclick}>
-            if props.busy {
-                { "Sending…" }
-            } else {
-                { "Send a new code" }
-            }
-            if waiting {
-                <span class="button-timer" id="resend-countdown" data-testid="resend-countdown"
-                      data-remaining={props.wait.to_string()}>
-                    <span class="visually-hidden">{ " available in " }</span>
-                    { format!(" ({})", format_mm_ss(props.wait)) }
-                </span>
-            }
-        </button>
+        <>
+            <button type="button" class="button button-secondary" id="resend-button" data-testid="resend-button"
+                    aria-disabled={inert.then_some("true")} aria-describedby={waiting.then_some("resend-countdown")}
+                    {onclick}>
+                if props.busy {
+                    { "Sending…" }
+                } else {
+                    { "Send a new code" }
+                }
+                if waiting {
+                    <span class="button-timer" id="resend-countdown" data-testid="resend-countdown"
+                          data-remaining={props.wait.to_string()}>
+                        <span class="visually-hidden">{ " available in " }</span>
+                        { format!(" ({})", format_mm_ss(props.wait)) }
+                    </span>
+                }
+            </button>
+            <span class="visually-hidden" id="resend-status" data-testid="resend-status" role="status"
+                  aria-live="polite" aria-atomic="true">
+                { (*announcement).clone() }
+            </span>
+        </>
     }
 }
