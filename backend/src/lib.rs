@@ -6,6 +6,7 @@ pub mod captcha;
 pub mod clock;
 pub mod error;
 pub mod mail;
+pub mod metrics;
 pub mod private_files;
 pub mod routes;
 pub mod services;

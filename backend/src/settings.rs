@@ -61,6 +61,8 @@ pub struct Settings {
     pub limits: LimitSettings,
     /// Peers whose `X-Forwarded-For` is believed (a load balancer or reverse proxy).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The Bearer token `GET /metrics` asks for (`METRICS_TOKEN`); `None`: no metrics are served.
+    pub metrics_token: Option<SecretString>,
     /// Where account events are POSTed, signed per Standard Webhooks (`WEBHOOK_URL`, `WEBHOOK_SECRET`).
     pub webhook: Option<WebhookSettings>,
     /// How long a client may take to send a request's head, and then its body.
@@ -306,10 +308,19 @@ impl Settings {
         };
 
         let webhook = webhook_settings(get("WEBHOOK_URL"), get("WEBHOOK_SECRET"))?;
+        let metrics_token = get("METRICS_TOKEN");
+        if let Some(token) = &metrics_token {
+            anyhow::ensure!(
+                token.len() >= 16,
+                "METRICS_TOKEN must be at least 16 characters long (it has {})",
+                token.len()
+            );
+        }
         // The database goes with the rest of the data unless it is named on its own.
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
 
         let settings = Self {
+            metrics_token: metrics_token.map(SecretString::from),
             webhook,
             database_url: get("DATABASE_URL")
                 .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display())),

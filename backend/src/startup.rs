@@ -74,7 +74,9 @@ impl Application {
         );
         let limits = Limits::new(&settings.limits);
         let settings = Arc::new(settings);
+        let metrics = Arc::new(crate::metrics::Metrics::new()?);
         let ctx = Ctx {
+            metrics: metrics.clone(),
             limits: Arc::new(limits),
             captcha: Arc::new(captcha),
             pool: pool.clone(),
@@ -87,6 +89,7 @@ impl Application {
         let mut workers = vec![Worker {
             pool: pool.clone(),
             delivery: Delivery::Mail { transport, from },
+            metrics: metrics.clone(),
             settings: settings.clone(),
             wakeup: ctx.mail_wakeup.clone(),
         }];
@@ -94,6 +97,7 @@ impl Application {
             workers.push(Worker {
                 pool,
                 delivery: Delivery::Webhook(crate::webhooks::Sender::new(hook.clone())?),
+                metrics: metrics.clone(),
                 settings: settings.clone(),
                 wakeup: ctx.webhook_wakeup.clone(),
             });
@@ -108,7 +112,9 @@ impl Application {
         let request_timeout = settings.request_timeout;
         let session_key = actix_web::cookie::Key::from(&ctx.keys.session_cookie_key);
         let session_settings = settings.clone();
+        let request_metrics = metrics.clone();
         let server = HttpServer::new(move || {
+            let request_metrics = request_metrics.clone();
             App::new()
                 .app_data(data.clone())
                 .app_data(client_dir.clone())
@@ -155,6 +161,23 @@ impl Application {
                                 .headers_mut()
                                 .insert(HeaderName::from_static("x-request-id"), id);
                         }
+                        Ok(response)
+                    }
+                })
+                .wrap_fn(move |req, srv| {
+                    // The route's pattern, not the path: a bounded set of labels, and no address or
+                    // code that a path could carry.
+                    let route = req
+                        .match_pattern()
+                        .unwrap_or_else(|| "unmatched".to_owned());
+                    let method = req.method().as_str().to_owned();
+                    let started = std::time::Instant::now();
+                    let metrics = request_metrics.clone();
+                    let response = srv.call(req);
+                    async move {
+                        let response = response.await?;
+                        let status = response.status().as_u16();
+                        metrics.request(&route, &method, status, started.elapsed());
                         Ok(response)
                     }
                 })

@@ -31,6 +31,8 @@ const UNLIMITED: [&str; 8] = [
     "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR",
     "LIMIT_LOGINS_PER_IP_PER_HOUR",
 ];
+/// The scraper's token, so `/metrics` is fuzzed as served rather than off.
+const METRICS_TOKEN: &str = "the fuzzer's metrics token";
 /// A run that takes longer than this is stopped and reported as a failure rather than hanging CI.
 const RUN_DEADLINE: Duration = Duration::from_secs(300);
 
@@ -54,6 +56,7 @@ async fn every_documented_operation_survives_schemathesis() {
         for limit in UNLIMITED {
             vars.insert(limit.to_owned(), "0".to_owned());
         }
+        vars.insert("METRICS_TOKEN".to_owned(), METRICS_TOKEN.to_owned());
     })
     .await;
     // Signed-in sessions, so the bearer-protected operations are fuzzed past their 401: one for most
@@ -212,6 +215,10 @@ headers = {{ Authorization = "Bearer {revoke_token}" }}
 [[operations]]
 include-path-regex = "^/api/admin/"
 headers = {{ Authorization = "Bearer {admin_token}" }}
+
+[[operations]]
+include-path = "/metrics"
+headers = {{ Authorization = "Bearer {METRICS_TOKEN}" }}
 
 [[operations]]
 include-path-regex = "^/api/admin/users/[^/]+/"

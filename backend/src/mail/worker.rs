@@ -23,6 +23,7 @@ const IDLE_POLL: Duration = Duration::from_secs(1);
 pub struct Worker {
     pub pool: DbPool,
     pub delivery: Delivery,
+    pub metrics: Arc<crate::metrics::Metrics>,
     pub settings: Arc<Settings>,
     pub wakeup: Arc<Notify>,
 }
@@ -107,6 +108,7 @@ impl Worker {
     }
 
     async fn record(&self, row: outbox::OutboxRow, outcome: Result<(), String>) {
+        let metrics = self.metrics.clone();
         let pool = self.pool.clone();
         let settings = self.settings.clone();
         let id = row.id.clone();
@@ -117,6 +119,7 @@ impl Worker {
                 Ok(()) => {
                     tracing::info!(mail = %row.id, kind = %row.kind, channel = %row.channel, "delivered");
                     outbox::mark_sent(&mut conn, &row.id, now)?;
+                    metrics.delivery(&row.channel, "sent");
                 }
                 Err(error) => {
                     let attempts = u32::try_from(row.attempts + 1).unwrap_or(u32::MAX);
@@ -124,11 +127,13 @@ impl Worker {
                     if age >= settings.mail_give_up_after {
                         tracing::error!(mail = %row.id, %error, attempts, "mail abandoned");
                         outbox::mark_failed(&mut conn, &row.id, &error)?;
+                        metrics.delivery(&row.channel, "failed");
                     } else {
                         let delay = backoff(settings.mail_retry_base, settings.mail_retry_max, attempts);
                         tracing::warn!(mail = %row.id, %error, attempts, retry_in = ?delay, "mail delivery failed");
                         let next = now + TimeDelta::from_std(delay).unwrap_or(TimeDelta::MAX);
                         outbox::mark_retry(&mut conn, &row.id, &error, next)?;
+                        metrics.delivery(&row.channel, "retry");
                     }
                 }
             }

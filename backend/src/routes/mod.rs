@@ -10,6 +10,7 @@ pub mod health;
 pub mod json;
 pub mod jwks;
 pub mod me;
+pub mod metrics;
 pub mod openapi;
 
 use std::net::{IpAddr, SocketAddr};
@@ -83,6 +84,7 @@ endpoints! {
     "/api/docs" => { GET => docs::page },
     "/api/docs/init.js" => { GET => docs::init },
     "/.well-known/jwks.json" => { GET => jwks::jwks },
+    "/metrics" => { GET => metrics::metrics },
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

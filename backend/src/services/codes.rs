@@ -151,9 +151,9 @@ pub fn issue(
         // A decoy is no code: the code log shows only what a person could have received.
         let previous = codes::find(conn, key)?;
         if previous.is_some_and(|p| p.code_hash.is_some() && now < p.expires_at) {
-            log_code_event(conn, key, CodeEvent::Replaced, meta, now)?;
+            log_code_event(ctx, conn, key, CodeEvent::Replaced, meta, now)?;
         }
-        log_code_event(conn, key, CodeEvent::Issued, meta, now)?;
+        log_code_event(ctx, conn, key, CodeEvent::Issued, meta, now)?;
     }
     let row = CodeRow {
         email_key: key.email_key.to_owned(),
@@ -241,7 +241,7 @@ pub fn check(
     now: Timestamp,
 ) -> Result<(), Stop> {
     let row = peek(ctx, conn, key, presented, meta, now)?;
-    if !consume_matched(conn, &row, meta, now)? {
+    if !consume_matched(ctx, conn, &row, meta, now)? {
         return refuse(AppError::CodeExpired);
     }
     Ok(())
@@ -267,7 +267,7 @@ pub fn peek(
             None => wrong_try(conn, key, false, now)?,
         },
     };
-    record_check(conn, key, Err(&refusal), meta, now)?;
+    record_check(ctx, conn, key, Err(&refusal), meta, now)?;
     refuse(refusal)
 }
 
@@ -294,11 +294,11 @@ pub fn find_matching(
             Some(exhausted) => too_many(exhausted, now),
             None => AppError::CodeExpired,
         };
-        record_check(conn, any_key, Err(&refusal), meta, now)?;
+        record_check(ctx, conn, any_key, Err(&refusal), meta, now)?;
         return refuse(refusal);
     }
     if let Some(refusal) = locked_out(conn, email_key, presented, now)? {
-        record_check(conn, any_key, Err(&refusal), meta, now)?;
+        record_check(ctx, conn, any_key, Err(&refusal), meta, now)?;
         return refuse(refusal);
     }
     if let Some(hit) = live
@@ -318,13 +318,14 @@ pub fn find_matching(
     let refusal = AppError::InvalidCodeOrPassword {
         attempts_remaining: u32::try_from(fewest_left).unwrap_or(0),
     };
-    record_check(conn, any_key, Err(&refusal), meta, now)?;
+    record_check(ctx, conn, any_key, Err(&refusal), meta, now)?;
     refuse(refusal)
 }
 
 /// Spends a code found by [`peek`] or [`find_matching`]; `false` if another request spent or replaced it
 /// meanwhile.
 pub fn consume_matched(
+    ctx: &Ctx,
     conn: &mut Conn,
     row: &CodeRow,
     meta: &ClientMeta,
@@ -339,12 +340,13 @@ pub fn consume_matched(
     } else {
         Err(AppError::CodeExpired)
     };
-    record_check(conn, key, verdict.as_ref().map(drop), meta, now)?;
+    record_check(ctx, conn, key, verdict.as_ref().map(drop), meta, now)?;
     Ok(spent)
 }
 
 /// A right code with a wrong password: a wrong try against that code.
 pub fn refuse_matched(
+    ctx: &Ctx,
     conn: &mut Conn,
     row: &CodeRow,
     meta: &ClientMeta,
@@ -354,7 +356,7 @@ pub fn refuse_matched(
         return Ok(AppError::CodeExpired);
     };
     let refusal = wrong_try(conn, key, true, now)?;
-    record_check(conn, key, Err(&refusal), meta, now)?;
+    record_check(ctx, conn, key, Err(&refusal), meta, now)?;
     Ok(refusal)
 }
 
@@ -427,6 +429,7 @@ fn wrong_try(
 }
 
 fn record_check(
+    ctx: &Ctx,
     conn: &mut Conn,
     key: CodeKey<'_>,
     verdict: Result<(), &AppError>,
@@ -447,7 +450,7 @@ fn record_check(
         Err(AppError::CodeExpired) => CodeEvent::Expired,
         Err(_) => CodeEvent::Failed,
     };
-    log_code_event(conn, key, logged, meta, now)?;
+    log_code_event(ctx, conn, key, logged, meta, now)?;
     let subject = Subject {
         user_id: None,
         email: Some(key.email_key),
@@ -459,12 +462,14 @@ fn record_check(
 }
 
 fn log_code_event(
+    ctx: &Ctx,
     conn: &mut Conn,
     key: CodeKey<'_>,
     event: CodeEvent,
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
+    ctx.metrics.code(key.purpose.as_str(), event.as_str());
     code_events::record(
         conn,
         &NewCodeEvent {

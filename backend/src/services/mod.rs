@@ -40,6 +40,7 @@ pub struct Ctx {
     pub webhook_wakeup: Arc<Notify>,
     pub limits: Arc<limits::Limits>,
     pub captcha: Arc<crate::captcha::Captcha>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Ctx {

@@ -90,7 +90,7 @@ pub fn reset(
     let password_hash = ctx.hasher.hash(new_password.expose())?;
     let mut conn = ctx.conn()?;
     store::write(&mut conn, |conn| -> Result<(), AppError> {
-        if !codes::consume_matched(conn, &row, meta, now)? {
+        if !codes::consume_matched(ctx, conn, &row, meta, now)? {
             return Err(AppError::CodeExpired);
         }
         let change = NewPassword {

@@ -274,9 +274,9 @@ pub fn verify(
             let mut conn = ctx.conn()?;
             flow::commit(&mut conn, |conn| {
                 if !right {
-                    return flow::refuse(codes::refuse_matched(conn, &row, meta, now)?);
+                    return flow::refuse(codes::refuse_matched(ctx, conn, &row, meta, now)?);
                 }
-                if !codes::consume_matched(conn, &row, meta, now)? {
+                if !codes::consume_matched(ctx, conn, &row, meta, now)? {
                     return flow::refuse(AppError::CodeExpired);
                 }
                 activate(ctx, conn, &registration, meta, now)

@@ -244,6 +244,23 @@ pub fn failed_per_day(
     .load(conn)
 }
 
+/// Per channel: rows waiting to be delivered, and the age in seconds of the oldest (0 when none).
+pub fn queue_stats(conn: &mut Conn, now: Timestamp) -> QueryResult<Vec<(String, i64, i64)>> {
+    let mut stats = Vec::new();
+    for channel in [MAIL, WEBHOOK] {
+        let waiting = outbox::table
+            .filter(outbox::channel.eq(channel))
+            .filter(outbox::status.eq(QUEUED));
+        let count: i64 = waiting.count().get_result(conn)?;
+        let oldest: Option<Timestamp> = waiting
+            .select(diesel::dsl::min(outbox::created_at))
+            .first(conn)?;
+        let age = oldest.map_or(0, |t| (now - t).num_seconds().max(0));
+        stats.push((channel.to_owned(), count, age));
+    }
+    Ok(stats)
+}
+
 /// Forgets finished mails created before `created_before`.
 pub fn purge(conn: &mut Conn, created_before: Timestamp) -> QueryResult<usize> {
     diesel::delete(

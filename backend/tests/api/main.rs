@@ -28,6 +28,7 @@ mod mail_budget;
 mod mail_over_tls;
 mod maintenance;
 mod malformed_input;
+mod metrics;
 mod openapi_and_health;
 mod owner_lockout;
 mod password_policy;
