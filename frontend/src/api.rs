@@ -9,10 +9,11 @@ use shared::admin::{
     MailEntry, MailQuery, Page, Stats, StatsQuery, UsersQuery,
 };
 use shared::api::{
-    ChangePasswordRequest, CodeSentResponse, DeleteAccountRequest, EmailRequest, LoginCodeRequest,
-    LoginRequest, LoginResponse, MfaLoginRequest, PasswordAndCodeRequest, RecoveryCodesResponse,
-    RegisterRequest, RegisteredResponse, ResendCodeRequest, ResetPasswordRequest, SessionInfo,
-    TokenResponse, TotpCodeRequest, TotpSetupResponse, User, VerifyEmailRequest,
+    ChangePasswordRequest, CodeSentResponse, CodeStatusRequest, DeleteAccountRequest, EmailRequest,
+    LoginCodeRequest, LoginRequest, LoginResponse, MfaLoginRequest, PasswordAndCodeRequest,
+    RecoveryCodesResponse, RegisterRequest, RegisteredResponse, ResendCodeRequest,
+    ResetPasswordRequest, SessionInfo, TokenResponse, TotpCodeRequest, TotpSetupResponse, User,
+    VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
@@ -140,6 +141,11 @@ pub async fn resend_code(
         captcha.as_deref(),
     );
     json(send(builder, Some(body)).await?).await
+}
+
+/// `POST /api/auth/code-status`: the deadlines of the code a mailed link carries.
+pub async fn code_status(body: &CodeStatusRequest) -> Result<CodeSentResponse, Problem> {
+    json(send(request(Method::POST, "/api/auth/code-status"), Some(body)).await?).await
 }
 
 /// `POST /api/auth/login`.

@@ -793,6 +793,79 @@ pub struct CodeSentResponse {
     pub resend_after: DateTime<Utc>,
 }
 
+/// What a mailed code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CodePurpose {
+    VerifyEmail,
+    PasswordReset,
+    Login,
+}
+
+/// Body of `POST /api/auth/code-status`: the address, code and link token of a mailed link, so a page
+/// opened from it in another browser can show how long the code has left.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CodeStatusRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "alice@example.com", format = "email", max_length = 254)
+    )]
+    pub email: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "042917", pattern = "^[0-9]{6}$")
+    )]
+    pub code: String,
+    /// The `link` value of the mailed link's fragment.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub link_token: String,
+    pub purpose: CodePurpose,
+}
+
+impl fmt::Debug for CodeStatusRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeStatusRequest")
+            .field("email", &self.email)
+            .field("code", &REDACTED)
+            .field("link_token", &REDACTED)
+            .field("purpose", &self.purpose)
+            .finish()
+    }
+}
+
+/// A checked [`CodeStatusRequest`].
+#[derive(Debug)]
+pub struct CodeStatusQuery {
+    pub email: Email,
+    pub code: OtpCode,
+    pub link_token: String,
+    pub purpose: CodePurpose,
+}
+
+impl CodeStatusRequest {
+    pub fn validate(&self) -> Result<CodeStatusQuery, FieldErrors> {
+        let mut c = Checker::default();
+        let email = c.check("email", Email::parse(&self.email));
+        let code = c.check("code", OtpCode::parse(&self.code));
+        let token = c.check(
+            "link_token",
+            link_token(Some(&self.link_token)).and_then(|t| {
+                t.ok_or_else(|| Invalid("is required: the `link` value of the mailed link".into()))
+            }),
+        );
+        let all = email.zip(code).zip(token);
+        c.finish(all.map(|((email, code), link_token)| CodeStatusQuery {
+            email,
+            code,
+            link_token,
+            purpose: self.purpose,
+        }))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {

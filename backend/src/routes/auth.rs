@@ -17,7 +17,7 @@ use crate::auth::extractor::AuthUser;
 use crate::captcha::{self, CaptchaError, Solution};
 use crate::error::AppError;
 use crate::services::{
-    login as login_service, login_code, mfa, now, recovery, registration, sessions, Ctx,
+    codes, login as login_service, login_code, mfa, now, recovery, registration, sessions, Ctx,
 };
 
 pub const REFRESH_COOKIE: &str = "refresh_token";
@@ -149,6 +149,31 @@ pub async fn verify_email(
         device_cookie(&req).as_deref(),
     );
     Ok(signed_in(&ctx, &req, response, device))
+}
+
+/// How long the code of a mailed link has left, for a page opened from that link in a browser that did
+/// not ask for the code (its countdown). The link's code and token must both match; every other request
+/// gets the same `410`.
+#[utoipa::path(post, path = "/api/auth/code-status", tag = "auth", request_body = shared::api::CodeStatusRequest,
+    responses(
+        (status = 200, description = "The code's deadlines", body = CodeSentResponse),
+        (status = 410, description = "`code_expired`: no live code matches this link", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn code_status(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    Json(body): Json<shared::api::CodeStatusRequest>,
+) -> Result<HttpResponse, AppError> {
+    let query = body.validate().map_err(AppError::Validation)?;
+    let meta = client_meta(&req);
+    ctx.limits.code_check(meta.addr)?;
+    let ctx = ctx.get_ref().clone();
+    let status = blocking(move || codes::status(&ctx, &query, now())).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(status))
 }
 
 /// Send a new verification code (voiding the previous one of that registration) once the cooldown has

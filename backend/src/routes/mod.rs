@@ -51,6 +51,7 @@ endpoints! {
     "/api/auth/register" => { POST => auth::register },
     "/api/auth/verify-email" => { POST => auth::verify_email },
     "/api/auth/resend-code" => { POST => auth::resend_code },
+    "/api/auth/code-status" => { POST => auth::code_status },
     "/api/auth/login" => { POST => auth::login },
     "/api/auth/login/mfa" => { POST => auth::login_mfa },
     "/api/auth/login/code" => { POST => auth::login_code },

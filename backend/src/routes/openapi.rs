@@ -31,7 +31,7 @@ use utoipa::{Modify, OpenApi};
         super::admin::users, super::admin::user, super::admin::disable, super::admin::enable,
         super::admin::revoke_sessions, super::admin::delete_user, super::admin::mail, super::admin::codes,
         super::admin::audit, super::admin::stats,
-        super::health::health, super::captcha::challenge, super::jwks::jwks, super::auth::check, super::docs::page, super::docs::init, super::metrics::metrics, openapi_json,
+        super::health::health, super::captcha::challenge, super::jwks::jwks, super::auth::check, super::docs::page, super::docs::init, super::metrics::metrics, super::auth::code_status, openapi_json,
     ),
     components(schemas(
         RegisterRequest, RegisteredResponse, VerifyEmailRequest, ResendCodeRequest, EmailRequest, ChangePasswordRequest, LoginRequest, RefreshRequest, ResetPasswordRequest,

@@ -6,7 +6,7 @@
 
 use chrono::{Duration, TimeDelta};
 use shared::admin::CodeEvent;
-use shared::api::CodeSentResponse;
+use shared::api::{CodePurpose, CodeSentResponse, CodeStatusQuery};
 use shared::domain::{Email, OtpCode};
 
 use super::flow::{refuse, Stop};
@@ -219,6 +219,34 @@ pub fn mail_account_code(
     })?;
     ctx.wake_mailer();
     Ok(response)
+}
+
+/// How long the code a mailed link carries has left: the link's code and token must both be right
+/// (so the answer is the same for every address to anyone without the mail), nothing is written, and
+/// nothing is counted (a 128-bit link token is not guessed).
+pub fn status(
+    ctx: &Ctx,
+    query: &CodeStatusQuery,
+    now: Timestamp,
+) -> Result<CodeSentResponse, AppError> {
+    let purpose = match query.purpose {
+        CodePurpose::VerifyEmail => Purpose::VerifyEmail,
+        CodePurpose::PasswordReset => Purpose::PasswordReset,
+        CodePurpose::Login => Purpose::Login,
+    };
+    let presented = Presented {
+        code: &query.code,
+        link_token: Some(&query.link_token),
+    };
+    let rows = codes::find_all(&mut *ctx.conn()?, &query.email.canonical(), purpose)?;
+    rows.iter()
+        .filter(|row| now < row.expires_at && row.attempts < MAX_TRIES_PER_CODE)
+        .find(|row| {
+            row.key()
+                .is_some_and(|key| presented.matches(ctx, key, row))
+        })
+        .map(|row| sent_response(&query.email, row, now))
+        .ok_or(AppError::CodeExpired)
 }
 
 pub fn sent_response(email: &Email, row: &CodeRow, now: Timestamp) -> CodeSentResponse {

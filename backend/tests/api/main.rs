@@ -13,6 +13,7 @@ mod captcha;
 mod change_password;
 mod client;
 mod code_mail_subjects;
+mod code_status;
 mod csrf;
 mod data_files;
 mod database_outage;

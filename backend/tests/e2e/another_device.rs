@@ -72,3 +72,29 @@ async fn the_link_on_another_device_asks_for_the_password_and_a_wrong_one_verifi
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_link_on_another_device_counts_the_codes_time_down_too() {
+    run(
+        |_| {},
+        |page: Page| async move {
+            let email = "grace@example.com";
+            page.register("grace", email, PASSWORD).await;
+            let (link, code) = page.mailed_verify_link(email).await;
+            page.in_another_browser("another-device", move |phone: Page| async move {
+                phone.goto(&link).await;
+                phone.wait_for_code_boxes(&code).await;
+                // No answer of the registration reached this browser: the server told it the deadline.
+                let shown = phone
+                    .wait_for_text("code-countdown", "the code's countdown", |t| {
+                        t.contains(':') || t.contains("minute") || t.contains("second")
+                    })
+                    .await;
+                assert!(!shown.is_empty());
+                phone.assert_no_page_errors().await;
+            })
+            .await;
+        },
+    )
+    .await;
+}

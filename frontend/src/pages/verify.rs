@@ -7,7 +7,9 @@
 //! typed alone.
 
 use crate::countdown::after_seconds;
-use shared::api::{CodeSentResponse, ResendCodeRequest, VerifyEmailRequest};
+use shared::api::{
+    CodePurpose, CodeSentResponse, CodeStatusRequest, ResendCodeRequest, VerifyEmailRequest,
+};
 use shared::problem::{Problem, ProblemCode};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -96,6 +98,34 @@ fn verify_page() -> Html {
         Some(_) => Proof::Token,
         None => Proof::Password,
     };
+    // Opened from the mail in a browser that did not ask for the code (another device): the server says
+    // how long the link's code has left, so this page counts down too.
+    {
+        let (ticket, resend_at, link) = (ticket.clone(), resend_at.clone(), link.clone());
+        use_effect_with((), move |_| {
+            let request = match (&link.email, &link.code, &link.link) {
+                (Some(email), Some(code), Some(token)) if ticket.is_none() => {
+                    Some(CodeStatusRequest {
+                        email: email.clone(),
+                        code: joined(&boxes_from(code)),
+                        link_token: token.clone(),
+                        purpose: CodePurpose::VerifyEmail,
+                    })
+                }
+                _ => None,
+            };
+            if let Some(request) = request {
+                spawn_local(async move {
+                    // Without an answer the page works as before, only without its countdown.
+                    if let Ok(sent) = api::code_status(&request).await {
+                        let saved = tickets::save(Flow::Verify, &sent);
+                        resend_at.set(Some(saved.deadlines.resend));
+                        ticket.set(Some(saved));
+                    }
+                });
+            }
+        });
+    }
     let code_left = use_countdown(ticket.as_ref().map(|t| t.deadlines.code));
     let resend_wait = use_countdown(*resend_at);
     let expired = *state == CodeState::Expired || (ticket.is_some() && code_left == 0);
