@@ -266,6 +266,10 @@ checks.positive_data_acceptance.expected-statuses = {mail}
 include-path = "/api/auth/login/code"
 checks.positive_data_acceptance.expected-statuses = {mail}
 [[operations]]
+include-path = "/api/auth/code-status"
+checks.positive_data_acceptance.expected-statuses = {verify}
+checks.negative_data_rejection.expected-statuses = {negative}
+[[operations]]
 include-path = "/api/auth/login/code/verify"
 checks.positive_data_acceptance.expected-statuses = {verify}
 checks.negative_data_rejection.expected-statuses = {negative}
