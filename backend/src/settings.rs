@@ -233,24 +233,18 @@ impl Settings {
                 .unwrap_or("OTP Portal")
                 .to_owned(),
         };
-        let jwt_secret = get("JWT_SECRET");
-        if let Some(secret) = &jwt_secret {
-            if secret.len() < 32 {
-                bail!(
-                    "JWT_SECRET must be at least 32 bytes long (it has {})",
-                    secret.len()
-                );
+        // A key shorter than this is guessable offline from anything it signed.
+        let secret = |key: &str| -> anyhow::Result<Option<String>> {
+            match get(key) {
+                Some(value) if value.len() < 32 => bail!(
+                    "{key} must be at least 32 bytes long (it has {})",
+                    value.len()
+                ),
+                value => Ok(value),
             }
-        }
-        let secret_key = get("SECRET_KEY");
-        if let Some(secret) = &secret_key {
-            if secret.len() < 32 {
-                bail!(
-                    "SECRET_KEY must be at least 32 bytes long (it has {})",
-                    secret.len()
-                );
-            }
-        }
+        };
+        let jwt_secret = secret("JWT_SECRET")?;
+        let secret_key = secret("SECRET_KEY")?;
         let otp_ttl = seconds("OTP_TTL_SECONDS", 300)?;
         let smtp_url = get("SMTP_URL");
         check_mail_and_links(

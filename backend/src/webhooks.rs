@@ -75,25 +75,16 @@ pub fn queue(
         "data": payload_data,
     })
     .to_string();
-    outbox::insert(
-        conn,
-        &OutboxRow {
-            id: format!("msg_{}", uuid::Uuid::new_v4().simple()),
-            kind: event.as_str().to_owned(),
-            recipient: hook.url.clone(),
-            subject: event.as_str().to_owned(),
-            body_text: Some(body),
-            body_html: None,
-            status: outbox::QUEUED.to_owned(),
-            attempts: 0,
-            last_error: None,
-            created_at: now,
-            next_attempt_at: now,
-            locked_until: None,
-            sent_at: None,
-            channel: outbox::WEBHOOK.to_owned(),
-        },
-    )
+    let row = OutboxRow::queued(
+        format!("msg_{}", uuid::Uuid::new_v4().simple()),
+        outbox::WEBHOOK,
+        event.as_str(),
+        &hook.url,
+        event.as_str().to_owned(),
+        (body, None),
+        now,
+    );
+    outbox::insert(conn, &row)
 }
 
 /// `v1,` and the base64 HMAC-SHA-256 of `id.timestamp.body` under `key` (Standard Webhooks).

@@ -49,25 +49,24 @@ impl Paging {
     }
 }
 
-fn paging(page: Option<u32>, per_page: Option<u32>, errors: &mut FieldErrors) -> Option<Paging> {
+/// `page` and `per_page` as asked (defaults for absent ones); out of bounds, an error is recorded, and
+/// the caller's `finish` refuses the whole query.
+fn paging(page: Option<u32>, per_page: Option<u32>, errors: &mut FieldErrors) -> Paging {
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-    let mut ok = true;
     if page == 0 || page > MAX_PAGE {
         errors
             .entry("page".into())
             .or_default()
             .push(format!("must be from 1 to {MAX_PAGE}"));
-        ok = false;
     }
     if per_page == 0 || per_page > MAX_PER_PAGE {
         errors
             .entry("per_page".into())
             .or_default()
             .push(format!("must be from 1 to {MAX_PER_PAGE}"));
-        ok = false;
     }
-    ok.then_some(Paging { page, per_page })
+    Paging { page, per_page }
 }
 
 /// The longest search text a filter takes; longer is refused rather than cut.
@@ -136,10 +135,6 @@ impl UsersQuery {
         let mut errors = FieldErrors::new();
         let q = filter("q", self.q.as_deref(), &mut errors);
         let paging = paging(self.page, self.per_page, &mut errors);
-        let paging = paging.unwrap_or(Paging {
-            page: 1,
-            per_page: 1,
-        });
         finish(errors, (q, self.state, paging))
     }
 }
@@ -197,10 +192,7 @@ impl AuditQuery {
         let mut errors = FieldErrors::new();
         let user_id = filter("user_id", self.user_id.as_deref(), &mut errors);
         let kind = filter("kind", self.kind.as_deref(), &mut errors);
-        let paging = paging(self.page, self.per_page, &mut errors).unwrap_or(Paging {
-            page: 1,
-            per_page: 1,
-        });
+        let paging = paging(self.page, self.per_page, &mut errors);
         finish(errors, (user_id, kind, paging))
     }
 }
@@ -276,10 +268,7 @@ impl MailQuery {
     pub fn validate(&self) -> Result<MailFilter, FieldErrors> {
         let mut errors = FieldErrors::new();
         let recipient = filter("recipient", self.recipient.as_deref(), &mut errors);
-        let paging = paging(self.page, self.per_page, &mut errors).unwrap_or(Paging {
-            page: 1,
-            per_page: 1,
-        });
+        let paging = paging(self.page, self.per_page, &mut errors);
         finish(
             errors,
             MailFilter {
@@ -374,10 +363,7 @@ impl CodesQuery {
         let mut errors = FieldErrors::new();
         let email = filter("email", self.email.as_deref(), &mut errors);
         let purpose = filter("purpose", self.purpose.as_deref(), &mut errors);
-        let paging = paging(self.page, self.per_page, &mut errors).unwrap_or(Paging {
-            page: 1,
-            per_page: 1,
-        });
+        let paging = paging(self.page, self.per_page, &mut errors);
         finish(errors, (email, purpose, paging))
     }
 }

@@ -19,16 +19,7 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
-        let ctx = req
-            .app_data::<web::Data<Ctx>>()
-            .map(|d| d.get_ref().clone());
-        Box::pin(async move {
-            let token = token.ok_or(AppError::Unauthorized)?;
-            let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
-            let auth = blocking(move || sessions::authenticate(&ctx, &token, now())).await?;
-            Ok(AuthUser(auth))
-        })
+        authenticated(req, |_, auth| Ok(AuthUser(auth)))
     }
 }
 
@@ -39,21 +30,29 @@ impl FromRequest for AdminUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
-        let ctx = req
-            .app_data::<web::Data<Ctx>>()
-            .map(|d| d.get_ref().clone());
-        Box::pin(async move {
-            let token = token.ok_or(AppError::Unauthorized)?;
-            let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
-            let admin = blocking(move || {
-                let auth = sessions::authenticate(&ctx, &token, now())?;
-                admin::authorize(&ctx, auth)
-            })
-            .await?;
-            Ok(AdminUser(admin))
-        })
+        authenticated(req, |ctx, auth| Ok(AdminUser(admin::authorize(ctx, auth)?)))
     }
+}
+
+/// Authenticates the request's Bearer token on the blocking pool, then hands the session to `then`
+/// there too (so a further check of the store runs in the same blocking task).
+fn authenticated<T: Send + 'static>(
+    req: &HttpRequest,
+    then: impl FnOnce(&Ctx, Authenticated) -> Result<T, AppError> + Send + 'static,
+) -> LocalBoxFuture<'static, Result<T, AppError>> {
+    let token = bearer_token(req);
+    let ctx = req
+        .app_data::<web::Data<Ctx>>()
+        .map(|d| d.get_ref().clone());
+    Box::pin(async move {
+        let token = token.ok_or(AppError::Unauthorized)?;
+        let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
+        blocking(move || {
+            let auth = sessions::authenticate(&ctx, &token, now())?;
+            then(&ctx, auth)
+        })
+        .await
+    })
 }
 
 pub fn bearer_token(req: &HttpRequest) -> Option<String> {

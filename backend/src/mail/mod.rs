@@ -76,25 +76,16 @@ pub fn queue(
     mail: Rendered,
     now: Timestamp,
 ) -> diesel::QueryResult<()> {
-    outbox::insert(
-        conn,
-        &OutboxRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            kind: kind.as_str().to_owned(),
-            recipient: to.to_owned(),
-            subject: mail.subject,
-            body_text: Some(mail.text),
-            body_html: Some(mail.html),
-            status: outbox::QUEUED.to_owned(),
-            attempts: 0,
-            last_error: None,
-            created_at: now,
-            next_attempt_at: now,
-            locked_until: None,
-            sent_at: None,
-            channel: outbox::MAIL.to_owned(),
-        },
-    )
+    let row = OutboxRow::queued(
+        uuid::Uuid::new_v4().to_string(),
+        outbox::MAIL,
+        kind.as_str(),
+        to,
+        mail.subject,
+        (mail.text, Some(mail.html)),
+        now,
+    );
+    outbox::insert(conn, &row)
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub fn export(
         } else {
             0
         };
-        let addresses = [user.email.as_str(), user.email_key.as_str()];
+        let history = views::history(conn, &user.id, &user.email, None)?;
         Ok(AccountExport {
             exported_at: now.and_utc(),
             user: user_view(&user)?,
@@ -64,18 +64,9 @@ pub fn export(
                     ip: s.ip,
                 })
                 .collect(),
-            events: audit_store::of_account(conn, &user.id, &addresses, None)?
-                .into_iter()
-                .map(views::audit_entry)
-                .collect(),
-            mails: outbox::to_address(conn, &user.email_key, None)?
-                .into_iter()
-                .map(views::mail_entry)
-                .collect::<Result<_, _>>()?,
-            codes: code_events::of_address(conn, &user.email_key, None)?
-                .into_iter()
-                .map(views::code_entry)
-                .collect::<Result<_, _>>()?,
+            events: history.events,
+            mails: history.mails,
+            codes: history.codes,
         })
     })
 }

@@ -8,9 +8,8 @@ use shared::admin::{
     AccountState, AdminUser, AdminUserDetail, AuditEntry, Channel, CodeEntry, DayStats, MailEntry,
     MailFilter, MailStatus, Page, Paging, Stats,
 };
-use shared::api::SessionInfo;
 
-use super::sessions::Authenticated;
+use super::sessions::{session_info, Authenticated};
 use super::{account, audit, views, ClientMeta, Ctx, Event, Subject};
 use crate::error::AppError;
 use crate::mail::templates::{self, DeletedBy};
@@ -92,11 +91,7 @@ pub fn user(
     let mut conn = ctx.conn()?;
     store::write(&mut conn, |conn| -> Result<_, AppError> {
         let row = accounts::find(conn, id, now)?.ok_or(AppError::NotFound)?;
-        let email_key = row.email.to_lowercase();
-        let addresses = [row.email.as_str(), email_key.as_str()];
-        let events = audit_store::of_account(conn, &row.id, &addresses, Some(DETAIL_LIMIT))?;
-        let mails = outbox::to_address(conn, &email_key, Some(DETAIL_LIMIT))?;
-        let code_log = code_events::of_address(conn, &email_key, Some(DETAIL_LIMIT))?;
+        let history = views::history(conn, &row.id, &row.email, Some(DETAIL_LIMIT))?;
         let open_sessions = sessions::list_active_for_user(conn, &row.id, now)?;
         let recovery_codes_left = if row.mfa_enabled {
             let left = mfa_store::unused_recovery_codes(conn, &row.id)?;
@@ -115,30 +110,11 @@ pub fn user(
             user: views::admin_user(row)?,
             sessions: open_sessions
                 .into_iter()
-                .map(|s| {
-                    Ok(SessionInfo {
-                        id: s
-                            .id
-                            .parse()
-                            .map_err(|e| anyhow::anyhow!("stored session id is not a UUID: {e}"))?,
-                        created_at: s.created_at.and_utc(),
-                        last_used_at: s.last_used_at.and_utc(),
-                        expires_at: s.expires_at.and_utc(),
-                        current: s.id == admin.session_id,
-                        user_agent: s.user_agent,
-                        ip: s.ip,
-                    })
-                })
-                .collect::<Result<_, AppError>>()?,
-            events: events.into_iter().map(views::audit_entry).collect(),
-            mails: mails
-                .into_iter()
-                .map(views::mail_entry)
+                .map(|s| session_info(s, &admin.session_id))
                 .collect::<Result<_, _>>()?,
-            codes: code_log
-                .into_iter()
-                .map(views::code_entry)
-                .collect::<Result<_, _>>()?,
+            events: history.events,
+            mails: history.mails,
+            codes: history.codes,
             recovery_codes_left,
         })
     })

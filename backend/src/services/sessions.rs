@@ -140,14 +140,43 @@ pub fn refresh(
 
 /// Resolves a verified access token to a live session; a revoked or expired one is refused at once.
 pub fn authenticate(ctx: &Ctx, token: &str, now: Timestamp) -> Result<Authenticated, AppError> {
-    let claims = tokens::decode_access(&ctx.keys, token).ok_or(AppError::Unauthorized)?;
-    let session = sessions::find(&mut *ctx.conn()?, &claims.sid)?.ok_or(AppError::Unauthorized)?;
-    if !session.is_active(now) || session.user_id != claims.sub {
-        return Err(AppError::Unauthorized);
-    }
+    let session = session_of_token(ctx, &mut *ctx.conn()?, token, now)?;
     Ok(Authenticated {
         user_id: session.user_id,
         session_id: session.id,
+    })
+}
+
+/// The open session an access token names (and whose account it names).
+fn session_of_token(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    token: &str,
+    now: Timestamp,
+) -> Result<SessionRow, AppError> {
+    let claims = tokens::decode_access(&ctx.keys, token).ok_or(AppError::Unauthorized)?;
+    open_session(conn, &claims.sid, now)?
+        .filter(|session| session.user_id == claims.sub)
+        .ok_or(AppError::Unauthorized)
+}
+
+fn open_session(conn: &mut Conn, id: &str, now: Timestamp) -> Result<Option<SessionRow>, AppError> {
+    Ok(sessions::find(conn, id)?.filter(|session| session.is_active(now)))
+}
+
+/// A session as the lists show it; `current` marks the one the request was made with.
+pub fn session_info(session: SessionRow, current: &str) -> Result<SessionInfo, AppError> {
+    Ok(SessionInfo {
+        id: session
+            .id
+            .parse()
+            .map_err(|e| anyhow::anyhow!("stored session id is not a UUID: {e}"))?,
+        created_at: session.created_at.and_utc(),
+        last_used_at: session.last_used_at.and_utc(),
+        expires_at: session.expires_at.and_utc(),
+        current: session.id == current,
+        user_agent: session.user_agent,
+        ip: session.ip,
     })
 }
 
@@ -160,14 +189,11 @@ pub enum Proof {
 
 /// The account of an open session, for forward-auth: the session must be open and the account enabled.
 pub fn check(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Result<User, AppError> {
-    let session_id = match proof {
-        Proof::AccessToken(token) => authenticate(ctx, token, now)?.session_id,
-        Proof::SessionId(id) => id.clone(),
-    };
     let mut conn = ctx.conn()?;
-    let session = sessions::find(&mut conn, &session_id)?
-        .filter(|s| s.is_active(now))
-        .ok_or(AppError::Unauthorized)?;
+    let session = match proof {
+        Proof::AccessToken(token) => session_of_token(ctx, &mut conn, token, now)?,
+        Proof::SessionId(id) => open_session(&mut conn, id, now)?.ok_or(AppError::Unauthorized)?,
+    };
     let user = users::find(&mut conn, &session.user_id)?
         .filter(|u| u.disabled_at.is_none())
         .ok_or(AppError::Unauthorized)?;
@@ -204,20 +230,7 @@ pub fn me(ctx: &Ctx, auth: &Authenticated) -> Result<User, AppError> {
 pub fn list(ctx: &Ctx, auth: &Authenticated, now: Timestamp) -> Result<Vec<SessionInfo>, AppError> {
     let rows = sessions::list_active_for_user(&mut *ctx.conn()?, &auth.user_id, now)?;
     rows.into_iter()
-        .map(|s| {
-            Ok(SessionInfo {
-                id: s
-                    .id
-                    .parse()
-                    .map_err(|e| anyhow::anyhow!("stored session id is not a UUID: {e}"))?,
-                created_at: s.created_at.and_utc(),
-                last_used_at: s.last_used_at.and_utc(),
-                expires_at: s.expires_at.and_utc(),
-                current: s.id == auth.session_id,
-                user_agent: s.user_agent,
-                ip: s.ip,
-            })
-        })
+        .map(|s| session_info(s, &auth.session_id))
         .collect()
 }
 

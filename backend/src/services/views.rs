@@ -10,7 +10,8 @@ use crate::error::AppError;
 use crate::store::accounts::AccountListRow;
 use crate::store::audit::AuditRow;
 use crate::store::code_events::CodeEventRow;
-use crate::store::outbox::MailLogRow;
+use crate::store::outbox::{self, MailLogRow};
+use crate::store::{audit, code_events, Conn};
 
 fn unexpected(what: &str, value: &str) -> AppError {
     anyhow::anyhow!("stored {what} {value:?} is not one this version knows").into()
@@ -97,5 +98,38 @@ pub fn admin_user(row: AccountListRow) -> Result<AdminUser, AppError> {
         last_login_at: row.last_login_at.map(|t| t.and_utc()),
         active_sessions: u32::try_from(row.active_sessions).unwrap_or(u32::MAX),
         disabled_at: row.disabled_at.map(|t| t.and_utc()),
+    })
+}
+
+/// What an account's page and its export show of its story, newest first: the audit events naming it
+/// or its address, the mails to that address, and its code events.
+pub struct History {
+    pub events: Vec<AuditEntry>,
+    pub mails: Vec<MailEntry>,
+    pub codes: Vec<CodeEntry>,
+}
+
+/// The story of the account (or registration) `id` with the address `email`; `limit` rows of each.
+pub fn history(
+    conn: &mut Conn,
+    id: &str,
+    email: &str,
+    limit: Option<i64>,
+) -> Result<History, AppError> {
+    let email_key = email.to_lowercase();
+    let addresses = [email, email_key.as_str()];
+    Ok(History {
+        events: audit::of_account(conn, id, &addresses, limit)?
+            .into_iter()
+            .map(audit_entry)
+            .collect(),
+        mails: outbox::to_address(conn, &email_key, limit)?
+            .into_iter()
+            .map(mail_entry)
+            .collect::<Result<_, _>>()?,
+        codes: code_events::of_address(conn, &email_key, limit)?
+            .into_iter()
+            .map(code_entry)
+            .collect::<Result<_, _>>()?,
     })
 }

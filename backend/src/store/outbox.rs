@@ -33,6 +33,36 @@ pub struct OutboxRow {
     pub channel: String,
 }
 
+impl OutboxRow {
+    /// A row to deliver now: never tried, not leased.
+    pub fn queued(
+        id: String,
+        channel: &str,
+        kind: &str,
+        recipient: &str,
+        subject: String,
+        bodies: (String, Option<String>),
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            id,
+            kind: kind.to_owned(),
+            recipient: recipient.to_owned(),
+            subject,
+            body_text: Some(bodies.0),
+            body_html: bodies.1,
+            status: QUEUED.to_owned(),
+            attempts: 0,
+            last_error: None,
+            created_at: now,
+            next_attempt_at: now,
+            locked_until: None,
+            sent_at: None,
+            channel: channel.to_owned(),
+        }
+    }
+}
+
 pub fn insert(conn: &mut Conn, row: &OutboxRow) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
         .values(row)
@@ -277,22 +307,15 @@ mod tests {
     use chrono::{Duration, Utc};
 
     fn queued(id: &str, now: Timestamp) -> OutboxRow {
-        OutboxRow {
-            id: id.into(),
-            kind: "verify_email".into(),
-            recipient: "a@example.com".into(),
-            subject: "s".into(),
-            body_text: Some("code 123456".into()),
-            body_html: Some("<p>123456</p>".into()),
-            status: QUEUED.into(),
-            attempts: 0,
-            last_error: None,
-            created_at: now,
-            next_attempt_at: now,
-            locked_until: None,
-            sent_at: None,
-            channel: MAIL.into(),
-        }
+        OutboxRow::queued(
+            id.into(),
+            MAIL,
+            "verify_email",
+            "a@example.com",
+            "s".into(),
+            ("code 123456".into(), Some("<p>123456</p>".into())),
+            now,
+        )
     }
 
     #[test]
