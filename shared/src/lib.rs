@@ -6,4 +6,5 @@ pub mod admin;
 pub mod api;
 pub mod captcha;
 pub mod domain;
+pub mod i18n;
 pub mod problem;

@@ -1,0 +1,428 @@
+# Die Texte des Portals auf Deutsch. Übersetzer: Nur den Text rechts vom "=" ändern; jede { $variable }
+# und jede Kennung links bleiben, wie sie sind. Zeilen mit # sind Hinweise.
+
+## Common
+
+# Der eigene Name dieser Sprache, wie ihn die Sprachauswahl zeigt.
+language-name = Deutsch
+# Der Name des Produkts in Mails.
+-product = OTP Portal
+
+# Eine Dauer wird aus Stunden, Minuten und Sekunden zusammengesetzt; ein Teil, der null ist, entfällt.
+duration-hours = { $n ->
+    [one] 1 Stunde
+   *[other] { $n } Stunden
+}
+duration-minutes = { $n ->
+    [one] 1 Minute
+   *[other] { $n } Minuten
+}
+duration-seconds = { $n ->
+    [one] 1 Sekunde
+   *[other] { $n } Sekunden
+}
+duration-two-parts = { $first } { $second }
+duration-three-parts = { $first } { $second } { $third }
+
+## Mails
+
+## Client
+# Wartezeiten, wie die Sätze unten sie verwenden: „Bitte versuche es { $wait } noch einmal.“
+wait-in = in { $duration }
+wait-moment = gleich
+# Eine lange Wartezeit, auf ganze Stunden gerundet: „etwa 24 Stunden“.
+wait-about = etwa { $duration }
+
+problem-network = Der Server ist nicht erreichbar. Prüfe deine Verbindung und versuche es noch einmal.
+problem-validation_failed = Bitte korrigiere die markierten Felder.
+problem-username_taken = Dieser Benutzername ist schon vergeben. Bitte wähle einen anderen.
+problem-already_registered = Für diese Adresse gibt es schon ein Konto. Melde dich an oder setze das Passwort zurück, falls du es vergessen hast.
+problem-mfa_already_enabled = Die Authenticator-App ist für dieses Konto schon eingeschaltet. Um eine andere einzurichten, schalte sie zuerst aus.
+problem-mfa_not_set_up = Diese Einrichtung ist abgelaufen oder wurde ersetzt. Bitte fang noch einmal an und scanne den neuen QR-Code.
+problem-rate_limited = Zu viele Versuche in kurzer Zeit. Bitte versuche es { $wait } noch einmal.
+problem-captcha_required = Die Prüfung, dass du kein Roboter bist, ließ sich nicht abschließen. Bitte warte eine Minute und versuche es noch einmal.
+problem-captcha_invalid = Die Prüfung, dass du kein Roboter bist, hat nicht geklappt. Bitte versuche es noch einmal.
+problem-invalid_code = Dieser Code stimmt nicht. Prüfe die E-Mail und versuche es noch einmal.
+problem-invalid_code-attempts = Dieser Code stimmt nicht. { $attempts ->
+    [one] 1 Versuch
+   *[other] { $attempts } Versuche
+} übrig für diesen Code.
+problem-code_expired = Dieser Code ist abgelaufen oder wurde durch einen neueren ersetzt. Fordere einen neuen Code an oder fang von vorn an.
+problem-too_many_attempts = Zu viele falsche Codes: Dieser Code gilt nicht mehr. Fordere einen neuen Code an.
+problem-too_many_attempts-address = Zu viele falsche Codes für diese Adresse. Öffne den Link in der neuesten E-Mail von uns (oder fordere einen neuen Code an und öffne dessen Link).
+problem-too_many_attempts-address-wait = Zu viele falsche Codes für diese Adresse. Öffne den Link in der neuesten E-Mail von uns (oder fordere einen neuen Code an und öffne dessen Link). Von Hand eingegebene Codes gehen wieder in { $wait }.
+problem-resend_cooldown = Gerade wurde ein Code verschickt. Einen weiteren kannst du { $wait } anfordern.
+problem-invalid_credentials = Benutzername, E-Mail-Adresse oder Passwort stimmen nicht.
+problem-email_not_verified = Deine E-Mail-Adresse ist noch nicht bestätigt. Gib den Code ein, den wir dir geschickt haben, oder fordere einen neuen an.
+problem-account_disabled = Dieses Konto wurde von einer Administratorin oder einem Administrator gesperrt und kann sich nicht anmelden.
+problem-forbidden = Diese Seite ist nur für Administratoren.
+problem-mfa_required = Für die Verwaltung muss die Authenticator-App an deinem Konto eingeschaltet sein. Schalte sie auf der Sicherheitsseite ein und komm dann zurück.
+problem-invalid_token = Deine Sitzung ist beendet. Bitte melde dich noch einmal an.
+problem-unauthorized = Deine Sitzung ist beendet. Bitte melde dich noch einmal an.
+problem-csrf_header_required = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
+problem-malformed_json = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
+problem-payload_too_large = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
+problem-unsupported_media_type = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
+problem-method_not_allowed = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
+problem-not_found = Das gibt es nicht mehr. Lade die Seite neu.
+problem-service_unavailable = Der Dienst ist gerade ausgelastet. Bitte versuche es in ein paar Sekunden noch einmal.
+problem-internal_error = Bei uns ist etwas schiefgegangen. Bitte versuche es noch einmal.
+problem-unknown = Etwas Unerwartetes ist passiert. Bitte versuche es noch einmal.
+
+verify-problem-username_taken = Jemand anderes hat zuerst ein Konto mit diesem Benutzernamen bestätigt, deshalb lässt sich diese Registrierung nicht abschließen. Bitte registriere dich noch einmal mit einem anderen Benutzernamen.
+verify-problem-invalid_code-password = Der Code oder das Passwort stimmt nicht. Prüfe beides und versuche es noch einmal.
+verify-problem-invalid_code-password-attempts = Der Code oder das Passwort stimmt nicht. { $attempts ->
+    [one] 1 Versuch
+   *[other] { $attempts } Versuche
+} übrig für diesen Code.
+
+factor-problem-invalid_code-app = Dieser Code stimmt nicht. Gib den Code ein, den deine Authenticator-App gerade zeigt (er wechselt alle 30 Sekunden).
+factor-problem-invalid_code-recovery = Dieser Wiederherstellungscode stimmt nicht oder wurde schon benutzt. Jeder funktioniert nur einmal.
+factor-attempts-left = { $attempts ->
+    [one] Noch 1 Versuch.
+   *[other] Noch { $attempts } Versuche.
+}
+factor-problem-invalid_token = Diese Anmeldung hat zu lange gedauert oder hatte zu viele falsche Codes. Bitte fang noch einmal an.
+factor-password-wrong = Das ist nicht dein Passwort.
+factor-code-hint = Gib die 6 Ziffern aus deiner Authenticator-App oder einen deiner Wiederherstellungscodes ein.
+factor-recovery-code-invalid = Gib einen deiner Wiederherstellungscodes ein: zehn Buchstaben und Ziffern, etwa k7qm2-xw9pa.
+
+field-name-username = Benutzername
+field-name-email = E-Mail-Adresse
+field-name-password = Passwort
+field-name-current_password = Aktuelles Passwort
+field-name-code = Code
+field-name-login = Benutzername oder E-Mail-Adresse
+field-name-other = Dieses Feld
+field-required = { $field } fehlt noch.
+field-length-between = { $field } muss { $min } bis { $max } Zeichen lang sein.
+field-length-min = { $field } muss mindestens { $min } Zeichen lang sein.
+field-length-max = { $field } darf höchstens { $max } Zeichen lang sein.
+field-username-characters = { $field } darf nur Buchstaben, Ziffern, „_“, „.“ und „-“ enthalten.
+field-email-invalid = Gib eine E-Mail-Adresse wie name@example.com ein.
+field-code-digits = Gib die 6 Ziffern des Codes ein.
+field-current-password-wrong = Das ist nicht dein aktuelles Passwort.
+
+recovery-codes-file-heading =
+    { -product }: Wiederherstellungscodes für { $account }
+    Erstellt { $created }
+recovery-codes-file-explanation =
+    Jeder Code meldet dich einmal an, anstelle des Codes aus deiner Authenticator-App.
+    Bewahre sie sicher auf: Zusammen mit deinem Passwort öffnet jeder einzelne dein Konto.
+    Wenn du neue Wiederherstellungscodes erstellst, gelten alle diese nicht mehr.
+
+# Anmelden
+
+login-title = Anmelden
+login-login-label = Benutzername oder E-Mail-Adresse
+login-password-label = Passwort
+login-submit = Anmelden
+login-submitting = Anmeldung läuft…
+login-code-link = Stattdessen einen Code per E-Mail schicken
+login-forgot-password-link = Passwort vergessen?
+login-new-here = Neu hier?
+login-register-link = Konto anlegen
+login-back-to-password = Zurück zum Passwort
+login-notice-password-reset = Dein Passwort wurde geändert. Melde dich mit dem neuen an.
+login-notice-signed-out = Du bist abgemeldet.
+login-notice-session-ended = Deine Sitzung ist beendet. Bitte melde dich noch einmal an.
+
+second-factor-title = Sicherheitscode eingeben
+second-factor-lead = Öffne deine Authenticator-App und gib den 6-stelligen Code ein, den sie für { -product } zeigt.
+second-factor-submit = Anmelden
+second-factor-submitting = Wird geprüft…
+
+button-cancel = Abbrechen
+
+security-title = Sicherheit
+security-totp-heading = Authenticator-App
+security-status-on = An
+security-status-on-text = Bei der Anmeldung wird nach deinem Passwort der Code aus deiner Authenticator-App abgefragt.
+security-status-off = Aus
+security-status-off-text = Zur Anmeldung genügt dein Passwort oder ein Code per E-Mail. Mit einer Authenticator-App reicht ein gestohlenes Passwort nicht aus.
+security-notice-enabled = Die Authenticator-App ist eingeschaltet. Ab jetzt wird bei der Anmeldung nach deinem Passwort ihr Code abgefragt.
+security-notice-new-codes = Neue Wiederherstellungscodes sind bereit. Die bisherigen gelten nicht mehr.
+security-notice-disabled = Die Authenticator-App ist ausgeschaltet. Zur Anmeldung genügt jetzt dein Passwort.
+security-already-off = Die Authenticator-App ist für dieses Konto schon ausgeschaltet.
+security-regenerate = Neue Wiederherstellungscodes
+security-disable = App ausschalten
+security-setup-start = Authenticator-App einrichten
+security-setup-starting = Wird vorbereitet…
+security-back = Zurück zu deinem Konto
+security-setup-scan = Scanne diesen QR-Code mit deiner Authenticator-App
+security-setup-qr-alt = QR-Code mit dem Schlüssel für deine Authenticator-App
+security-setup-type-key = Scannen geht nicht? Lege in der App ein Konto an und tippe diesen Schlüssel ein (zeitbasiert):
+security-setup-open-app = In einer Authenticator-App auf diesem Gerät hinzufügen
+security-setup-enter-code = Gib den 6-stelligen Code ein, den die App zeigt
+security-setup-submit = Einschalten
+security-setup-submitting = Wird geprüft…
+security-regenerate-title = Neue Wiederherstellungscodes
+security-regenerate-explanation = Du bekommst zehn neue Codes, und alle bisherigen gelten nicht mehr. Bestätige mit deinem Passwort und einem Code aus der App (oder einem Wiederherstellungscode).
+security-regenerate-submit = Neue Codes erstellen
+security-regenerate-submitting = Codes werden erstellt…
+security-disable-title = Authenticator-App ausschalten
+security-disable-explanation = Zur Anmeldung genügt dann wieder dein Passwort, und deine Wiederherstellungscodes gelten nicht mehr. Bestätige mit deinem Passwort und einem Code aus der App (oder einem Wiederherstellungscode).
+security-disable-submit = Ausschalten
+security-disable-submitting = Wird ausgeschaltet…
+security-password-label = Dein Passwort
+
+admin-user-title = Konto
+admin-user-loading = Das Konto wird geladen…
+admin-user-missing = Es gibt kein Konto und keine offene Registrierung (mehr) mit dieser Id.
+admin-user-all-users = Alle Benutzer
+admin-user-done-disable = { $name } ist gesperrt: Alle Sitzungen sind beendet, Anmeldungen werden abgelehnt, und eine E-Mail hat Bescheid gegeben.
+admin-user-done-enable = { $name } kann sich wieder anmelden; eine E-Mail hat Bescheid gegeben.
+admin-user-done-revoke = { $name } ist überall abgemeldet.
+admin-user-done-delete-pending = Die offene Registrierung von { $name } wurde gelöscht.
+admin-user-done-delete = Das Konto { $name } wurde gelöscht, und eine Abschieds-E-Mail ist unterwegs.
+admin-user-disable = Sperren
+admin-user-disabling = Wird gesperrt…
+admin-user-enable = Entsperren
+admin-user-enabling = Wird entsperrt…
+admin-user-revoke = Überall abmelden
+admin-user-revoking = Wird abgemeldet…
+admin-user-delete = Löschen
+admin-user-delete-question = { $name } löschen?
+admin-user-delete-confirm = Endgültig löschen
+admin-user-deleting = Wird gelöscht…
+admin-user-delete-consequence-pending = Die offene Registrierung von { $name } ({ $email }) wird sofort gelöscht, mit ihrem Code. Benutzername und Adresse sind dann wieder frei für eine Registrierung.
+admin-user-delete-consequence = Das Konto { $name } wird sofort gelöscht, mit seinen Sitzungen, seinem zweiten Faktor und seinen Codes; es lässt sich nicht wiederherstellen. Der Benutzername und die Adresse { $email } werden frei, und an diese Adresse geht eine Abschieds-E-Mail.
+admin-user-own-account = Das ist dein eigenes Konto: Verwalte es über dein Konto und die Sicherheitsseite.
+admin-user-sessions-heading = Offene Sitzungen
+admin-user-timeline-heading = Verlauf
+admin-user-audit-link = Alle Ereignisse dieses Kontos im Audit-Protokoll
+admin-user-mails-heading = E-Mails
+admin-user-codes-heading = Codes
+admin-user-refused = Der Server hat diese Aktion für dieses Konto abgelehnt.
+admin-user-refused-because = Nicht ausgeführt. Der Server sagt: „{ $reasons }“.
+admin-user-gone = Dieses Konto gibt es nicht mehr.
+admin-user-mfa-on = An
+admin-user-mfa-on-codes = An · { $left ->
+    [one] noch 1 Wiederherstellungscode
+   *[other] noch { $left } Wiederherstellungscodes
+}
+admin-user-mfa-off = Aus
+admin-user-fact-state = Status
+admin-user-fact-username = Benutzername
+admin-user-fact-email = E-Mail-Adresse
+admin-user-email-confirmed = Bestätigt
+admin-user-email-unconfirmed = Nicht bestätigt
+admin-user-fact-role = Rolle
+admin-user-fact-mfa = Authenticator-App
+admin-user-fact-created = Angelegt
+admin-user-fact-last-login = Letzte Anmeldung
+admin-user-never = Nie
+admin-user-fact-disabled = Gesperrt
+admin-user-fact-id = Id
+admin-user-no-sessions = Keine offene Sitzung.
+admin-user-session-meta = Angemeldet { $signed_in } · zuletzt aktiv { $last_active }
+admin-user-no-events = Keine Ereignisse aufgezeichnet.
+admin-user-no-ip = Keine IP
+admin-user-by-admin = durch einen Admin
+admin-user-no-mails = Keine E-Mails.
+admin-user-mail-queued = Eingereiht { $at }
+admin-user-mail-sent = verschickt { $at }
+admin-user-mail-attempts = { $attempts ->
+    [one] 1 Versuch
+   *[other] { $attempts } Versuche
+}
+admin-user-no-codes = Keine Codes.
+
+device-unknown = Unbekanntes Gerät
+device-browser-on-system = { $browser } unter { $system }
+
+event-registered = Registriert
+event-registration_for_existing_account = Registrierung für ein bestehendes Konto versucht
+event-code_sent = Code verschickt
+event-code_verified = Code angenommen
+event-code_failed = Falscher Code
+event-email_verified = E-Mail-Adresse bestätigt
+event-login_succeeded = Angemeldet
+event-login_failed = Anmeldung fehlgeschlagen
+event-login_throttled = Anmeldung gebremst
+event-login_code_requested = Anmeldecode angefordert
+event-logout = Abgemeldet
+event-session_revoked = Sitzung beendet
+event-refresh_reuse_detected = Refresh-Token wiederverwendet: Sitzung beendet
+event-password_reset_requested = Passwort-Zurücksetzung angefordert
+event-password_reset = Passwort zurückgesetzt
+event-password_changed = Passwort geändert
+event-rate_limited = Gebremst
+event-mfa_enabled = Authenticator-App eingeschaltet
+event-mfa_disabled = Authenticator-App ausgeschaltet
+event-mfa_challenged = Nach dem Authenticator-Code gefragt
+event-recovery_code_used = Wiederherstellungscode benutzt
+event-recovery_codes_renewed = Neue Wiederherstellungscodes
+event-data_exported = Daten heruntergeladen
+event-account_deleted = Konto vom Inhaber gelöscht
+event-role_changed = Rolle geändert
+event-admin_viewed_user = Von einem Admin angesehen
+event-admin_disabled_user = Von einem Admin gesperrt
+event-admin_enabled_user = Von einem Admin entsperrt
+event-admin_revoked_sessions = Von einem Admin überall abgemeldet
+event-admin_deleted_user = Von einem Admin gelöscht
+
+mail-kind-verify_email = Bestätigungscode
+mail-kind-password_reset = Code zum Zurücksetzen des Passworts
+mail-kind-account_exists = Konto existiert bereits
+mail-kind-password_changed = Passwort geändert
+mail-kind-login_throttled = Anmeldeversuche gebremst
+mail-kind-login_code = Anmeldecode
+mail-kind-security_notice = Sicherheitshinweis
+mail-kind-account_deleted = Abschied (Konto gelöscht)
+mail-kind-account_disabled = Konto gesperrt oder entsperrt
+mail-kind-user-verified = Adresse bestätigt
+mail-kind-user-login = Angemeldet
+mail-kind-user-password_changed = Passwort geändert
+mail-kind-user-disabled = Konto gesperrt
+mail-kind-user-enabled = Konto entsperrt
+mail-kind-user-deleted = Konto gelöscht
+
+code-purpose-verify_email = Adresse bestätigen
+code-purpose-password_reset = Passwort zurücksetzen
+code-purpose-login = Anmelden
+
+code-event-issued = Verschickt
+code-event-verified = Angenommen
+code-event-failed = Falscher Code versucht
+code-event-expired = Abgelaufen
+code-event-replaced = Durch einen neueren Code ersetzt
+
+account-state-pending = Offen
+account-state-active = Aktiv
+account-state-disabled = Gesperrt
+channel-mail = E-Mail
+channel-webhook = Webhook
+mail-status-queued = Eingereiht
+mail-status-sent = Verschickt
+mail-status-failed = Fehlgeschlagen
+
+admin-title = Verwaltung
+admin-nav-overview = Übersicht
+admin-nav-users = Benutzer
+admin-nav-mail = E-Mails
+admin-nav-codes = Codes
+admin-nav-audit = Audit
+admin-back-to-account = Zurück zu deinem Konto
+admin-mfa-link = Authenticator-App einschalten
+pager-label = Seiten
+pager-previous = Zurück
+pager-next = Weiter
+pager-status = Seite { $page } von { $pages } · { $range }
+pager-range-none = Keine
+pager-range-none-here = Keine auf dieser Seite, { $total } insgesamt
+pager-range-all = { $total } von { $total }
+pager-range = { $first }–{ $last } von { $total }
+
+admin-users-title = Benutzer
+admin-users-loading = Die Konten werden geladen…
+admin-users-empty = Kein Konto passt.
+admin-users-caption = Konten und offene Registrierungen
+admin-users-search-label = Benutzername oder E-Mail-Adresse
+admin-users-search-placeholder = Teil eines Namens oder einer Adresse
+admin-users-state-label = Status
+admin-users-state-any = Alle Status
+admin-users-col-username = Benutzername
+admin-users-col-email = E-Mail-Adresse
+admin-users-col-email-short = E-Mail
+admin-users-col-state = Status
+admin-users-col-role = Rolle
+admin-users-col-app = App
+admin-users-col-created = Angelegt
+admin-users-col-last-login = Letzte Anmeldung
+admin-users-col-sessions = Sitzungen
+admin-users-app-on = An
+admin-users-app-off = Aus
+admin-users-never = Nie
+
+stats-loading = Die Zahlen werden geladen…
+stats-lead = Die letzten { $days } Tage, heute eingeschlossen (Tage in UTC).
+stats-totals = Summen
+stats-per-day = Pro Tag
+stats-table = Die Zahlen jedes Tages als Tabelle
+stats-day = Tag
+stats-registrations = Registrierungen
+stats-verifications = Bestätigte Adressen
+stats-logins = Anmeldungen
+stats-failed-logins = Fehlgeschlagene Anmeldungen
+stats-mails-failed = Fehlgeschlagene E-Mails
+stats-unit-registrations = { $n ->
+    [one] 1 Registrierung
+   *[other] { $n } Registrierungen
+}
+stats-unit-verifications = { $n ->
+    [one] 1 Bestätigung
+   *[other] { $n } Bestätigungen
+}
+stats-unit-logins = { $n ->
+    [one] 1 Anmeldung
+   *[other] { $n } Anmeldungen
+}
+stats-unit-failed-logins = { $n ->
+    [one] 1 fehlgeschlagene Anmeldung
+   *[other] { $n } fehlgeschlagene Anmeldungen
+}
+stats-unit-mails-failed = { $n ->
+    [one] 1 fehlgeschlagene E-Mail
+   *[other] { $n } fehlgeschlagene E-Mails
+}
+chart-title = { $name } pro Tag, { $first } bis { $last }
+chart-title-no-days = { $name } pro Tag
+chart-description = { $amount } in { $count ->
+    [one] 1 Tag
+   *[other] { $count } Tagen
+}; die meisten, { $most }, am { $day }.
+chart-description-none = { $amount } in { $count ->
+    [one] 1 Tag
+   *[other] { $count } Tagen
+}.
+chart-total = { $total } in { $count ->
+    [one] 1 Tag
+   *[other] { $count } Tagen
+}
+
+admin-mail-status-label = Status
+admin-mail-status-any = Jeder Status
+admin-mail-channel-label = Verschickt als
+admin-mail-channel-any = E-Mails und Webhooks
+admin-mail-loading = Die E-Mails werden geladen…
+admin-mail-empty = Keine E-Mail passt.
+admin-mail-caption = E-Mails, neueste zuerst
+admin-mail-col-recipient = Empfänger
+admin-mail-col-kind = Art
+admin-mail-col-attempts = Versuche
+admin-mail-col-last-error = Letzter Fehler
+admin-mail-col-queued = Eingereiht
+admin-mail-col-sent = Verschickt
+admin-mail-title = E-Mails
+admin-mail-search-placeholder = Teil einer Adresse
+
+admin-codes-purpose-label = Zweck
+admin-codes-purpose-any = Jeder Zweck
+admin-codes-loading = Die Codes werden geladen…
+admin-codes-empty = Kein Code-Ereignis passt.
+admin-codes-caption = Code-Ereignisse, neueste zuerst
+admin-codes-col-when = Wann
+admin-codes-col-address = Adresse
+admin-codes-col-what = Was geschah
+admin-codes-col-ip = IP
+admin-codes-title = Codes
+admin-codes-search-placeholder = Teil einer Adresse
+
+admin-audit-event-label = Ereignis
+admin-audit-event-any = Jedes Ereignis
+admin-audit-loading = Das Audit-Protokoll wird geladen…
+admin-audit-empty = Kein Ereignis passt.
+admin-audit-caption = Audit-Ereignisse, neueste zuerst
+admin-audit-col-when = Wann
+admin-audit-col-account = Konto
+admin-audit-col-address = Adresse
+admin-audit-col-ip = IP
+admin-audit-col-device = Gerät
+admin-audit-col-detail = Detail
+admin-audit-title = Audit-Protokoll
+admin-audit-search-label = Konto-Id
+admin-audit-search-placeholder = Die Id eines Kontos
+admin-audit-account = Konto
+admin-audit-admin = Admin
+admin-audit-by = durch
