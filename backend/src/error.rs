@@ -71,6 +71,18 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("not found")]
     NotFound,
+    /// PUBLIC_URL is not a secure domain origin, where browsers offer no passkeys.
+    #[error("passkeys are not available at this PUBLIC_URL")]
+    PasskeysUnavailable,
+    #[error("passkey ceremony unknown, spent or expired")]
+    PasskeyChallengeInvalid,
+    #[error("passkey refused")]
+    PasskeyRefused,
+    #[error("too many passkeys")]
+    TooManyPasskeys,
+    /// A passkey cannot serve this second step: the account has none, or the login began with one.
+    #[error("no passkey for this step")]
+    NoPasskey,
     /// `/` was asked for but the browser client has not been built.
     #[error("the browser client is not built")]
     ClientNotBuilt,
@@ -120,6 +132,11 @@ impl AppError {
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
             Self::NotFound | Self::ClientNotBuilt => ProblemCode::NotFound,
+            Self::PasskeysUnavailable => ProblemCode::PasskeysUnavailable,
+            Self::PasskeyChallengeInvalid => ProblemCode::PasskeyChallengeInvalid,
+            Self::PasskeyRefused => ProblemCode::PasskeyRefused,
+            Self::TooManyPasskeys => ProblemCode::TooManyPasskeys,
+            Self::NoPasskey => ProblemCode::PasskeyNotAvailable,
             Self::Unavailable(_) | Self::HashingBusy => ProblemCode::ServiceUnavailable,
             Self::Unexpected(_) => ProblemCode::InternalError,
         }
@@ -209,6 +226,25 @@ impl AppError {
                 problem.with_detail("Send the body as JSON with `Content-Type: application/json`.")
             }
             Self::NotFound => problem,
+            Self::PasskeysUnavailable => problem.with_detail(
+                "Passkeys need PUBLIC_URL to be an https:// address on a domain name (or http://localhost \
+                 while developing): browsers offer them nowhere else.",
+            ),
+            Self::PasskeyChallengeInvalid => problem.with_detail(
+                "This passkey request is unknown, already answered, expired (5 minutes) or belongs to \
+                 another session: ask for new options and try again.",
+            ),
+            Self::PasskeyRefused => problem.with_detail(
+                "The passkey's answer did not check out: unknown passkey, another site, a replayed or \
+                 out-of-date answer. Try again, or sign in another way.",
+            ),
+            Self::TooManyPasskeys => problem.with_detail(
+                "An account keeps at most 20 passkeys: remove one you no longer use first.",
+            ),
+            Self::NoPasskey => problem.with_detail(
+                "No passkey can serve this step: the account has none, or this login began with one. Use \
+                 the authenticator app or a recovery code.",
+            ),
             Self::ClientNotBuilt => problem.with_detail(
                 "The browser client is not built into this binary: run scripts/build-frontend.sh before \
                  building it (scripts/run.sh does both), or set CLIENT_DIR to the folder that holds a \

@@ -54,6 +54,9 @@ impl Application {
                 "the data folder is open to other users; `chmod 700` it"
             );
         }
+        if let Some(why) = crate::services::passkeys::unavailable_reason(&settings.public_url) {
+            tracing::info!("passkeys are off: {why}");
+        }
         let database_url = settings.database_url.clone();
         let pool = tokio::task::spawn_blocking(move || store::connect(&database_url)).await??;
         let keys = {

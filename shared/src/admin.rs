@@ -167,6 +167,9 @@ pub struct AdminUserDetail {
     pub codes: Vec<CodeEntry>,
     /// Unused recovery codes, when the second factor is on.
     pub recovery_codes_left: Option<u32>,
+    /// The account's passkeys, oldest first.
+    #[serde(default)]
+    pub passkeys: Vec<crate::passkeys::PasskeyInfo>,
 }
 
 /// Query of `GET /api/admin/audit`.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{Email, Invalid, OtpCode, Password, Username};
+use crate::i18n::Language;
 
 /// Messages per field, as in the `errors` member of a `validation_failed` problem.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
@@ -877,6 +878,19 @@ pub struct User {
     #[cfg_attr(feature = "openapi", schema(example = "user"))]
     pub role: String,
     pub created_at: DateTime<Utc>,
+    /// The language of the account's mails (and of the client, once signed in): chosen from the
+    /// browser's at registration, changed with `PUT /api/me/language`.
+    #[serde(default)]
+    pub language: Language,
+}
+
+/// Body of `PUT /api/me/language`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LanguageChange {
+    /// One of the portal's language codes (a tag such as `de-AT` names its language); an unknown one is
+    /// `422 validation_failed` with `errors.language`.
+    pub language: Language,
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -912,6 +926,8 @@ impl fmt::Debug for TokenResponse {
 pub struct MfaRequiredResponse {
     pub mfa_required: bool,
     pub mfa_token: String,
+    /// How the second step can be made: `totp`, `recovery_code`, and `passkey` when the account has one
+    /// (`POST /api/auth/passkey/second-factor/options`).
     pub methods: Vec<String>,
 }
 

@@ -7,4 +7,5 @@ pub mod api;
 pub mod captcha;
 pub mod domain;
 pub mod i18n;
+pub mod passkeys;
 pub mod problem;

@@ -1,9 +1,12 @@
-//! The mails the portal sends, each as plain text and HTML. The code stands out, the expiry is stated, and
-//! every mail says what to do if it was not you.
+//! The mails the portal sends, each as plain text and HTML, in the language of the account or of the
+//! registration they go to. The code stands out, the expiry is stated, and every mail says what to do if
+//! it was not you. Every sentence comes from the message files of `shared/locales`; only the layout is
+//! here.
 
 use std::time::Duration;
 
 use shared::domain::OTP_CODE_LEN;
+use shared::i18n::{self, Arg, Language};
 
 use super::Rendered;
 
@@ -24,6 +27,64 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// A message as plain text.
+fn text(lang: Language, id: &str, args: &[(&str, Arg)]) -> String {
+    i18n::format(lang, id, args)
+}
+
+/// A value for a message rendered as HTML.
+enum Html<'a> {
+    /// Text from outside (an address, a name, a duration): escaped.
+    Text(&'a str),
+    /// Markup made here (a link, an emphasis) around escaped text: kept as is.
+    Markup(String),
+    /// A number, or a keyword a message selects on.
+    Plain(Arg<'a>),
+}
+
+/// A message as HTML: the message's own words are escaped like every value from outside (a translator
+/// may write "&" or "<"), and only the markup made here goes in as is. Each text and markup value enters
+/// the message as a placeholder that no escaping changes, and takes its place afterwards.
+fn html(lang: Language, id: &str, args: &[(&str, Html)]) -> String {
+    let slots: Vec<String> = (0..args.len())
+        .map(|i| format!("\u{e000}{i}\u{e001}"))
+        .collect();
+    let fluent_args: Vec<(&str, Arg)> = args
+        .iter()
+        .zip(&slots)
+        .map(|((name, value), slot)| match value {
+            Html::Plain(arg) => (*name, *arg),
+            Html::Text(_) | Html::Markup(_) => (*name, Arg::Str(slot)),
+        })
+        .collect();
+    let mut out = escape(&i18n::format(lang, id, &fluent_args));
+    for ((_, value), slot) in args.iter().zip(&slots) {
+        match value {
+            Html::Text(s) => out = out.replace(slot, &escape(s)),
+            Html::Markup(m) => out = out.replace(slot, m),
+            Html::Plain(_) => {}
+        }
+    }
+    out
+}
+
+fn strong(s: &str) -> Html<'static> {
+    Html::Markup(format!("<strong>{}</strong>", escape(s)))
+}
+
+/// A link whose words are the message `words`.
+fn a(lang: Language, href: &str, words: &str) -> String {
+    format!(
+        "<a href=\"{}\">{}</a>",
+        escape(href),
+        escape(&i18n::text(lang, words))
+    )
+}
+
+fn anchor(lang: Language, href: &str, words: &str) -> Html<'static> {
+    Html::Markup(a(lang, href, words))
+}
+
 /// A link to a page of the client with the address, the code and the code's link token in its fragment:
 /// a browser never sends the fragment to a server, so none of them reaches access logs, proxies or
 /// `Referer` headers. The link token (128 bits) lets the owner use the code even while the address is
@@ -37,17 +98,6 @@ fn link(public_url: &str, page: &str, email: &str, code: &str, link_token: &str)
     format!("{public_url}/{page}#{fragment}")
 }
 
-/// "5 minutes", "90 seconds", "1 minute".
-pub fn human_duration(d: Duration) -> String {
-    let s = d.as_secs();
-    match (s % 60, s / 60) {
-        (0, 1) => "1 minute".into(),
-        (0, m) if m > 0 => format!("{m} minutes"),
-        _ if s == 1 => "1 second".into(),
-        _ => format!("{s} seconds"),
-    }
-}
-
 /// How the text body sets the code apart: alone on its line, indented by this.
 const CODE_INDENT: &str = "    ";
 
@@ -59,21 +109,46 @@ fn code_in_text(text: &str) -> Option<&str> {
     })
 }
 
+/// The message-id prefixes of the mails that carry a code.
+const CODE_MAILS: [&str; 3] = ["mail-verify", "mail-reset", "mail-login"];
+
 /// "386559 is your OTP Portal sign-in code" from the stored "Your OTP Portal sign-in code" and the text
-/// body the code is read from; the stored subject alone if the text holds no code.
+/// body the code is read from, in the language the stored subject is written in; the stored subject
+/// alone if the text holds no code.
 pub fn subject_with_code(subject: &str, text: &str) -> String {
     let Some(code) = code_in_text(text) else {
         return subject.to_owned();
     };
+    for lang in Language::all() {
+        for mail in CODE_MAILS {
+            if i18n::text(lang, &format!("{mail}-subject")) == subject {
+                return i18n::format(
+                    lang,
+                    &format!("{mail}-subject-with-code"),
+                    &[("code", code.into())],
+                );
+            }
+        }
+    }
+    // A subject stored by an earlier version, or in a language since removed.
     match subject.strip_prefix("Your ") {
         Some(rest) => format!("{code} is your {rest}"),
         None => format!("{code}: {subject}"),
     }
 }
 
+/// The plain-text body: paragraphs separated by a blank line, and the signature.
+fn text_body(lang: Language, paragraphs: &[String]) -> String {
+    format!(
+        "{}\n\n{}\n",
+        paragraphs.join("\n\n"),
+        i18n::text(lang, "mail-signature")
+    )
+}
+
 /// `preheader`: the line a mail app shows under the subject in its list (and a phone in its notification),
 /// hidden in the mail itself.
-fn html_page(title: &str, preheader: Option<&str>, body: &str) -> String {
+fn html_page(lang: Language, title: &str, preheader: Option<&str>, body: &str) -> String {
     let preheader = preheader.map_or_else(String::new, |text| {
         format!(
             "<div style=\"display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;\
@@ -82,13 +157,24 @@ fn html_page(title: &str, preheader: Option<&str>, body: &str) -> String {
         )
     });
     format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body style=\"font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;\
          background:#f5f6f8;margin:0;padding:24px;color:#1f2328\">{preheader}\
          <div style=\"max-width:480px;margin:0 auto;background:#fff;border-radius:8px;padding:32px\">\
          <h1 style=\"font-size:20px;margin:0 0 16px\">{title}</h1>{body}</div></body></html>",
+        code = lang.code(),
         title = escape(title),
     )
+}
+
+/// A paragraph of the HTML body.
+fn p(inner: &str) -> String {
+    format!("<p>{inner}</p>")
+}
+
+/// A paragraph in small grey print: what to do if it was not you.
+fn small(inner: &str) -> String {
+    format!("<p style=\"color:#59636e;font-size:14px\">{inner}</p>")
 }
 
 /// The code as one text node: the spacing between its digits is CSS, so that selecting or copying it
@@ -104,6 +190,7 @@ fn code_block(code: &str) -> String {
 }
 
 pub fn verify_email(
+    lang: Language,
     public_url: &str,
     email: &str,
     username: &str,
@@ -111,199 +198,220 @@ pub fn verify_email(
     link_token: &str,
     ttl: Duration,
 ) -> Rendered {
-    let ttl = human_duration(ttl);
+    let ttl = i18n::duration(lang, ttl.as_secs());
     let url = link(public_url, "verify", email, code, link_token);
-    let title = format!("Confirm your e-mail address for {PRODUCT}");
-    let preheader = format!("{code} is your verification code. It expires in {ttl}.");
+    let name = ("username", Arg::Str(username));
+    let expires = ("ttl", Arg::Str(&ttl));
+    let preheader = text(
+        lang,
+        "mail-verify-preheader",
+        &[("code", code.into()), expires],
+    );
     Rendered {
-        subject: format!("Your {PRODUCT} verification code"),
-        text: format!(
-            "Your {PRODUCT} verification code is:\n\n{CODE_INDENT}{code}\n\n\
-             Hello {username}, it expires in {ttl}. Enter it on the page where you registered, or open:\n{url}\n\n\
-             This code confirms the registration of the username {username}. If you did not ask for \
-             it, ignore this mail: without the code no account is created, and the registration is \
-             deleted within a day.\n\n-- {PRODUCT}\n"
+        subject: text(lang, "mail-verify-subject", &[]),
+        text: text_body(
+            lang,
+            &[
+                text(lang, "mail-verify-code-is", &[]),
+                format!("{CODE_INDENT}{code}"),
+                format!(
+                    "{}\n{url}",
+                    text(lang, "mail-verify-expiry", &[name, expires])
+                ),
+                text(lang, "mail-verify-not-you", &[name]),
+            ],
         ),
         html: html_page(
-            &title,
+            lang,
+            &text(lang, "mail-verify-title", &[]),
             Some(&preheader),
-            &format!(
-                "<p>Hello {name},</p><p>Your verification code is:</p>{block}\
-                 <p>It expires in <strong>{ttl}</strong>. Enter it on the page where you registered, \
-                 or <a href=\"{href}\">open the confirmation page</a>.</p>\
-                 <p style=\"color:#59636e;font-size:14px\">This code confirms the registration of the \
-                 username <strong>{name}</strong>. If you did not ask for it, ignore this mail: without \
-                 the code no account is created, and the registration is deleted within a day.</p>",
-                name = escape(username),
-                block = code_block(code),
-                href = escape(&url),
-            ),
+            &[
+                p(&html(
+                    lang,
+                    "mail-verify-hello-html",
+                    &[("username", Html::Text(username))],
+                )),
+                p(&html(lang, "mail-verify-code-is-html", &[])),
+                code_block(code),
+                p(&html(
+                    lang,
+                    "mail-verify-expiry-html",
+                    &[
+                        ("ttl", strong(&ttl)),
+                        ("link", anchor(lang, &url, "mail-verify-link")),
+                    ],
+                )),
+                small(&html(
+                    lang,
+                    "mail-verify-not-you",
+                    &[("username", strong(username))],
+                )),
+            ]
+            .concat(),
         ),
     }
 }
 
-/// The words of a mail that carries a code to an account: what it is for, and what to do with it.
-struct AccountCode<'a> {
-    /// The client page the link opens.
-    page: &'a str,
-    title: String,
-    /// "password reset", "sign-in": what the code is called.
-    name: &'a str,
-    /// "reset": the code's short name in the HTML body.
-    short_name: &'a str,
-    /// What someone asked: "… the account for EMAIL" and what follows the address.
-    asked: &'a str,
-    asked_after: &'a str,
-    /// Where to type the code, and the link's words.
-    enter: &'a str,
-    link_words: &'a str,
-    /// Why ignoring the mail is safe.
-    safe: &'a str,
-}
-
+/// A mail that carries a code to an account: `prefix` names its messages, `page` is the client page its
+/// link opens.
 fn account_code(
-    words: AccountCode<'_>,
+    lang: Language,
+    (prefix, page): (&str, &str),
     public_url: &str,
     email: &str,
     code: &str,
     link_token: &str,
     ttl: Duration,
 ) -> Rendered {
-    let ttl = human_duration(ttl);
-    let url = link(public_url, words.page, email, code, link_token);
-    let AccountCode {
-        title,
-        name,
-        short_name,
-        asked,
-        asked_after,
-        enter,
-        link_words,
-        safe,
-        ..
-    } = words;
-    let preheader = format!("{code} is your {name} code. It expires in {ttl}.");
+    let ttl = i18n::duration(lang, ttl.as_secs());
+    let url = link(public_url, page, email, code, link_token);
+    let id = |suffix: &str| format!("{prefix}-{suffix}");
+    let expires = ("ttl", Arg::Str(&ttl));
+    let address = ("email", Arg::Str(email));
+    let preheader = text(lang, &id("preheader"), &[("code", code.into()), expires]);
     Rendered {
-        subject: format!("Your {PRODUCT} {name} code"),
-        text: format!(
-            "Your {PRODUCT} {name} code is:\n\n{CODE_INDENT}{code}\n\n\
-             Someone asked to {asked} {email}{asked_after}. The code expires in {ttl}. {enter}, or open:\n{url}\n\n\
-             If this was not you, ignore this mail: {safe}.\n\n-- {PRODUCT}\n"
+        subject: text(lang, &id("subject"), &[]),
+        text: text_body(
+            lang,
+            &[
+                text(lang, &id("code-is"), &[]),
+                format!("{CODE_INDENT}{code}"),
+                format!(
+                    "{} {}\n{url}",
+                    text(lang, &id("asked"), &[address]),
+                    text(lang, &id("expiry"), &[expires])
+                ),
+                text(lang, &id("not-you"), &[]),
+            ],
         ),
         html: html_page(
-            &title,
+            lang,
+            &text(lang, &id("title"), &[]),
             Some(&preheader),
-            &format!(
-                "<p>Someone asked to {asked} {email}{asked_after}.</p>\
-                 <p>Your {short_name} code is:</p>{block}\
-                 <p>It expires in <strong>{ttl}</strong>. {enter}, or \
-                 <a href=\"{href}\">{link_words}</a>.</p>\
-                 <p style=\"color:#59636e;font-size:14px\">If this was not you, ignore this mail: \
-                 {safe}.</p>",
-                email = escape(email),
-                block = code_block(code),
-                href = escape(&url),
-            ),
+            &[
+                p(&html(lang, &id("asked"), &[("email", Html::Text(email))])),
+                p(&html(lang, &id("code-is-html"), &[])),
+                code_block(code),
+                p(&html(
+                    lang,
+                    &id("expiry-html"),
+                    &[
+                        ("ttl", strong(&ttl)),
+                        ("link", anchor(lang, &url, &id("link"))),
+                    ],
+                )),
+                small(&html(lang, &id("not-you"), &[])),
+            ]
+            .concat(),
         ),
     }
 }
 
 pub fn password_reset(
+    lang: Language,
     public_url: &str,
     email: &str,
     code: &str,
     link_token: &str,
     ttl: Duration,
 ) -> Rendered {
-    let words = AccountCode {
-        page: "reset-password",
-        title: format!("Reset your {PRODUCT} password"),
-        name: "password reset",
-        short_name: "reset",
-        asked: "reset the password of the account for",
-        asked_after: "",
-        enter: "Enter it with your new password",
-        link_words: "open the reset page",
-        safe: "your password stays as it is",
-    };
-    account_code(words, public_url, email, code, link_token, ttl)
+    let words = ("mail-reset", "reset-password");
+    account_code(lang, words, public_url, email, code, link_token, ttl)
 }
 
 /// A code to sign in with instead of the password.
 pub fn login_code(
+    lang: Language,
     public_url: &str,
     email: &str,
     code: &str,
     link_token: &str,
     ttl: Duration,
 ) -> Rendered {
-    let words = AccountCode {
-        page: "login/code",
-        title: format!("Sign in to {PRODUCT}"),
-        name: "sign-in",
-        short_name: "sign-in",
-        asked: "sign in to the account for",
-        asked_after: " with a code instead of the password",
-        enter: "Enter it on the sign-in page",
-        link_words: "open the sign-in page",
-        safe: "without the code nobody signs in",
-    };
-    account_code(words, public_url, email, code, link_token, ttl)
+    let words = ("mail-login", "login/code");
+    account_code(lang, words, public_url, email, code, link_token, ttl)
 }
 
-pub fn account_exists(public_url: &str, email: &str) -> Rendered {
+pub fn account_exists(lang: Language, public_url: &str, email: &str) -> Rendered {
     let login = format!("{public_url}/login");
     let forgot = format!("{public_url}/forgot-password");
-    let title = "Someone tried to register with your address";
     Rendered {
-        subject: format!("Sign-up attempt with your {PRODUCT} address"),
-        text: format!(
-            "Someone tried to create a new {PRODUCT} account with {email}, which already has one.\n\n\
-             If it was you: you are already registered. Sign in at {login}\n\
-             Forgot your password? Reset it at {forgot}\n\n\
-             If it was not you, ignore this mail: nothing was changed and no account was created.\n\n\
-             -- {PRODUCT}\n"
+        subject: text(lang, "mail-exists-subject", &[]),
+        text: text_body(
+            lang,
+            &[
+                text(lang, "mail-exists-tried", &[("email", email.into())]),
+                format!(
+                    "{}\n{}",
+                    text(lang, "mail-exists-sign-in", &[("url", (&login).into())]),
+                    text(lang, "mail-exists-forgot", &[("url", (&forgot).into())])
+                ),
+                text(lang, "mail-exists-not-you", &[]),
+            ],
         ),
         html: html_page(
-            title,
+            lang,
+            &text(lang, "mail-exists-title", &[]),
             None,
-            &format!(
-                "<p>Someone tried to create a new {PRODUCT} account with {email}, which already has one.</p>\
-                 <p>If it was you: you are already registered. <a href=\"{login}\">Sign in</a>, or \
-                 <a href=\"{forgot}\">reset your password</a> if you forgot it.</p>\
-                 <p style=\"color:#59636e;font-size:14px\">If it was not you, ignore this mail: nothing was \
-                 changed and no account was created.</p>",
-                email = escape(email),
-                login = escape(&login),
-                forgot = escape(&forgot),
-            ),
+            &[
+                p(&html(
+                    lang,
+                    "mail-exists-tried",
+                    &[("email", Html::Text(email))],
+                )),
+                p(&html(
+                    lang,
+                    "mail-exists-if-you-html",
+                    &[
+                        ("login", anchor(lang, &login, "mail-exists-sign-in-link")),
+                        ("forgot", anchor(lang, &forgot, "mail-exists-forgot-link")),
+                    ],
+                )),
+                small(&html(lang, "mail-exists-not-you", &[])),
+            ]
+            .concat(),
         ),
     }
 }
 
-pub fn password_changed(public_url: &str, email: &str) -> Rendered {
+pub fn password_changed(lang: Language, public_url: &str, email: &str) -> Rendered {
     let forgot = format!("{public_url}/forgot-password");
-    let title = format!("Your {PRODUCT} password was changed");
+    let title = text(lang, "mail-password-changed-subject", &[]);
     Rendered {
         subject: title.clone(),
-        text: format!(
-            "The password of the {PRODUCT} account for {email} was just changed, and every device \
-             signed in to it was signed out.\n\n\
-             If this was you, there is nothing to do.\n\
-             If it was not you, reset your password now at {forgot} and check your mailbox's \
-             security: whoever did this could read your mail.\n\n-- {PRODUCT}\n"
+        text: text_body(
+            lang,
+            &[
+                text(lang, "mail-password-changed-what", &[("email", email.into())]),
+                format!(
+                    "{}\n{}",
+                    text(lang, "mail-password-changed-if-you", &[]),
+                    text(
+                        lang,
+                        "mail-password-changed-not-you",
+                        &[("url", (&forgot).into())]
+                    )
+                ),
+            ],
         ),
         html: html_page(
+            lang,
             &title,
             None,
-            &format!(
-                "<p>The password of the {PRODUCT} account for {email} was just changed, and every device \
-                 signed in to it was signed out.</p><p>If this was you, there is nothing to do.</p>\
-                 <p><strong>If it was not you</strong>, <a href=\"{forgot}\">reset your password now</a> \
-                 and check your mailbox's security: whoever did this could read your mail.</p>",
-                email = escape(email),
-                forgot = escape(&forgot),
-            ),
+            &[
+                p(&html(
+                    lang,
+                    "mail-password-changed-what",
+                    &[("email", Html::Text(email))],
+                )),
+                p(&html(lang, "mail-password-changed-if-you", &[])),
+                p(&html(
+                    lang,
+                    "mail-password-changed-not-you-html",
+                    &[("link", anchor(lang, &forgot, "mail-reset-now-link"))],
+                )),
+            ]
+            .concat(),
         ),
     }
 }
@@ -316,63 +424,87 @@ pub enum DeletedBy {
 }
 
 /// The goodbye mail: the account is gone, and nothing of it can be restored.
-pub fn account_deleted(public_url: &str, email: &str, username: &str, by: DeletedBy) -> Rendered {
-    let title = format!("Your {PRODUCT} account was deleted");
-    let who = match by {
-        DeletedBy::Owner => "at your request",
-        DeletedBy::Admin => "by an administrator",
+pub fn account_deleted(
+    lang: Language,
+    public_url: &str,
+    email: &str,
+    username: &str,
+    by: DeletedBy,
+) -> Rendered {
+    let title = text(lang, "mail-deleted-subject", &[]);
+    let by = match by {
+        DeletedBy::Owner => "owner",
+        DeletedBy::Admin => "admin",
     };
+    let what = [
+        ("username", Arg::Str(username)),
+        ("email", Arg::Str(email)),
+        ("by", Arg::Str(by)),
+    ];
     Rendered {
         subject: title.clone(),
-        text: format!(
-            "The {PRODUCT} account {username} ({email}) was deleted {who}: its sessions, second factor \
-             and history are gone, and the username and address are free again.\n\n\
-             If you did not ask for this, contact the operator of {public_url}.\n\n-- {PRODUCT}\n"
+        text: text_body(
+            lang,
+            &[
+                text(lang, "mail-deleted-what", &what),
+                text(lang, "mail-deleted-contact", &[("url", public_url.into())]),
+            ],
         ),
         html: html_page(
+            lang,
             &title,
             None,
-            &format!(
-                "<p>The {PRODUCT} account {username} ({email}) was deleted {who}: its sessions, second \
-                 factor and history are gone, and the username and address are free again.</p>\
-                 <p>If you did not ask for this, contact the operator of {public_url}.</p>",
-                username = escape(username),
-                email = escape(email),
-                public_url = escape(public_url),
-            ),
+            &[
+                p(&html(
+                    lang,
+                    "mail-deleted-what",
+                    &[
+                        ("username", Html::Text(username)),
+                        ("email", Html::Text(email)),
+                        ("by", Html::Plain(Arg::Str(by))),
+                    ],
+                )),
+                p(&html(
+                    lang,
+                    "mail-deleted-contact",
+                    &[("url", Html::Text(public_url))],
+                )),
+            ]
+            .concat(),
         ),
     }
 }
 
 /// Tells the owner that an administrator disabled (or enabled again) their account.
-pub fn account_disabled(public_url: &str, email: &str, disabled: bool) -> Rendered {
-    let (title, what) = if disabled {
-        (
-            format!("Your {PRODUCT} account was disabled"),
-            "was disabled by an administrator: every device signed in to it was signed out, and it \
-             cannot sign in until it is enabled again",
-        )
+pub fn account_disabled(lang: Language, public_url: &str, email: &str, disabled: bool) -> Rendered {
+    let (subject, what) = if disabled {
+        ("mail-disabled-subject", "mail-disabled-what")
     } else {
-        (
-            format!("Your {PRODUCT} account was enabled again"),
-            "was enabled again by an administrator: you can sign in as before",
-        )
+        ("mail-enabled-subject", "mail-enabled-what")
     };
+    let title = text(lang, subject, &[]);
     Rendered {
         subject: title.clone(),
-        text: format!(
-            "The {PRODUCT} account for {email} {what}.\n\n\
-             Questions go to the operator of {public_url}.\n\n-- {PRODUCT}\n"
+        text: text_body(
+            lang,
+            &[
+                text(lang, what, &[("email", email.into())]),
+                text(lang, "mail-questions", &[("url", public_url.into())]),
+            ],
         ),
         html: html_page(
+            lang,
             &title,
             None,
-            &format!(
-                "<p>The {PRODUCT} account for {email} {what}.</p>\
-                 <p>Questions go to the operator of {public_url}.</p>",
-                email = escape(email),
-                public_url = escape(public_url),
-            ),
+            &[
+                p(&html(lang, what, &[("email", Html::Text(email))])),
+                p(&html(
+                    lang,
+                    "mail-questions",
+                    &[("url", Html::Text(public_url))],
+                )),
+            ]
+            .concat(),
         ),
     }
 }
@@ -387,78 +519,181 @@ pub enum FactorChange {
 }
 
 /// Tells the owner that the second factor of their account changed, and what to do if it was not them.
-pub fn factor_changed(public_url: &str, email: &str, change: FactorChange) -> Rendered {
+pub fn factor_changed(
+    lang: Language,
+    public_url: &str,
+    email: &str,
+    change: FactorChange,
+) -> Rendered {
     let security = format!("{public_url}/security");
     let forgot = format!("{public_url}/forgot-password");
-    let (title, what) = match change {
-        FactorChange::Enabled => (
-            "Two-step sign-in is on".to_owned(),
-            "An authenticator app now protects the account: signing in asks for its code after the \
-             password."
-                .to_owned(),
+    let (name, remaining) = match change {
+        FactorChange::Enabled => ("mail-factor-enabled", None),
+        FactorChange::Disabled => ("mail-factor-disabled", None),
+        FactorChange::RecoveryCodeUsed { remaining } => {
+            ("mail-factor-recovery-used", Some(remaining))
+        }
+        FactorChange::RecoveryCodesRenewed => ("mail-factor-renewed", None),
+    };
+    let title = text(lang, &format!("{name}-title"), &[]);
+    let what = text(
+        lang,
+        &format!("{name}-what"),
+        &[("remaining", remaining.unwrap_or_default().into())],
+    );
+    Rendered {
+        subject: text(lang, "mail-notice-subject", &[("title", (&title).into())]),
+        text: text_body(
+            lang,
+            &[
+                what.clone(),
+                format!(
+                    "{}\n{}",
+                    text(lang, "mail-account-line", &[("email", email.into())]),
+                    text(lang, "mail-security-line", &[("url", (&security).into())])
+                ),
+                text(lang, "mail-factor-not-you", &[("url", (&forgot).into())]),
+            ],
         ),
-        FactorChange::Disabled => (
-            "Two-step sign-in was turned off".to_owned(),
-            "The authenticator app no longer protects the account: the password alone signs in.".to_owned(),
+        html: html_page(
+            lang,
+            &title,
+            None,
+            &[
+                p(&escape(&what)),
+                p(&html(
+                    lang,
+                    "mail-account-line",
+                    &[("email", Html::Text(email))],
+                )),
+                p(&a(lang, &security, "mail-security-link")),
+                p(&html(
+                    lang,
+                    "mail-factor-not-you-html",
+                    &[("link", anchor(lang, &forgot, "mail-reset-now-link"))],
+                )),
+            ]
+            .concat(),
         ),
-        FactorChange::RecoveryCodeUsed { remaining } => (
-            "A recovery code was used".to_owned(),
-            format!(
-                "Someone signed in with one of the recovery codes. {remaining} unused code(s) remain; \
-                 make new ones on the security page when they run low."
-            ),
+    }
+}
+
+pub fn login_throttled(
+    lang: Language,
+    public_url: &str,
+    email: &str,
+    failures: i32,
+    pause: Duration,
+) -> Rendered {
+    let forgot = format!("{public_url}/forgot-password");
+    let pause = i18n::duration(lang, pause.as_secs());
+    let title = text(lang, "mail-throttled-subject", &[]);
+    let reset = ("url", Arg::Str(&forgot));
+    Rendered {
+        subject: title.clone(),
+        text: text_body(
+            lang,
+            &[
+                text(
+                    lang,
+                    "mail-throttled-what",
+                    &[
+                        ("email", email.into()),
+                        ("failures", failures.into()),
+                        ("pause", (&pause).into()),
+                    ],
+                ),
+                format!(
+                    "{}\n{}",
+                    text(lang, "mail-throttled-if-you", &[reset]),
+                    text(lang, "mail-throttled-not-you", &[reset])
+                ),
+            ],
         ),
-        FactorChange::RecoveryCodesRenewed => (
-            "New recovery codes were made".to_owned(),
-            "New recovery codes were made for the account; the older ones no longer work.".to_owned(),
+        html: html_page(
+            lang,
+            &title,
+            None,
+            &[
+                p(&html(
+                    lang,
+                    "mail-throttled-what-html",
+                    &[
+                        ("email", Html::Text(email)),
+                        ("failures", Html::Plain(failures.into())),
+                        ("pause", strong(&pause)),
+                    ],
+                )),
+                p(&html(
+                    lang,
+                    "mail-throttled-if-you-html",
+                    &[("link", anchor(lang, &forgot, "mail-throttled-reset-link"))],
+                )),
+                p(&html(
+                    lang,
+                    "mail-throttled-not-you-html",
+                    &[(
+                        "link",
+                        anchor(lang, &forgot, "mail-throttled-new-password-link"),
+                    )],
+                )),
+            ]
+            .concat(),
+        ),
+    }
+}
+
+/// What happened to a passkey, for the notice mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasskeyChange {
+    Added,
+    Used,
+    Removed,
+}
+
+/// Tells the owner that a passkey of their account was added, used to sign in, or removed.
+pub fn passkey_changed(
+    public_url: &str,
+    email: &str,
+    name: &str,
+    change: PasskeyChange,
+) -> Rendered {
+    let security = format!("{public_url}/security");
+    let forgot = format!("{public_url}/forgot-password");
+    let (title, what, advice) = match change {
+        PasskeyChange::Added => (
+            "A passkey was added",
+            format!("The passkey \"{name}\" can now sign in to the account."),
+            "If this was not you, remove it on the security page and reset your password now: someone \
+             was signed in as you.",
+        ),
+        PasskeyChange::Used => (
+            "Signed in with a passkey",
+            format!("Someone signed in to the account with the passkey \"{name}\"."),
+            "If this was not you, remove that passkey on the security page and reset your password now.",
+        ),
+        PasskeyChange::Removed => (
+            "A passkey was removed",
+            format!("The passkey \"{name}\" can no longer sign in to the account."),
+            "If this was not you, reset your password now: someone was signed in as you.",
         ),
     };
     Rendered {
         subject: format!("{PRODUCT}: {title}"),
         text: format!(
-            "{what}\n\nAccount: {email}\nSecurity settings: {security}\n\n\
-             If this was not you, reset your password now at {forgot}: someone knows it.\n\n-- {PRODUCT}\n"
+            "{what}\n\nAccount: {email}\nSecurity settings: {security}\n\n{advice}\nReset: {forgot}\n\n-- {PRODUCT}\n"
         ),
         html: html_page(
-            &title,
+            Language::ENGLISH,
+            title,
             None,
             &format!(
                 "<p>{what}</p><p>Account: {email}</p><p><a href=\"{security}\">Security settings</a></p>\
-                 <p><strong>If this was not you</strong>, <a href=\"{forgot}\">reset your password now</a>: \
-                 someone knows it.</p>",
+                 <p>{advice} <a href=\"{forgot}\">Reset the password</a>.</p>",
                 what = escape(&what),
                 email = escape(email),
                 security = escape(&security),
-                forgot = escape(&forgot),
-            ),
-        ),
-    }
-}
-
-pub fn login_throttled(public_url: &str, email: &str, failures: i32, pause: Duration) -> Rendered {
-    let forgot = format!("{public_url}/forgot-password");
-    let pause = human_duration(pause);
-    let title = format!("Sign-in to your {PRODUCT} account was paused");
-    Rendered {
-        subject: title.clone(),
-        text: format!(
-            "Someone entered a wrong password for the {PRODUCT} account of {email} {failures} times in a \
-             row, so sign-in is paused for {pause}; each further wrong password makes the pause longer \
-             (at most a few minutes more each time).\n\n\
-             If it was you: wait, then try again, or reset your password at {forgot}\n\
-             If it was not you: your password held, and nobody signed in. To be safe, choose a new, \
-             unique password at {forgot}\n\n-- {PRODUCT}\n"
-        ),
-        html: html_page(
-            &title,
-            None,
-            &format!(
-                "<p>Someone entered a wrong password for the {PRODUCT} account of {email} {failures} times \
-                 in a row, so sign-in is paused for <strong>{pause}</strong>.</p>\
-                 <p>If it was you: wait, then try again, or <a href=\"{forgot}\">reset your password</a>.</p>\
-                 <p>If it was not you: your password held, and nobody signed in. To be safe, \
-                 <a href=\"{forgot}\">choose a new, unique password</a>.</p>",
-                email = escape(email),
+                advice = escape(advice),
                 forgot = escape(&forgot),
             ),
         ),
@@ -469,9 +704,16 @@ pub fn login_throttled(public_url: &str, email: &str, failures: i32, pause: Dura
 mod tests {
     use super::*;
 
+    const EN: Language = Language::ENGLISH;
+
+    fn de() -> Language {
+        Language::from_code("de").unwrap()
+    }
+
     #[test]
     fn the_code_mail_states_code_expiry_link_and_what_to_do() {
         let m = verify_email(
+            Language::ENGLISH,
             "http://localhost:8080",
             "a+b@example.com",
             "alice",
@@ -503,13 +745,13 @@ mod tests {
         [
             (
                 "verification",
-                verify_email(url, email, "alice", code, "LiNk", ttl),
+                verify_email(EN, url, email, "alice", code, "LiNk", ttl),
             ),
             (
                 "password reset",
-                password_reset(url, email, code, "LiNk", ttl),
+                password_reset(EN, url, email, code, "LiNk", ttl),
             ),
-            ("sign-in", login_code(url, email, code, "LiNk", ttl)),
+            ("sign-in", login_code(EN, url, email, code, "LiNk", ttl)),
         ]
     }
 
@@ -532,6 +774,7 @@ mod tests {
     #[test]
     fn a_mail_without_a_code_line_keeps_its_subject() {
         let m = login_throttled(
+            EN,
             "https://portal.test",
             "a@example.com",
             123456,
@@ -539,7 +782,7 @@ mod tests {
         );
         assert!(m.text.contains("123456"), "{}", m.text);
         assert_eq!(subject_with_code(&m.subject, &m.text), m.subject);
-        let m = password_changed("https://portal.test", "a@example.com");
+        let m = password_changed(EN, "https://portal.test", "a@example.com");
         assert_eq!(subject_with_code(&m.subject, &m.text), m.subject);
         // Seven digits on the code's line are not a code.
         assert_eq!(
@@ -575,7 +818,7 @@ mod tests {
                 "the preheader comes first"
             );
         }
-        let notice = account_exists("https://portal.test", "a@example.com");
+        let notice = account_exists(EN, "https://portal.test", "a@example.com");
         assert_eq!(preheader(&notice.html), None, "{}", notice.html);
     }
 
@@ -613,6 +856,7 @@ mod tests {
     #[test]
     fn the_code_mail_names_the_username_the_registration_chose() {
         let m = verify_email(
+            Language::ENGLISH,
             "http://localhost:8080",
             "a@example.com",
             "alice_w",
@@ -650,6 +894,7 @@ mod tests {
         assert_eq!(parsed.query(), None);
 
         let m = password_reset(
+            EN,
             "https://portal.test",
             "a@example.com",
             "123456",
@@ -666,6 +911,7 @@ mod tests {
     #[test]
     fn user_text_is_escaped_in_html() {
         let m = verify_email(
+            EN,
             "http://x.test",
             "a@example.com",
             "<b>",
@@ -676,11 +922,131 @@ mod tests {
         assert!(m.html.contains("&lt;b&gt;") && !m.html.contains("<b>"));
     }
 
+    /// Every mail in every language, with a 5-minute code lifetime and a 30-second pause.
+    fn every_mail(lang: Language) -> Vec<Rendered> {
+        let (url, email, ttl) = (
+            "https://portal.test",
+            "a@example.com",
+            Duration::from_secs(300),
+        );
+        let mut mails = vec![
+            verify_email(lang, url, email, "alice", "386559", "LiNk", ttl),
+            password_reset(lang, url, email, "386559", "LiNk", ttl),
+            login_code(lang, url, email, "386559", "LiNk", ttl),
+            account_exists(lang, url, email),
+            password_changed(lang, url, email),
+            account_deleted(lang, url, email, "alice", DeletedBy::Owner),
+            account_deleted(lang, url, email, "alice", DeletedBy::Admin),
+            account_disabled(lang, url, email, true),
+            account_disabled(lang, url, email, false),
+            login_throttled(lang, url, email, 5, Duration::from_secs(30)),
+            login_throttled(lang, url, email, 1, Duration::from_secs(90)),
+        ];
+        for change in [
+            FactorChange::Enabled,
+            FactorChange::Disabled,
+            FactorChange::RecoveryCodeUsed { remaining: 1 },
+            FactorChange::RecoveryCodeUsed { remaining: 9 },
+            FactorChange::RecoveryCodesRenewed,
+        ] {
+            mails.push(factor_changed(lang, url, email, change));
+        }
+        mails
+    }
+
     #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human_duration(Duration::from_secs(300)), "5 minutes");
-        assert_eq!(human_duration(Duration::from_secs(60)), "1 minute");
-        assert_eq!(human_duration(Duration::from_secs(90)), "90 seconds");
-        assert_eq!(human_duration(Duration::from_secs(1)), "1 second");
+    fn every_mail_is_worded_in_every_language_without_isolation_marks() {
+        for lang in Language::all() {
+            for m in every_mail(lang) {
+                for part in [&m.subject, &m.text, &m.html] {
+                    // A message missing everywhere would show its id.
+                    assert!(!part.contains("mail-"), "{lang}: {part}");
+                    assert!(!part.contains(['\u{2068}', '\u{2069}']), "{lang}: {part}");
+                    assert!(!part.contains(['\u{e000}', '\u{e001}']), "{lang}: {part}");
+                }
+                assert!(
+                    m.html.contains(&format!("<html lang=\"{}\">", lang.code())),
+                    "{}",
+                    m.html
+                );
+                assert!(m.text.ends_with("\n\n-- OTP Portal\n"), "{}", m.text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_german_code_mail_is_german_and_keeps_its_shape() {
+        let m = verify_email(
+            de(),
+            "https://portal.test",
+            "a@example.com",
+            "alice",
+            "042917",
+            "LiNk",
+            Duration::from_secs(300),
+        );
+        assert_eq!(m.subject, "Ihr Bestätigungscode für OTP Portal");
+        assert!(m.text.contains("läuft in 5 Minuten ab"), "{}", m.text);
+        assert!(m.html.contains("<strong>5 Minuten</strong>"), "{}", m.html);
+        assert_eq!(code_in_text(&m.text), Some("042917"));
+        assert_eq!(
+            subject_with_code(&m.subject, &m.text),
+            "042917 ist Ihr Bestätigungscode für OTP Portal"
+        );
+        assert_eq!(
+            preheader(&m.html).as_deref(),
+            Some("042917 ist Ihr Bestätigungscode. Er läuft in 5 Minuten ab.")
+        );
+        assert_eq!(code_element(&m.html), "042917");
+        let m = login_throttled(
+            de(),
+            "https://portal.test",
+            "a@example.com",
+            5,
+            Duration::from_secs(299),
+        );
+        assert!(
+            m.text.contains("5-mal hintereinander")
+                && m.text.contains("für 4 Minuten 59 Sekunden pausiert"),
+            "{}",
+            m.text
+        );
+    }
+
+    #[test]
+    fn plurals_come_from_the_message_files() {
+        let used = |remaining| {
+            factor_changed(
+                EN,
+                "https://portal.test",
+                "a@example.com",
+                FactorChange::RecoveryCodeUsed { remaining },
+            )
+            .text
+        };
+        assert!(used(1).contains("1 unused code remains;"), "{}", used(1));
+        assert!(used(9).contains("9 unused codes remain;"), "{}", used(9));
+    }
+
+    #[test]
+    fn every_value_and_the_messages_own_words_are_escaped_in_html() {
+        assert_eq!(
+            html(
+                EN,
+                "mail-exists-tried",
+                &[("email", Html::Text("<a@b>\u{e000}0\u{e001}"))]
+            ),
+            "Someone tried to create a new OTP Portal account with &lt;a@b&gt;\u{e000}0\u{e001}, \
+             which already has one."
+        );
+        let m = password_changed(EN, "https://portal.test", "a@example.com");
+        assert!(m.html.contains("mailbox&#39;s security"), "{}", m.html);
+        assert!(
+            m.html.contains(
+                "<a href=\"https://portal.test/forgot-password\">reset your password now</a>"
+            ),
+            "{}",
+            m.html
+        );
     }
 }

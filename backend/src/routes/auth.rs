@@ -234,7 +234,11 @@ pub async fn login(
 }
 
 /// A sign-in's answer: the tokens (and cookies), or the second step's `mfa_required` body.
-fn sign_in_response(ctx: &Ctx, req: &HttpRequest, sign_in: login_service::SignIn) -> HttpResponse {
+pub(super) fn sign_in_response(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    sign_in: login_service::SignIn,
+) -> HttpResponse {
     match sign_in {
         login_service::SignIn::Done(done) => signed_in(ctx, req, done.tokens, done.device),
         login_service::SignIn::SecondStep(step) => HttpResponse::Ok()
@@ -318,7 +322,7 @@ pub async fn login_code_verify(
 }
 
 /// The device cookie the request carries, if any.
-fn device_cookie(req: &HttpRequest) -> Option<String> {
+pub(super) fn device_cookie(req: &HttpRequest) -> Option<String> {
     req.cookie(device::COOKIE)
         .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty())
@@ -326,7 +330,7 @@ fn device_cookie(req: &HttpRequest) -> Option<String> {
 
 /// The token response of a sign-in, which also leaves the device cookie: later logins from this device
 /// are paused only by its own failures.
-fn signed_in(
+pub(super) fn signed_in(
     ctx: &Ctx,
     req: &HttpRequest,
     response: TokenResponse,

@@ -12,6 +12,7 @@ pub mod jwks;
 pub mod me;
 pub mod metrics;
 pub mod openapi;
+pub mod passkeys;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -61,8 +62,13 @@ endpoints! {
     "/api/auth/check" => { GET => auth::check },
     "/api/auth/password/forgot" => { POST => auth::forgot_password },
     "/api/auth/password/reset" => { POST => auth::reset_password },
+    "/api/auth/passkey/login/options" => { POST => passkeys::login_options },
+    "/api/auth/passkey/login" => { POST => passkeys::login },
+    "/api/auth/passkey/second-factor/options" => { POST => passkeys::second_factor_options },
+    "/api/auth/passkey/second-factor" => { POST => passkeys::second_factor },
     "/api/me" => { GET => me::me, DELETE => me::delete_account },
     "/api/me/export" => { GET => me::export },
+    "/api/me/language" => { PUT => me::set_language },
     "/api/me/sessions" => { GET => me::sessions },
     "/api/me/sessions/{id}" => { DELETE => me::revoke_session },
     "/api/me/password" => { POST => me::change_password },
@@ -70,11 +76,15 @@ endpoints! {
     "/api/me/mfa/totp/enable" => { POST => me::totp_enable },
     "/api/me/mfa/totp/disable" => { POST => me::totp_disable },
     "/api/me/mfa/recovery-codes" => { POST => me::recovery_codes },
+    "/api/me/passkeys" => { GET => passkeys::list, POST => passkeys::register },
+    "/api/me/passkeys/options" => { POST => passkeys::registration_options },
+    "/api/me/passkeys/{id}" => { PATCH => passkeys::rename, DELETE => passkeys::delete },
     "/api/admin/users" => { GET => admin::users },
     "/api/admin/users/{id}" => { GET => admin::user, DELETE => admin::delete_user },
     "/api/admin/users/{id}/disable" => { POST => admin::disable },
     "/api/admin/users/{id}/enable" => { POST => admin::enable },
     "/api/admin/users/{id}/sessions/revoke" => { POST => admin::revoke_sessions },
+    "/api/admin/users/{id}/passkeys/{passkey_id}" => { DELETE => passkeys::admin_delete },
     "/api/admin/mail" => { GET => admin::mail },
     "/api/admin/codes" => { GET => admin::codes },
     "/api/admin/audit" => { GET => admin::audit },
@@ -134,7 +144,17 @@ pub fn client_meta(req: &HttpRequest) -> ClientMeta {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|agent| truncated(agent, MAX_USER_AGENT_CHARS)),
+        language: request_language(req),
     }
+}
+
+/// The portal's language the request's `Accept-Language` prefers; English without one.
+pub fn request_language(req: &HttpRequest) -> shared::i18n::Language {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(shared::i18n::Language::negotiate)
+        .unwrap_or_default()
 }
 
 /// The first `max_chars` characters of `text`.

@@ -99,6 +99,10 @@ pub fn user(
         } else {
             None
         };
+        let passkeys = crate::store::passkeys::list(conn, &row.id)?
+            .iter()
+            .map(super::passkeys::info)
+            .collect();
         audit(
             conn,
             Event::AdminViewedUser,
@@ -116,6 +120,7 @@ pub fn user(
             mails: history.mails,
             codes: history.codes,
             recovery_codes_left,
+            passkeys,
         })
     })
 }
@@ -175,7 +180,7 @@ pub fn set_disabled(
         };
         if changed {
             let notice =
-                templates::account_disabled(&ctx.settings.public_url, &user.email, disabled);
+                templates::account_disabled(user.language(), &ctx.settings.public_url, &user.email, disabled);
             mail::queue(conn, MailKind::AccountDisabled, &user.email, notice, now)?;
             let hook = if disabled {
                 webhooks::Event::Disabled

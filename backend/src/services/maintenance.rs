@@ -30,6 +30,7 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
                     + code_events::purge(conn, now - audit_retention)?
                     + crate::auth::keyring::purge(conn, ctx.settings.access_token_ttl, now)?
                     + mfa::purge_challenges(conn, now - TimeDelta::days(1))?
+                    + crate::store::passkeys::purge_expired_ceremonies(conn, now)?
                     + login_throttle::purge(conn, now - TimeDelta::days(1), now)?,
             ))
         })?;

@@ -262,7 +262,7 @@ fn notify(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let message = templates::factor_changed(&ctx.settings.public_url, &user.email, change);
+    let message = templates::factor_changed(user.language(), &ctx.settings.public_url, &user.email, change);
     mail::queue(conn, MailKind::SecurityNotice, &user.email, message, now)?;
     let (event, detail) = match change {
         FactorChange::Enabled => (Event::MfaEnabled, None),
@@ -290,6 +290,19 @@ pub(crate) fn open_challenge(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<MfaRequiredResponse, AppError> {
+    open_challenge_after(ctx, conn, user, false, meta, now)
+}
+
+/// Opens the second step of a login; `by_passkey` when its first step was a passkey, which then cannot
+/// be the second too.
+pub(crate) fn open_challenge_after(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    user: &UserRow,
+    by_passkey: bool,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<MfaRequiredResponse, AppError> {
     let (token, token_hash) = tokens::new_opaque_token();
     store_mfa::insert_challenge(
         conn,
@@ -301,6 +314,7 @@ pub(crate) fn open_challenge(
                 + TimeDelta::from_std(ctx.settings.mfa_token_ttl).unwrap_or(TimeDelta::MAX),
             attempts: 0,
             used_at: None,
+            by_passkey,
         },
     )?;
     let subject = Subject {
@@ -310,10 +324,14 @@ pub(crate) fn open_challenge(
         actor_id: None,
     };
     audit(conn, Event::MfaChallenged, subject, meta, now)?;
+    let mut methods = vec!["totp".to_owned(), "recovery_code".to_owned()];
+    if !by_passkey && super::passkeys::has_passkey(conn, &user.id)? {
+        methods.push("passkey".to_owned());
+    }
     Ok(MfaRequiredResponse {
         mfa_required: true,
         mfa_token: token,
-        methods: vec!["totp".into(), "recovery_code".into()],
+        methods,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod login;
 pub mod login_code;
 pub mod maintenance;
 pub mod mfa;
+pub mod passkeys;
 pub mod recovery;
 pub mod registration;
 pub mod sessions;
@@ -62,6 +63,9 @@ pub struct ClientMeta {
     pub addr: Option<std::net::IpAddr>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// What the request's `Accept-Language` asks for: the language of mails to a registration it makes.
+    /// Mails to an account follow the account's own language instead.
+    pub language: shared::i18n::Language,
 }
 
 pub use crate::clock::now;
@@ -100,6 +104,8 @@ pub enum Event {
     /// The account deleted itself.
     AccountDeleted,
     DataExported,
+    /// The owner chose another language for the account's mails.
+    LanguageChanged,
     /// `promote` or `demote` on the command line.
     RoleChanged,
     AdminViewedUser,
@@ -107,6 +113,11 @@ pub enum Event {
     AdminEnabledUser,
     AdminRevokedSessions,
     AdminDeletedUser,
+    PasskeyAdded,
+    PasskeyUsed,
+    PasskeyRemoved,
+    /// A passkey's answer was refused (unknown, wrong site, replayed, or its counter went back).
+    PasskeyRefused,
 }
 
 impl Event {
@@ -136,12 +147,17 @@ impl Event {
             Self::EmailVerified => "email_verified",
             Self::AccountDeleted => "account_deleted",
             Self::DataExported => "data_exported",
+            Self::LanguageChanged => "language_changed",
             Self::RoleChanged => "role_changed",
             Self::AdminViewedUser => "admin_viewed_user",
             Self::AdminDisabledUser => "admin_disabled_user",
             Self::AdminEnabledUser => "admin_enabled_user",
             Self::AdminRevokedSessions => "admin_revoked_sessions",
             Self::AdminDeletedUser => "admin_deleted_user",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyUsed => "passkey_used",
+            Self::PasskeyRemoved => "passkey_removed",
+            Self::PasskeyRefused => "passkey_refused",
         }
     }
 }

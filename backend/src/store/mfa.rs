@@ -142,6 +142,8 @@ pub struct ChallengeRow {
     pub expires_at: Timestamp,
     pub attempts: i32,
     pub used_at: Option<Timestamp>,
+    /// The first step was a passkey without user verification: no passkey may be the second.
+    pub by_passkey: bool,
 }
 
 pub fn insert_challenge(conn: &mut Conn, row: &ChallengeRow) -> QueryResult<()> {

@@ -8,6 +8,7 @@ pub mod codes;
 pub mod login_throttle;
 pub mod mfa;
 pub mod outbox;
+pub mod passkeys;
 pub mod registrations;
 pub mod schema;
 pub mod sessions;

@@ -16,6 +16,7 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         disabled_at -> Nullable<Timestamp>,
         last_login_at -> Nullable<Timestamp>,
+        language -> Text,
     }
 }
 
@@ -43,6 +44,7 @@ diesel::table! {
         password_hash -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        language -> Text,
     }
 }
 
@@ -74,6 +76,7 @@ diesel::table! {
         expires_at -> Timestamp,
         attempts -> Integer,
         used_at -> Nullable<Timestamp>,
+        by_passkey -> Bool,
     }
 }
 
@@ -188,3 +191,28 @@ diesel::allow_tables_to_appear_in_same_query!(
     totp_factors,
     recovery_codes
 );
+
+diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        user_id -> Text,
+        credential_id -> Text,
+        name -> Text,
+        credential -> Text,
+        user_verified -> Bool,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    passkey_ceremonies (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        user_id -> Nullable<Text>,
+        bound_to -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}

@@ -4,6 +4,7 @@
 
 mod admin_helpers;
 mod helpers;
+mod soft_authenticator;
 
 mod account_data;
 mod administration;
@@ -21,6 +22,7 @@ mod duplicate_registration;
 mod forward_auth;
 mod hashing_flood;
 mod ipv6_clients;
+mod language;
 mod logging;
 mod login;
 mod login_lockout;
@@ -32,6 +34,7 @@ mod malformed_input;
 mod metrics;
 mod openapi_and_health;
 mod owner_lockout;
+mod passkeys;
 mod password_policy;
 mod password_recovery;
 mod pre_hijacking;
