@@ -404,7 +404,8 @@ pub async fn wait_until_past(instant: DateTime<Utc>) {
 // ---------------------------------------------------------------------------------------------------------
 
 pub struct TestApp {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `http://localhost:PORT` when that is the `PUBLIC_URL` (passkeys
+    /// belong to a domain name, so a browser must come by name).
     pub address: String,
     pub client: reqwest::Client,
     pub smtp: SmtpSink,
@@ -454,6 +455,10 @@ pub async fn spawn_app_with_sink(
     assert_eq!(vars["JWT_SECRET"].len(), 64);
     configure(&mut vars);
     let database_url = vars["DATABASE_URL"].clone();
+    let local_public_url = vars
+        .get("PUBLIC_URL")
+        .filter(|url| url.starts_with("http://localhost:"))
+        .cloned();
 
     let settings = otp_portal::settings::Settings::from_lookup(|k| vars.get(k).cloned())
         .expect("the test settings are valid");
@@ -469,7 +474,7 @@ pub async fn spawn_app_with_sink(
         .unwrap();
     TestApp {
         registration_tokens: Arc::default(),
-        address: format!("http://127.0.0.1:{port}"),
+        address: local_public_url.unwrap_or_else(|| format!("http://127.0.0.1:{port}")),
         client,
         smtp,
         database_url,
