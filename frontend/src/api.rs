@@ -19,6 +19,7 @@ use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
 use uuid::Uuid;
 
+use crate::i18n::{self, Language};
 use crate::messages::{network_problem, problem_for_status};
 
 /// The server refuses cookie-authenticated calls without it (a cross-site form cannot set it).
@@ -29,6 +30,8 @@ fn request(method: Method, path: &str) -> RequestBuilder {
         .method(method)
         .header(CSRF_HEADER.0, CSRF_HEADER.1)
         .header("Accept", "application/json, application/problem+json")
+        // Mails a request causes (a code, a notice) are written in the language the page shows.
+        .header("Accept-Language", i18n::current().code())
 }
 
 fn authorized(method: Method, path: &str, token: &str) -> RequestBuilder {
@@ -109,6 +112,22 @@ async fn no_content(method: Method, path: &str, token: &str) -> Result<(), Probl
     send(authorized(method, path, token), None::<&()>)
         .await
         .map(drop)
+}
+
+#[derive(Serialize)]
+struct LanguageRequest {
+    language: Language,
+}
+
+/// `PUT /api/me/language`: the account's mails follow the language chosen in the client.
+pub async fn set_language(token: String, language: Language) -> Result<(), Problem> {
+    let body = LanguageRequest { language };
+    send(
+        authorized(Method::PUT, "/api/me/language", &token),
+        Some(&body),
+    )
+    .await
+    .map(drop)
 }
 
 /// `POST /api/auth/register`: a code is on its way to the address, and the registration token that

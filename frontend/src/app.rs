@@ -35,8 +35,13 @@ use yew_router::prelude::*;
 
 use uuid::Uuid;
 
-use crate::components::focus_heading_after_navigation;
+use shared::api::User;
+use yew::platform::spawn_local;
+
+use crate::api;
+use crate::components::{focus_heading_after_navigation, LanguageSwitch};
 use crate::hooks::{use_session, AuthState, SessionProvider};
+use crate::i18n::{use_lang, use_language, Language, LanguageProvider, Words};
 use crate::pages::admin::{
     is_admin, AdminAudit, AdminCodes, AdminMail, AdminOverview, AdminUserPage, AdminUsers,
 };
@@ -115,30 +120,32 @@ fn home() -> Html {
 
 #[function_component(Loading)]
 pub fn loading() -> Html {
+    let lang = use_lang();
     html! {
-        <p class="loading" role="status" data-testid="loading">{ "Loading…" }</p>
+        <p class="loading" role="status" data-testid="loading">{ lang.t("app-loading") }</p>
     }
 }
 
 #[function_component(Header)]
 fn header() -> Html {
+    let lang = use_lang();
     let session = use_session();
     html! {
         <header class="topbar">
             <Link<Route> to={Route::Home} classes="brand">
-                <span class="brand-mark" aria-hidden="true">{ "●" }</span>{ "OTP Portal" }
+                <span class="brand-mark" aria-hidden="true">{ "●" }</span>{ lang.t("app-brand") }
             </Link<Route>>
-            <nav aria-label="Account">
+            <nav aria-label={lang.t("app-nav-label")}>
                 if let Some(user) = session.user() {
                     if is_admin(user) {
                         <Link<Route> to={Route::Admin} classes="nav-link nav-admin">
-                            <span id="nav-admin" data-testid="nav-admin">{ "Admin" }</span>
+                            <span id="nav-admin" data-testid="nav-admin">{ lang.t("app-nav-admin") }</span>
                         </Link<Route>>
                     }
                     <Link<Route> to={Route::Dashboard} classes="nav-link">{ user.username.clone() }</Link<Route>>
                 } else {
-                    <Link<Route> to={Route::Login} classes="nav-link">{ "Sign in" }</Link<Route>>
-                    <Link<Route> to={Route::Register} classes="nav-link">{ "Create account" }</Link<Route>>
+                    <Link<Route> to={Route::Login} classes="nav-link">{ lang.t("app-nav-login") }</Link<Route>>
+                    <Link<Route> to={Route::Register} classes="nav-link">{ lang.t("app-nav-register") }</Link<Route>>
                 }
             </nav>
         </header>
@@ -159,21 +166,82 @@ fn focus_on_navigation() -> Html {
     Html::default()
 }
 
+/// The language stored with the account, once the server tells it.
+fn account_language(_user: &User) -> Option<Language> {
+    None
+}
+
+/// The account's language becomes the client's when someone signs in (or a reload restores the
+/// session), so the pages speak the language the account's mails are written in.
+#[function_component(FollowAccountLanguage)]
+fn follow_account_language() -> Html {
+    let session = use_session();
+    let choice = use_language();
+    let account = session.user().map(|user| (user.id, account_language(user)));
+    use_effect_with(account.map(|(id, _)| id), move |_| {
+        if let Some((_, Some(language))) = account {
+            if language != choice.current {
+                choice.choose(language);
+            }
+        }
+    });
+    Html::default()
+}
+
+/// The page footer with the language switch. A switch while signed in is stored with the account too,
+/// so the mails follow it.
+#[function_component(Footer)]
+fn footer() -> Html {
+    let lang = use_lang();
+    let session = use_session();
+    let choice = use_language();
+    let onchange = Callback::from(move |language: Language| {
+        choice.choose(language);
+        if session.user().is_some() {
+            let session = session.clone();
+            spawn_local(async move {
+                // A failure leaves the mails in the account's earlier language; the page itself has
+                // switched, and the next switch (or sign-in) tries again.
+                let _ = session
+                    .authed(|token| api::set_language(token, language))
+                    .await;
+            });
+        }
+    });
+    html! {
+        <footer class="footer">
+            <span>{ lang.t("app-footer") }</span>
+            <LanguageSwitch {onchange} />
+        </footer>
+    }
+}
+
+#[function_component(Frame)]
+fn frame() -> Html {
+    let lang = use_lang();
+    html! {
+        <>
+            <a class="skip-link" href="#main">{ lang.t("app-skip-link") }</a>
+            <FocusOnNavigation />
+            <FollowAccountLanguage />
+            <Header />
+            <main id="main" class="page" tabindex="-1">
+                <Switch<Route> render={switch} />
+            </main>
+            <Footer />
+        </>
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
-            <SessionProvider>
-                <a class="skip-link" href="#main">{ "Skip to content" }</a>
-                <FocusOnNavigation />
-                <Header />
-                <main id="main" class="page" tabindex="-1">
-                    <Switch<Route> render={switch} />
-                </main>
-                <footer class="footer">
-                    { "Codes are sent by e-mail and stay valid for a few minutes." }
-                </footer>
-            </SessionProvider>
+            <LanguageProvider>
+                <SessionProvider>
+                    <Frame />
+                </SessionProvider>
+            </LanguageProvider>
         </BrowserRouter>
     }
 }

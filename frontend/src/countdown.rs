@@ -1,5 +1,5 @@
 //! Countdown arithmetic for the code and resend timers: when a code expires and another may be asked
-//! for, and how to show and announce the seconds left. No browser calls, so it is tested natively.
+//! for, and how to show the seconds left and when to announce them (the words come from the message files). No browser calls, so it is tested natively.
 //!
 //! Deadlines are moments of the page's monotonic clock (milliseconds, as `performance.now()`), counted
 //! from the moment the server's answer arrived and the server's own `expires_in`: a device clock that is
@@ -59,21 +59,6 @@ pub fn format_mm_ss(seconds: u64) -> String {
     format!("{:02}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// The same time in words, for screen readers: "4 minutes 5 seconds", "1 minute", "30 seconds".
-pub fn spoken(seconds: u64) -> String {
-    let (minutes, secs) = (seconds / 60, seconds % 60);
-    let unit = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    match (minutes, secs) {
-        (0, s) => unit(s, "second", "seconds"),
-        (m, 0) => unit(m, "minute", "minutes"),
-        (m, s) => format!(
-            "{} {}",
-            unit(m, "minute", "minutes"),
-            unit(s, "second", "seconds")
-        ),
-    }
-}
-
 /// Whether a screen reader should hear the time now: every whole minute, then at 30 and 10 seconds and
 /// at the end. Announcing every second would drown out everything else on the page.
 pub fn worth_announcing(seconds: u64) -> bool {
@@ -83,6 +68,7 @@ pub fn worth_announcing(seconds: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Language, Words};
     use chrono::TimeZone;
 
     fn at(secs: i64) -> DateTime<Utc> {
@@ -178,13 +164,26 @@ mod tests {
     }
 
     #[test]
-    fn spoken_times_use_words_and_plurals() {
-        assert_eq!(spoken(245), "4 minutes 5 seconds");
-        assert_eq!(spoken(60), "1 minute");
-        assert_eq!(spoken(61), "1 minute 1 second");
-        assert_eq!(spoken(30), "30 seconds");
-        assert_eq!(spoken(1), "1 second");
-        assert_eq!(spoken(0), "0 seconds");
+    fn spoken_times_use_the_message_files_words_and_plurals() {
+        // What the countdown announces to screen readers, in each language.
+        let en = Language::ENGLISH;
+        let de = Language::from_code("de").unwrap();
+        for (seconds, english, german) in [
+            (299, "4 minutes 59 seconds", "4 Minuten 59 Sekunden"),
+            (245, "4 minutes 5 seconds", "4 Minuten 5 Sekunden"),
+            (60, "1 minute", "1 Minute"),
+            (61, "1 minute 1 second", "1 Minute 1 Sekunde"),
+            (30, "30 seconds", "30 Sekunden"),
+            (1, "1 second", "1 Sekunde"),
+            (0, "0 seconds", "0 Sekunden"),
+        ] {
+            assert_eq!(en.duration(seconds), english);
+            assert_eq!(de.duration(seconds), german);
+        }
+        assert_eq!(
+            format!("{} {}", de.t("verify-countdown-label"), de.duration(299)),
+            "Code läuft ab in 4 Minuten 59 Sekunden"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use shared::api::FactorCode;
 
 use crate::code::{joined, CodeBoxes};
 use crate::download::file_name;
+use crate::i18n::{Language, Words};
 use crate::messages::{check_code, check_recovery_code};
 
 /// The base32 secret as the person types it into an app: upper case, in groups of four ("JBSW Y3DP
@@ -55,17 +56,20 @@ pub fn svg_data_url(svg: &str) -> String {
 
 /// The recovery codes with what they are for: the text file's content, also what Copy puts on the
 /// clipboard (it names the account, so a code found later in a note still says what it opens).
-pub fn recovery_codes_text(account: &str, created: DateTime<Utc>, codes: &[String]) -> String {
-    let mut text = format!(
-        "OTP Portal recovery codes for {account}\n\
-         Created {}\n\
-         \n\
-         Each code signs you in once, in place of the code from your authenticator app.\n\
-         Keep them somewhere safe: with your password, any one of them opens your account.\n\
-         Getting new recovery codes makes all of these stop working.\n\
-         \n",
-        created.format("%Y-%m-%d %H:%M UTC")
+pub fn recovery_codes_text(
+    lang: Language,
+    account: &str,
+    created: DateTime<Utc>,
+    codes: &[String],
+) -> String {
+    let created = created.format("%Y-%m-%d %H:%M UTC").to_string();
+    let mut text = lang.tf(
+        "recovery-codes-file-heading",
+        &[("account", account.into()), ("created", (&created).into())],
     );
+    text.push_str("\n\n");
+    text.push_str(&lang.t("recovery-codes-file-explanation"));
+    text.push_str("\n\n");
     for code in codes {
         text.push_str(code);
         text.push('\n');
@@ -131,11 +135,11 @@ impl FactorEntry {
 
     /// What to send: the code of the input on show, in the form the server compares (a recovery code
     /// without dashes or blanks, in lower case), or the sentence saying what is wrong with it.
-    pub fn code(&self) -> Result<String, String> {
+    pub fn code(&self, lang: Language) -> Result<String, String> {
         match self.kind {
             CodeKind::App => {
                 let code = joined(&self.boxes);
-                match check_code(&code) {
+                match check_code(lang, &code) {
                     Some(problem) => Err(problem),
                     None => Ok(code),
                 }
@@ -143,14 +147,14 @@ impl FactorEntry {
             CodeKind::Recovery => match FactorCode::parse(&self.recovery) {
                 // Six digits typed here are still a code the server takes.
                 Ok(FactorCode::Recovery(code) | FactorCode::Totp(code)) => Ok(code),
-                Err(_) => Err(check_recovery_code(&self.recovery).unwrap_or_default()),
+                Err(_) => Err(check_recovery_code(lang, &self.recovery).unwrap_or_default()),
             },
         }
     }
 
     /// The input's own check, for the message under it.
-    pub fn check(&self) -> Option<String> {
-        self.code().err()
+    pub fn check(&self, lang: Language) -> Option<String> {
+        self.code(lang).err()
     }
 }
 
@@ -220,7 +224,7 @@ mod tests {
     #[test]
     fn the_recovery_codes_file_names_the_account_and_lists_every_code_on_its_own_line() {
         let created = Utc.with_ymd_and_hms(2025, 3, 9, 14, 5, 0).unwrap();
-        let text = recovery_codes_text("alice", created, &codes());
+        let text = recovery_codes_text(Language::ENGLISH, "alice", created, &codes());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "OTP Portal recovery codes for alice");
         assert_eq!(lines[1], "Created 2025-03-09 14:05 UTC");
@@ -268,8 +272,11 @@ mod tests {
     fn a_second_step_starts_with_the_apps_code() {
         let entry = FactorEntry::default();
         assert_eq!(entry.kind, CodeKind::App);
-        assert_eq!(app("042917").code().as_deref(), Ok("042917"));
-        let half = app("042").code().unwrap_err();
+        assert_eq!(
+            app("042917").code(Language::ENGLISH).as_deref(),
+            Ok("042917")
+        );
+        let half = app("042").code(Language::ENGLISH).unwrap_err();
         assert!(half.contains("6 digits"), "{half}");
     }
 
@@ -278,13 +285,13 @@ mod tests {
         let entry = app("042917").switched();
         assert_eq!(entry.kind, CodeKind::Recovery);
         // Nothing typed in the recovery field yet: the boxes' code does not go out instead.
-        assert!(entry.code().is_err());
+        assert!(entry.code(Language::ENGLISH).is_err());
         let entry = entry.with_recovery("k7qm2-xw9pa".to_owned());
-        assert_eq!(entry.code().as_deref(), Ok("k7qm2xw9pa"));
+        assert_eq!(entry.code(Language::ENGLISH).as_deref(), Ok("k7qm2xw9pa"));
         // And back: the boxes still hold their code, which is sent again.
         let back = entry.switched();
         assert_eq!(back.kind, CodeKind::App);
-        assert_eq!(back.code().as_deref(), Ok("042917"));
+        assert_eq!(back.code(Language::ENGLISH).as_deref(), Ok("042917"));
         assert_eq!(back.recovery, "k7qm2-xw9pa");
         assert_eq!(back.switched().switched(), back);
     }
@@ -294,18 +301,27 @@ mod tests {
         let entry = FactorEntry::default().switched();
         for typed in ["K7QM2-XW9PA", " k7qm2 xw9pa ", "k7qm2xw9pa"] {
             assert_eq!(
-                entry.with_recovery(typed.to_owned()).code().as_deref(),
+                entry
+                    .with_recovery(typed.to_owned())
+                    .code(Language::ENGLISH)
+                    .as_deref(),
                 Ok("k7qm2xw9pa"),
                 "{typed:?}"
             );
         }
         // The app's six digits typed into the recovery field are taken as what they are.
         assert_eq!(
-            entry.with_recovery("123 456".to_owned()).code().as_deref(),
+            entry
+                .with_recovery("123 456".to_owned())
+                .code(Language::ENGLISH)
+                .as_deref(),
             Ok("123456")
         );
         for bad in ["", "k7qm2", "k7qm2-xw9pa-x", "k7qm2-xw9p!"] {
-            let problem = entry.with_recovery(bad.to_owned()).check().unwrap();
+            let problem = entry
+                .with_recovery(bad.to_owned())
+                .check(Language::ENGLISH)
+                .unwrap();
             assert!(problem.contains("recovery code"), "{bad:?}: {problem}");
         }
     }

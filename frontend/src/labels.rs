@@ -5,6 +5,8 @@
 use chrono::{DateTime, Local, Utc};
 use shared::admin::{AccountState, Channel, CodeEvent, MailStatus};
 
+use crate::i18n::{Language, Words};
+
 /// A moment as the dashboard and the admin pages show it, in the browser's time zone.
 pub fn when(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local)
@@ -13,9 +15,9 @@ pub fn when(at: DateTime<Utc>) -> String {
 }
 
 /// "Firefox on Linux" is more than most user-agent strings say plainly; keep it short and honest.
-pub fn device(user_agent: Option<&str>) -> String {
+pub fn device(lang: Language, user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent.filter(|ua| !ua.is_empty()) else {
-        return "Unknown device".to_owned();
+        return lang.t("device-unknown");
     };
     let browser = [
         ("Edg/", "Edge"),
@@ -38,7 +40,10 @@ pub fn device(user_agent: Option<&str>) -> String {
     .find(|(needle, _)| ua.contains(needle))
     .map(|(_, name)| *name);
     match (browser, system) {
-        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), Some(s)) => lang.tf(
+            "device-browser-on-system",
+            &[("browser", b.into()), ("system", s.into())],
+        ),
         (Some(b), None) => b.to_owned(),
         _ => ua.chars().take(60).collect(),
     }
@@ -54,103 +59,102 @@ fn spelled_out(name: &str) -> String {
     }
 }
 
-fn lookup(table: &[(&str, &str)], name: &str) -> String {
-    table
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, words)| (*words).to_owned())
-        .unwrap_or_else(|| spelled_out(name))
+/// The message id of a machine name under `prefix`: `event-login_failed`, `mail-kind-user-verified`
+/// (Fluent ids take no dots).
+pub fn name_id(prefix: &str, name: &str) -> String {
+    format!("{prefix}-{}", name.replace('.', "-"))
 }
 
-/// Every audit event kind the server records, with its words: the audit page's filter offers them.
-pub const EVENT_KINDS: &[(&str, &str)] = &[
-    ("registered", "Registered"),
-    (
-        "registration_for_existing_account",
-        "Registration tried for an existing account",
-    ),
-    ("code_sent", "Code sent"),
-    ("code_verified", "Code accepted"),
-    ("code_failed", "Wrong code"),
-    ("email_verified", "E-mail address confirmed"),
-    ("login_succeeded", "Signed in"),
-    ("login_failed", "Sign-in failed"),
-    ("login_throttled", "Sign-in throttled"),
-    ("login_code_requested", "Sign-in code requested"),
-    ("logout", "Signed out"),
-    ("session_revoked", "Session ended"),
-    (
-        "refresh_reuse_detected",
-        "Reused refresh token: session ended",
-    ),
-    ("password_reset_requested", "Password reset requested"),
-    ("password_reset", "Password reset"),
-    ("password_changed", "Password changed"),
-    ("rate_limited", "Rate limited"),
-    ("mfa_enabled", "Authenticator app turned on"),
-    ("mfa_disabled", "Authenticator app turned off"),
-    ("mfa_challenged", "Asked for the authenticator code"),
-    ("recovery_code_used", "Recovery code used"),
-    ("recovery_codes_renewed", "New recovery codes"),
-    ("data_exported", "Data downloaded"),
-    ("account_deleted", "Account deleted by its owner"),
-    ("role_changed", "Role changed"),
-    ("admin_viewed_user", "Viewed by an admin"),
-    ("admin_disabled_user", "Disabled by an admin"),
-    ("admin_enabled_user", "Enabled by an admin"),
-    (
-        "admin_revoked_sessions",
-        "Signed out everywhere by an admin",
-    ),
-    ("admin_deleted_user", "Deleted by an admin"),
-];
-
-pub fn event_words(kind: &str) -> String {
-    lookup(EVENT_KINDS, kind)
-}
-
-const MAIL_KINDS: &[(&str, &str)] = &[
-    ("verify_email", "Confirmation code"),
-    ("password_reset", "Password reset code"),
-    ("account_exists", "Account already exists"),
-    ("password_changed", "Password changed"),
-    ("login_throttled", "Sign-in attempts throttled"),
-    ("login_code", "Sign-in code"),
-    ("security_notice", "Security notice"),
-    ("account_deleted", "Goodbye (account deleted)"),
-    ("account_disabled", "Account disabled or enabled"),
-    // The webhooks' event types, which the outbox lists beside the mails.
-    ("user.verified", "Address confirmed"),
-    ("user.login", "Signed in"),
-    ("user.password_changed", "Password changed"),
-    ("user.disabled", "Account disabled"),
-    ("user.enabled", "Account enabled"),
-    ("user.deleted", "Account deleted"),
-];
-
-pub fn mail_kind_words(kind: &str) -> String {
-    lookup(MAIL_KINDS, kind)
-}
-
-/// What an e-mailed code is for; the codes page's filter offers these.
-pub const CODE_PURPOSES: &[(&str, &str)] = &[
-    ("verify_email", "Confirm the address"),
-    ("password_reset", "Reset the password"),
-    ("login", "Sign in"),
-];
-
-pub fn purpose_words(purpose: &str) -> String {
-    lookup(CODE_PURPOSES, purpose)
-}
-
-pub fn code_event_words(event: CodeEvent) -> &'static str {
-    match event {
-        CodeEvent::Issued => "Sent",
-        CodeEvent::Verified => "Accepted",
-        CodeEvent::Failed => "Wrong code tried",
-        CodeEvent::Expired => "Expired",
-        CodeEvent::Replaced => "Replaced by a newer code",
+/// The words for `name`, or the name spelled out when the message files have none for it.
+fn lookup(lang: Language, prefix: &str, name: &str) -> String {
+    let id = name_id(prefix, name);
+    let words = lang.t(&id);
+    if words == id {
+        spelled_out(name)
+    } else {
+        words
     }
+}
+
+/// Every audit event kind the server records (each has words, `event-<kind>`): the audit page's filter
+/// offers them.
+pub const EVENT_KINDS: &[&str] = &[
+    "registered",
+    "registration_for_existing_account",
+    "code_sent",
+    "code_verified",
+    "code_failed",
+    "email_verified",
+    "login_succeeded",
+    "login_failed",
+    "login_throttled",
+    "login_code_requested",
+    "logout",
+    "session_revoked",
+    "refresh_reuse_detected",
+    "password_reset_requested",
+    "password_reset",
+    "password_changed",
+    "rate_limited",
+    "mfa_enabled",
+    "mfa_disabled",
+    "mfa_challenged",
+    "recovery_code_used",
+    "recovery_codes_renewed",
+    "data_exported",
+    "account_deleted",
+    "role_changed",
+    "admin_viewed_user",
+    "admin_disabled_user",
+    "admin_enabled_user",
+    "admin_revoked_sessions",
+    "admin_deleted_user",
+];
+
+pub fn event_words(lang: Language, kind: &str) -> String {
+    lookup(lang, "event", kind)
+}
+
+/// The mail kinds, and the webhooks' event types which the outbox lists beside them (`mail-kind-<kind>`):
+/// the list the tests hold the message files to.
+#[cfg(test)]
+const MAIL_KINDS: &[&str] = &[
+    "verify_email",
+    "password_reset",
+    "account_exists",
+    "password_changed",
+    "login_throttled",
+    "login_code",
+    "security_notice",
+    "account_deleted",
+    "account_disabled",
+    "user.verified",
+    "user.login",
+    "user.password_changed",
+    "user.disabled",
+    "user.enabled",
+    "user.deleted",
+];
+
+pub fn mail_kind_words(lang: Language, kind: &str) -> String {
+    lookup(lang, "mail-kind", kind)
+}
+
+/// What an e-mailed code is for (`code-purpose-<purpose>`); the codes page's filter offers these.
+pub const CODE_PURPOSES: &[&str] = &["verify_email", "password_reset", "login"];
+
+pub fn purpose_words(lang: Language, purpose: &str) -> String {
+    lookup(lang, "code-purpose", purpose)
+}
+
+pub fn code_event_words(lang: Language, event: CodeEvent) -> String {
+    lang.t(match event {
+        CodeEvent::Issued => "code-event-issued",
+        CodeEvent::Verified => "code-event-verified",
+        CodeEvent::Failed => "code-event-failed",
+        CodeEvent::Expired => "code-event-expired",
+        CodeEvent::Replaced => "code-event-replaced",
+    })
 }
 
 pub const ACCOUNT_STATES: [AccountState; 3] = [
@@ -159,93 +163,116 @@ pub const ACCOUNT_STATES: [AccountState; 3] = [
     AccountState::Disabled,
 ];
 
-pub fn state_words(state: AccountState) -> &'static str {
-    match state {
-        AccountState::Pending => "Pending",
-        AccountState::Active => "Active",
-        AccountState::Disabled => "Disabled",
-    }
+pub fn state_words(lang: Language, state: AccountState) -> String {
+    lang.t(match state {
+        AccountState::Pending => "account-state-pending",
+        AccountState::Active => "account-state-active",
+        AccountState::Disabled => "account-state-disabled",
+    })
 }
 
 pub const CHANNELS: [Channel; 2] = [Channel::Mail, Channel::Webhook];
 
-pub fn channel_words(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Mail => "Mail",
-        Channel::Webhook => "Webhook",
-    }
+pub fn channel_words(lang: Language, channel: Channel) -> String {
+    lang.t(match channel {
+        Channel::Mail => "channel-mail",
+        Channel::Webhook => "channel-webhook",
+    })
 }
 
 pub const MAIL_STATUSES: [MailStatus; 3] =
     [MailStatus::Queued, MailStatus::Sent, MailStatus::Failed];
 
-pub fn mail_status_words(status: MailStatus) -> &'static str {
-    match status {
-        MailStatus::Queued => "Queued",
-        MailStatus::Sent => "Sent",
-        MailStatus::Failed => "Failed",
-    }
+pub fn mail_status_words(lang: Language, status: MailStatus) -> String {
+    lang.t(match status {
+        MailStatus::Queued => "mail-status-queued",
+        MailStatus::Sent => "mail-status-sent",
+        MailStatus::Failed => "mail-status-failed",
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::tests::{defined_in_every_language, german};
+
+    const EN: Language = Language::ENGLISH;
 
     #[test]
     fn known_names_read_as_chosen_words() {
-        assert_eq!(event_words("login_failed"), "Sign-in failed");
-        assert_eq!(event_words("admin_disabled_user"), "Disabled by an admin");
-        assert_eq!(mail_kind_words("verify_email"), "Confirmation code");
-        assert_eq!(purpose_words("login"), "Sign in");
+        assert_eq!(event_words(EN, "login_failed"), "Sign-in failed");
+        assert_eq!(
+            event_words(EN, "admin_disabled_user"),
+            "Disabled by an admin"
+        );
+        assert_eq!(mail_kind_words(EN, "verify_email"), "Confirmation code");
+        assert_eq!(mail_kind_words(EN, "user.verified"), "Address confirmed");
+        assert_eq!(purpose_words(EN, "login"), "Sign in");
+        assert_eq!(
+            event_words(german(), "login_failed"),
+            "Anmeldung fehlgeschlagen"
+        );
     }
 
     #[test]
     fn a_name_this_client_does_not_know_still_reads_as_words() {
-        assert_eq!(event_words("passkey_added"), "Passkey added");
-        assert_eq!(mail_kind_words("weekly-digest"), "Weekly digest");
-        assert_eq!(mail_kind_words("user.renamed"), "User renamed");
-        assert_eq!(purpose_words(""), "Unknown");
+        assert_eq!(event_words(EN, "passkey_added"), "Passkey added");
+        assert_eq!(mail_kind_words(EN, "weekly-digest"), "Weekly digest");
+        assert_eq!(mail_kind_words(EN, "user.renamed"), "User renamed");
+        assert_eq!(purpose_words(EN, ""), "Unknown");
+    }
+
+    #[test]
+    fn every_machine_name_has_words_in_every_language() {
+        let ids = EVENT_KINDS
+            .iter()
+            .map(|kind| name_id("event", kind))
+            .chain(MAIL_KINDS.iter().map(|kind| name_id("mail-kind", kind)))
+            .chain(CODE_PURPOSES.iter().map(|p| name_id("code-purpose", p)));
+        for id in ids {
+            defined_in_every_language(&id);
+        }
     }
 
     #[test]
     fn no_machine_name_reaches_the_page() {
-        let words = EVENT_KINDS
-            .iter()
-            .chain(MAIL_KINDS)
-            .chain(CODE_PURPOSES)
-            .map(|(_, words)| *words);
-        for text in words {
-            assert!(!text.contains('_'), "{text}");
-            assert!(text.starts_with(char::is_uppercase), "{text}");
-        }
-        for event in [
-            CodeEvent::Issued,
-            CodeEvent::Verified,
-            CodeEvent::Failed,
-            CodeEvent::Expired,
-            CodeEvent::Replaced,
-        ] {
-            assert!(!code_event_words(event).contains('_'));
+        for lang in Language::all() {
+            let words = EVENT_KINDS
+                .iter()
+                .map(|kind| event_words(lang, kind))
+                .chain(MAIL_KINDS.iter().map(|kind| mail_kind_words(lang, kind)))
+                .chain(CODE_PURPOSES.iter().map(|p| purpose_words(lang, p)));
+            for text in words {
+                assert!(!text.contains('_'), "{text}");
+                assert!(text.starts_with(char::is_uppercase), "{text}");
+            }
+            for event in [
+                CodeEvent::Issued,
+                CodeEvent::Verified,
+                CodeEvent::Failed,
+                CodeEvent::Expired,
+                CodeEvent::Replaced,
+            ] {
+                assert!(!code_event_words(lang, event).contains('_'));
+            }
         }
     }
 
     #[test]
     fn every_event_kind_is_listed_once() {
-        for (i, (kind, _)) in EVENT_KINDS.iter().enumerate() {
-            assert!(
-                EVENT_KINDS[i + 1..].iter().all(|(other, _)| other != kind),
-                "{kind}"
-            );
+        for (i, kind) in EVENT_KINDS.iter().enumerate() {
+            assert!(!EVENT_KINDS[i + 1..].contains(kind), "{kind}");
         }
     }
 
     #[test]
     fn devices_are_named_by_browser_and_system() {
         let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-        assert_eq!(device(Some(firefox)), "Firefox on Linux");
-        assert_eq!(device(Some("curl/8.5.0")), "curl");
-        assert_eq!(device(None), "Unknown device");
-        assert_eq!(device(Some("")), "Unknown device");
-        assert_eq!(device(Some(&"x".repeat(100))).len(), 60);
+        assert_eq!(device(EN, Some(firefox)), "Firefox on Linux");
+        assert_eq!(device(german(), Some(firefox)), "Firefox unter Linux");
+        assert_eq!(device(EN, Some("curl/8.5.0")), "curl");
+        assert_eq!(device(EN, None), "Unknown device");
+        assert_eq!(device(EN, Some("")), "Unknown device");
+        assert_eq!(device(EN, Some(&"x".repeat(100))).len(), 60);
     }
 }

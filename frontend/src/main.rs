@@ -12,6 +12,7 @@ mod download;
 mod factor;
 mod form;
 mod hooks;
+mod i18n;
 mod labels;
 mod messages;
 mod pages;

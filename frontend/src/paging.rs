@@ -3,6 +3,8 @@
 
 use shared::admin::{Page, Paging};
 
+use crate::i18n::{Language, Words};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Position {
     pub page: u32,
@@ -42,19 +44,26 @@ impl Position {
     }
 
     /// "26–50 of 73", "73 of 73" on a page holding them all, "None" for an empty list.
-    pub fn range_text(self, shown: usize) -> String {
+    pub fn range_text(self, lang: Language, shown: usize) -> String {
         if self.total == 0 {
-            return "None".to_owned();
+            return lang.t("pager-range-none");
         }
         if shown == 0 {
-            return format!("None on this page, {} in all", self.total);
+            return lang.tf("pager-range-none-here", &[("total", self.total.into())]);
         }
         let first = u64::from(self.page - 1) * u64::from(self.per_page) + 1;
         let last = first + shown as u64 - 1;
         if first == 1 && last == self.total {
-            format!("{} of {}", self.total, self.total)
+            lang.tf("pager-range-all", &[("total", self.total.into())])
         } else {
-            format!("{first}–{last} of {}", self.total)
+            lang.tf(
+                "pager-range",
+                &[
+                    ("first", first.into()),
+                    ("last", last.into()),
+                    ("total", self.total.into()),
+                ],
+            )
         }
     }
 }
@@ -88,7 +97,7 @@ mod tests {
     fn an_empty_list_is_one_empty_page() {
         assert_eq!(at(1, 0).pages(), 1);
         assert_eq!((at(1, 0).previous(), at(1, 0).next()), (None, None));
-        assert_eq!(at(1, 0).range_text(0), "None");
+        assert_eq!(at(1, 0).range_text(Language::ENGLISH, 0), "None");
     }
 
     #[test]
@@ -96,14 +105,17 @@ mod tests {
         let past = at(9, 30);
         assert_eq!(past.next(), None);
         assert_eq!(past.previous(), Some(8));
-        assert_eq!(past.range_text(0), "None on this page, 30 in all");
+        assert_eq!(
+            past.range_text(Language::ENGLISH, 0),
+            "None on this page, 30 in all"
+        );
     }
 
     #[test]
     fn the_range_names_the_first_and_last_item_shown() {
-        assert_eq!(at(1, 73).range_text(25), "1–25 of 73");
-        assert_eq!(at(3, 73).range_text(23), "51–73 of 73");
-        assert_eq!(at(1, 7).range_text(7), "7 of 7");
+        assert_eq!(at(1, 73).range_text(Language::ENGLISH, 25), "1–25 of 73");
+        assert_eq!(at(3, 73).range_text(Language::ENGLISH, 23), "51–73 of 73");
+        assert_eq!(at(1, 7).range_text(Language::ENGLISH, 7), "7 of 7");
     }
 
     #[test]
@@ -122,7 +134,10 @@ mod tests {
             per_page: 25,
         };
         let position = Position::of(&page);
-        assert_eq!(position.range_text(page.items.len()), "26–27 of 27");
+        assert_eq!(
+            position.range_text(Language::ENGLISH, page.items.len()),
+            "26–27 of 27"
+        );
         assert_eq!(position.next(), None);
     }
 }

@@ -450,3 +450,181 @@ admin-audit-search-placeholder = An account's id
 admin-audit-account = account
 admin-audit-admin = admin
 admin-audit-by = by
+
+# The dashboard: changing the password.
+change-password-done = Password changed. Other devices were signed out.
+change-password-heading = Change your password
+change-password-current-label = Current password
+change-password-new-label = New password
+change-password-new-hint = At least 8 characters. Your other devices will be signed out.
+change-password-submitting = Changing…
+change-password-submit = Change password
+
+# Registration.
+register-notice-account-deleted = Your account was deleted, with its sessions, second factor and codes. A goodbye mail is on its way.
+register-lead = It takes a minute: we e-mail you a 6-digit code to confirm your address.
+register-have-account = Already have an account?
+register-title = Create your account
+register-username-label = Username
+register-username-hint = 3 to 32 letters, digits, '.', '_' or '-'.
+register-email-label = E-mail address
+register-password-label = Password
+register-password-hint = At least 8 characters; a few words are easy to remember.
+register-submitting = Creating your account…
+register-submit = Create account
+register-login-link = Sign in
+
+# Forgot password.
+forgot-lead = Enter the address of your account and we will e-mail you a 6-digit code to set a new password.
+forgot-title = Reset your password
+forgot-email-label = E-mail address
+forgot-submitting = Sending…
+forgot-submit = Send me a code
+forgot-have-code-link = I already have a code
+forgot-back-to-login = Back to sign in
+
+# Any other address.
+not-found-title = Page not found
+not-found-text = There is nothing at this address. It may have moved, or the link may be mistyped.
+not-found-home = Go to the start page
+
+# The dashboard.
+dashboard-title = Welcome, { $name }
+dashboard-session-last-active = Last active { $at }
+dashboard-session-sign-out = Sign out
+dashboard-sessions-loading = Loading your sessions…
+dashboard-this-device = This device
+dashboard-account-heading = Your account
+dashboard-username = Username
+dashboard-email = E-mail address
+dashboard-email-confirmed = Confirmed
+dashboard-mfa = Authenticator app
+dashboard-mfa-on = On
+dashboard-mfa-off = Off
+dashboard-security-link = Security settings
+dashboard-security-set-up = Set up
+dashboard-member-since = Member since
+dashboard-role = Role
+dashboard-sessions-heading = Where you are signed in
+dashboard-signing-out = Signing out…
+dashboard-sign-out = Sign out
+
+# Confirming the address of a registration.
+verify-notice-unverified = Your address is not confirmed yet. Enter the code from our e-mail; if it has expired, send a new one.
+verify-notice-resent = We sent a new code to { $email }. Codes from earlier e-mails no longer work.
+verify-password-needed = Type the password you chose when you registered.
+verify-lead-sent-before = We sent a 6-digit code to{ " " }
+verify-lead-sent-after = . Enter it below to confirm the address.
+verify-lead = Enter your e-mail address and the 6-digit code we sent to it.
+verify-password-hint-link = Opened this link on another device? Type the password you chose when you registered.
+verify-password-hint-tab = This browser tab did not start the registration: type the password you chose when you registered.
+verify-title = Confirm your e-mail address
+verify-email-label = E-mail address
+verify-password-label = Password
+verify-submitting = Checking…
+verify-submit = Verify
+verify-wrong-address = Wrong address?
+verify-register-again = Register again
+verify-register-other-username = Register with another username
+verify-sign-in = Sign in
+verify-reset-password = Reset the password
+verify-expired = This code has expired.
+verify-expired-text = Send a new code to the same address, or start over with your registration.
+verify-countdown-label = Code expires in
+verify-codes-valid = Codes stay valid for a few minutes after they are sent.
+verify-back-to-register = Back to registration
+
+# Sign in with an e-mailed code.
+login-code-notice-resent = If { $email } has an account, a new code is on its way. Codes from earlier e-mails no longer work.
+login-code-notice-sent = If { $email } has an account, a code is on its way. It can take a minute to arrive.
+login-code-lead-sent-before = Enter the 6-digit code we e-mailed to{ " " }
+login-code-lead-sent-after = { " " }(if it has an account here).
+login-code-start-again = Start again
+login-code-lead = Enter the address of your account and we will e-mail you a 6-digit code to sign in with.
+login-code-title = Sign in with an e-mailed code
+login-code-sending = Sending…
+login-code-send = E-mail me a code
+login-code-password-link = Sign in with your password instead
+login-code-expired = This code has expired.
+login-code-countdown-label = Code expires in
+login-code-codes-valid = Codes stay valid for a few minutes after they are sent.
+login-code-submitting = Checking…
+login-code-submit = Sign in
+login-code-change-address = Use another address
+
+# Setting a new password with an e-mailed code.
+reset-notice-resent = If { $email } has an account, a new code is on its way. Earlier codes no longer work.
+reset-lead = Enter the 6-digit code from our e-mail and choose a new password. Every device signed in to your account will be signed out.
+reset-title = Choose a new password
+reset-email-label = E-mail address
+reset-expired = This code has expired. Send a new one below.
+reset-countdown-label = Code expires in
+reset-password-label = New password
+reset-password-hint = At least 8 characters.
+reset-submitting = Saving…
+reset-submit = Set new password
+reset-back-to-login = Back to sign in
+
+# The security page: the account's own data.
+account-data-delete-consequence = Your account is deleted at once, together with its sessions on every device, its second factor and recovery codes, and its codes. It cannot be restored. Your username and the address { $email } become free for anyone to register, and we send a goodbye mail to that address.
+account-data-saved = Saved as { $name }, in your downloads.
+account-data-save-refused = This browser did not let the page save the file. Please try again.
+account-data-not-written = The data could not be written as a file. Please try again.
+account-data-delete-asks-code = To confirm, enter your password and a code from your authenticator app (or a recovery code).
+account-data-delete-asks-password = To confirm, enter your password.
+account-data-heading = Your data
+account-data-text = Everything we keep about your account, as a file: your details, sessions, sign-in history, mails and codes (never a password, code or key).
+account-data-downloading = Preparing your data…
+account-data-download = Download my data
+account-data-delete = Delete my account
+account-data-delete-heading = Delete your account?
+account-data-password-label = Your password
+account-data-deleting = Deleting…
+account-data-delete-confirm = Delete my account for good
+account-data-keep = Keep my account
+
+# Parts of many pages.
+captcha-solving = Checking you're not a robot…
+code-input-legend = 6-digit code
+# The label of each box of a code, for screen readers: "Digit 1 of 6".
+code-input-digit = Digit { $digit } of { $digits }
+factor-recovery-label = Recovery code
+factor-recovery-hint = One of the ten codes you saved when you turned the app on, like k7qm2-xw9pa. Each works once.
+factor-switch-to-recovery = Use a recovery code instead
+factor-switch-to-app = Use the code from the app instead
+# The button beside a password field, and what it shows or hides (for screen readers).
+form-field-show = Show
+form-field-hide = Hide
+form-field-password = password
+resend-ready = You can ask for a new code now.
+resend-sending = Sending…
+resend-button = Send a new code
+# Read out before the wait on the button: "available in 00:42".
+resend-available-in = available in
+filter-search = Search
+filter-clear = Clear the filter
+recovery-codes-copied = Copied. Paste them into your password manager or a safe note.
+recovery-codes-copy-refused = This browser did not let the page copy. Select the codes and copy them, or download them.
+recovery-codes-saved = Saved as { $name }, in your downloads.
+recovery-codes-save-refused = The file could not be saved here. Copy the codes or print them instead.
+recovery-codes-heading = Your recovery codes
+recovery-codes-print-heading = { -product } · { $account }
+recovery-codes-warning = Save these codes now: they are shown only this once.
+recovery-codes-explanation = If your phone is lost, each code signs you in once in place of the app's code.
+recovery-codes-copy = Copy
+recovery-codes-download = Download
+recovery-codes-print = Print
+recovery-codes-done = I have saved them
+
+# The frame of every page.
+# The browser tab's title: the page's title, then the product.
+document-title = { $page } · { -product }
+app-loading = Loading…
+app-brand = { -product }
+app-nav-label = Account
+app-nav-admin = Admin
+app-nav-login = Sign in
+app-nav-register = Create account
+app-skip-link = Skip to content
+app-footer = Codes are sent by e-mail and stay valid for a few minutes.
+language-switch-label = Language

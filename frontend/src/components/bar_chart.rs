@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use yew::prelude::*;
 
 use crate::charts::{bars, coordinate, labelled_slots, slot_centre, summary, Plot, Scale};
+use crate::i18n::{use_lang, Words};
 
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 170.0;
@@ -34,7 +35,7 @@ pub struct BarChartProps {
     pub series: AttrValue,
     /// "Registrations".
     pub name: AttrValue,
-    /// What one unit is called, in the plural: "registrations".
+    /// The message id of a count of the unit, with its plural forms: "5 registrations".
     pub unit: AttrValue,
     pub dates: Vec<NaiveDate>,
     /// One per date.
@@ -49,6 +50,8 @@ fn day(date: NaiveDate) -> String {
 
 #[function_component(BarChart)]
 pub fn bar_chart(props: &BarChartProps) -> Html {
+    let lang = use_lang();
+    let amount = |n: u64| lang.tf(&props.unit, &[("n", n.into())]);
     let values = &props.values;
     let count = values.len().min(props.dates.len());
     let values = &values[..count];
@@ -60,18 +63,33 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
     let id = format!("chart-{}", props.series);
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
-    let span = match (dates.first(), dates.last()) {
-        (Some(first), Some(last)) => format!(", {} to {}", day(*first), day(*last)),
-        _ => String::new(),
-    };
-    let title = format!("{} per day{span}", props.name);
-    let description = match peak {
-        Some((i, most)) => format!(
-            "{total} {} in {count} days; the most, {most}, on {}.",
-            props.unit,
-            day(dates[i])
+    let name = props.name.as_str();
+    let title = match (dates.first(), dates.last()) {
+        (Some(first), Some(last)) => lang.tf(
+            "chart-title",
+            &[
+                ("name", name.into()),
+                ("first", (&day(*first)).into()),
+                ("last", (&day(*last)).into()),
+            ],
         ),
-        None => format!("No {} in {count} days.", props.unit),
+        _ => lang.tf("chart-title-no-days", &[("name", name.into())]),
+    };
+    let total_amount = amount(total);
+    let description = match peak {
+        Some((i, most)) => lang.tf(
+            "chart-description",
+            &[
+                ("amount", (&total_amount).into()),
+                ("count", count.into()),
+                ("most", most.into()),
+                ("day", (&day(dates[i])).into()),
+            ],
+        ),
+        None => lang.tf(
+            "chart-description-none",
+            &[("amount", (&total_amount).into()), ("count", count.into())],
+        ),
     };
     let tone = match props.tone {
         Tone::Normal => None,
@@ -93,7 +111,7 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
         html! {
             <rect x={coordinate(bar.x)} y={coordinate(bar.y)} width={coordinate(bar.width)}
                   height={coordinate(bar.height)} data-date={date.to_string()} data-value={value.to_string()}>
-                <title>{ format!("{}: {value} {}", day(*date), props.unit) }</title>
+                <title>{ format!("{}: {}", day(*date), amount(*value)) }</title>
             </rect>
         }
     });
@@ -111,7 +129,7 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
             <figcaption>
                 <span class="chart-name">{ props.name.clone() }</span>
                 <span class="chart-total" data-total={total.to_string()}>
-                    { format!("{total} in {count} days") }
+                    { lang.tf("chart-total", &[("total", total.into()), ("count", count.into())]) }
                 </span>
             </figcaption>
             <svg class={classes!("chart", tone)} data-series={props.series.clone()}

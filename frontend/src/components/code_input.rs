@@ -7,6 +7,7 @@ use web_sys::{ClipboardEvent, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::code::{backspace, paste, type_into, CodeBoxes};
+use crate::i18n::{use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct CodeInputProps {
@@ -33,6 +34,7 @@ fn focus(refs: &[NodeRef], index: usize) {
 
 #[function_component(CodeInput)]
 pub fn code_input(props: &CodeInputProps) -> Html {
+    let lang = use_lang();
     // One NodeRef per box: `vec![NodeRef::default(); 6]` would clone a single shared ref six times.
     let refs = use_memo((), |_| {
         (0..OTP_CODE_LEN)
@@ -115,7 +117,7 @@ pub fn code_input(props: &CodeInputProps) -> Html {
             <input id={format!("code-{i}")} data-testid={format!("code-digit-{i}")} class="code-box"
                    type="text" inputmode="numeric" pattern="[0-9]*"
                    autocomplete={if i == 0 { "one-time-code" } else { "off" }}
-                   aria-label={format!("Digit {} of {OTP_CODE_LEN}", i + 1)}
+                   aria-label={lang.tf("code-input-digit", &[("digit", (i + 1).into()), ("digits", OTP_CODE_LEN.into())])}
                    aria-invalid={if props.invalid { "true" } else { "false" }}
                    aria-describedby={props.describedby.clone()}
                    disabled={props.disabled} value={props.value[i].clone()} ref={refs[i].clone()}
@@ -124,7 +126,7 @@ pub fn code_input(props: &CodeInputProps) -> Html {
     });
     html! {
         <fieldset class="code-input" data-testid="code-input">
-            <legend>{ "6-digit code" }</legend>
+            <legend>{ lang.t("code-input-legend") }</legend>
             <div class="code-boxes">{ for boxes }</div>
         </fieldset>
     }

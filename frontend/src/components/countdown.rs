@@ -2,7 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::countdown::{format_mm_ss, spoken, worth_announcing};
+use crate::countdown::{format_mm_ss, worth_announcing};
+use crate::i18n::{use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct CountdownProps {
@@ -15,11 +16,14 @@ pub struct CountdownProps {
 
 #[function_component(Countdown)]
 pub fn countdown(props: &CountdownProps) -> Html {
+    let lang = use_lang();
+    let spoken = move |seconds: u64| lang.duration(seconds);
     let announced = use_state_eq(|| format!("{} {}", props.label, spoken(props.remaining)));
     {
         let announced = announced.clone();
         let label = props.label.clone();
-        use_effect_with(props.remaining, move |remaining| {
+        // Keyed by the label too: a switch of language re-announces in the new one at the next moment.
+        use_effect_with((props.remaining, label), move |(remaining, label)| {
             if worth_announcing(*remaining) {
                 announced.set(format!("{label} {}", spoken(*remaining)));
             }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::CodeInput;
 use crate::factor::{CodeKind, FactorEntry};
+use crate::i18n::{use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct FactorCodeInputProps {
@@ -25,6 +26,7 @@ pub struct FactorCodeInputProps {
 
 #[function_component(FactorCodeInput)]
 pub fn factor_code_input(props: &FactorCodeInputProps) -> Html {
+    let lang = use_lang();
     // Bumped by the switch, so the input that just appeared takes the caret.
     let switches = use_state(|| 0_u32);
     let recovery_ref = use_node_ref();
@@ -81,7 +83,7 @@ pub fn factor_code_input(props: &FactorCodeInputProps) -> Html {
                            {focus_request} />
             } else {
                 <div class={classes!("field", invalid.then_some("field-invalid"))}>
-                    <label for={recovery_id.clone()}>{ "Recovery code" }</label>
+                    <label for={recovery_id.clone()}>{ lang.t("factor-recovery-label") }</label>
                     <div class="input-row">
                         <input id={recovery_id.clone()} name={recovery_id.clone()} data-testid={recovery_id.clone()}
                                type="text" class="recovery-input" value={props.value.recovery.clone()}
@@ -91,7 +93,7 @@ pub fn factor_code_input(props: &FactorCodeInputProps) -> Html {
                                aria-describedby={format!("{hint_id} {error_id}")} oninput={on_recovery} />
                     </div>
                     <p class="hint" id={hint_id}>
-                        { "One of the ten codes you saved when you turned the app on, like k7qm2-xw9pa. Each works once." }
+                        { lang.t("factor-recovery-hint") }
                     </p>
                 </div>
             }
@@ -100,11 +102,11 @@ pub fn factor_code_input(props: &FactorCodeInputProps) -> Html {
             </p>
             <button type="button" class="link-button" id={format!("{id}-switch")}
                     data-testid={format!("{id}-switch")} disabled={props.disabled} onclick={on_switch}>
-                { if props.value.kind == CodeKind::App {
-                    "Use a recovery code instead"
+                { lang.t(if props.value.kind == CodeKind::App {
+                    "factor-switch-to-recovery"
                 } else {
-                    "Use the code from the app instead"
-                } }
+                    "factor-switch-to-app"
+                }) }
             </button>
         </div>
     }

@@ -3,6 +3,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Words};
+
 #[derive(Properties, PartialEq)]
 pub struct FormFieldProps {
     /// The input's id, also its `name` and `data-testid`; the error's is `{id}-error`.
@@ -31,6 +33,7 @@ pub struct FormFieldProps {
 
 #[function_component(FormField)]
 pub fn form_field(props: &FormFieldProps) -> Html {
+    let lang = use_lang();
     let revealed = use_state(|| false);
     {
         let node_ref = props.node_ref.clone();
@@ -90,8 +93,8 @@ pub fn form_field(props: &FormFieldProps) -> Html {
                     <button type="button" class="reveal" aria-controls={id.clone()}
                             aria-pressed={if *revealed { "true" } else { "false" }}
                             data-testid={format!("{id}-reveal")} onclick={toggle}>
-                        { if *revealed { "Hide" } else { "Show" } }
-                        <span class="visually-hidden">{ " password" }</span>
+                        { lang.t(if *revealed { "form-field-hide" } else { "form-field-show" }) }
+                        <span class="visually-hidden">{ " " }{ lang.t("form-field-password") }</span>
                     </button>
                 }
             </div>

@@ -8,6 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Words};
+
 thread_local! {
     /// A navigation happened before its page showed a heading (it was still loading): the next card to
     /// appear takes the focus.
@@ -60,11 +62,12 @@ pub struct CardProps {
 
 #[function_component(Card)]
 pub fn card(props: &CardProps) -> Html {
+    let lang = use_lang();
     {
-        let title = props.title.clone();
+        let title = lang.tf("document-title", &[("page", props.title.as_str().into())]);
         use_effect_with(title, |title| {
             if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                document.set_title(&format!("{title} · OTP Portal"));
+                document.set_title(title);
             }
         });
     }

@@ -4,6 +4,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Words};
+
 /// One choice of the filter, as a select.
 #[derive(Clone, PartialEq)]
 pub struct Choice {
@@ -35,6 +37,7 @@ pub struct ListFilterProps {
 
 #[function_component(ListFilter)]
 pub fn list_filter(props: &ListFilterProps) -> Html {
+    let lang = use_lang();
     let text = use_state(|| props.text.to_string());
     {
         // Back and forward change the URL under the page: the field shows the search in force.
@@ -83,7 +86,7 @@ pub fn list_filter(props: &ListFilterProps) -> Html {
                            spellcheck="false" autocapitalize="none" {oninput} />
                     <button type="submit" class="button button-primary" id={format!("{text_id}-submit")}
                             data-testid={format!("{text_id}-submit")}>
-                        { "Search" }
+                        { lang.t("filter-search") }
                     </button>
                 </div>
             </div>
@@ -93,7 +96,7 @@ pub fn list_filter(props: &ListFilterProps) -> Html {
             if filtered {
                 <button type="button" class="link-button filter-clear" id={format!("{text_id}-clear")}
                         data-testid={format!("{text_id}-clear")} onclick={on_clear}>
-                    { "Clear the filter" }
+                    { lang.t("filter-clear") }
                 </button>
             }
         </form>

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::download;
 use crate::factor::{recovery_codes_file_name, recovery_codes_text};
+use crate::i18n::{use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct RecoveryCodesProps {
@@ -39,6 +40,7 @@ async fn copy_to_clipboard(text: &str) -> bool {
 
 #[function_component(RecoveryCodes)]
 pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
+    let lang = use_lang();
     // What the person is told after Copy or Download; read out by screen readers.
     let status = use_state(|| None::<String>);
     let heading_ref = use_node_ref();
@@ -52,34 +54,33 @@ pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
         });
     }
     let created = use_memo((), |_| Utc::now());
-    let text = recovery_codes_text(&props.account, *created, &props.codes);
+    let text = recovery_codes_text(lang, &props.account, *created, &props.codes);
 
     let on_copy = {
         let (status, text) = (status.clone(), text.clone());
         Callback::from(move |_: MouseEvent| {
             let (status, text) = (status.clone(), text.clone());
             spawn_local(async move {
-                status.set(Some(if copy_to_clipboard(&text).await {
-                    "Copied. Paste them into your password manager or a safe note.".to_owned()
+                status.set(Some(lang.t(if copy_to_clipboard(&text).await {
+                    "recovery-codes-copied"
                 } else {
-                    "This browser did not let the page copy. Select the codes and copy them, or download them."
-                        .to_owned()
-                }));
+                    "recovery-codes-copy-refused"
+                })));
             });
         })
     };
-    let on_download =
-        {
-            let (status, text) = (status.clone(), text.clone());
-            let name = recovery_codes_file_name(&props.account);
-            Callback::from(move |_: MouseEvent| {
-                status.set(Some(match download::save(&name, "text/plain;charset=utf-8", &text) {
-                Ok(()) => format!("Saved as {name}, in your downloads."),
-                Err(_) => "The file could not be saved here. Copy the codes or print them instead."
-                    .to_owned(),
-            }));
-            })
-        };
+    let on_download = {
+        let (status, text) = (status.clone(), text.clone());
+        let name = recovery_codes_file_name(&props.account);
+        Callback::from(move |_: MouseEvent| {
+            status.set(Some(
+                match download::save(&name, "text/plain;charset=utf-8", &text) {
+                    Ok(()) => lang.tf("recovery-codes-saved", &[("name", (&name).into())]),
+                    Err(_) => lang.t("recovery-codes-save-refused"),
+                },
+            ));
+        })
+    };
     let on_print = Callback::from(|_: MouseEvent| {
         if let Some(window) = web_sys::window() {
             let _ = window.print();
@@ -90,11 +91,11 @@ pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
     html! {
         <section class="recovery-codes-panel" id="recovery-codes-panel" data-testid="recovery-codes-panel"
                  aria-labelledby="recovery-codes-heading">
-            <h2 id="recovery-codes-heading" tabindex="-1" ref={heading_ref}>{ "Your recovery codes" }</h2>
-            <p class="print-only">{ format!("OTP Portal · {}", props.account) }</p>
+            <h2 id="recovery-codes-heading" tabindex="-1" ref={heading_ref}>{ lang.t("recovery-codes-heading") }</h2>
+            <p class="print-only">{ lang.tf("recovery-codes-print-heading", &[("account", props.account.as_str().into())]) }</p>
             <p class="warning">
-                <strong>{ "Save these codes now: they are shown only this once." }</strong>
-                { " If your phone is lost, each code signs you in once in place of the app's code." }
+                <strong>{ lang.t("recovery-codes-warning") }</strong>
+                { " " }{ lang.t("recovery-codes-explanation") }
             </p>
             <ol class="recovery-codes" id="recovery-codes" data-testid="recovery-codes">
                 { for props.codes.iter().map(|code| html! {
@@ -103,11 +104,11 @@ pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
             </ol>
             <div class="actions no-print">
                 <button type="button" class="button button-secondary" id="recovery-codes-copy"
-                        data-testid="recovery-codes-copy" onclick={on_copy}>{ "Copy" }</button>
+                        data-testid="recovery-codes-copy" onclick={on_copy}>{ lang.t("recovery-codes-copy") }</button>
                 <button type="button" class="button button-secondary" id="recovery-codes-download"
-                        data-testid="recovery-codes-download" onclick={on_download}>{ "Download" }</button>
+                        data-testid="recovery-codes-download" onclick={on_download}>{ lang.t("recovery-codes-download") }</button>
                 <button type="button" class="button button-secondary" id="recovery-codes-print"
-                        data-testid="recovery-codes-print" onclick={on_print}>{ "Print" }</button>
+                        data-testid="recovery-codes-print" onclick={on_print}>{ lang.t("recovery-codes-print") }</button>
             </div>
             <p class="hint no-print" id="recovery-codes-status" data-testid="recovery-codes-status"
                role="status" aria-live="polite">
@@ -116,7 +117,7 @@ pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
             <div class="actions no-print">
                 <button type="button" class="button button-primary" id="recovery-codes-done"
                         data-testid="recovery-codes-done" onclick={on_done}>
-                    { "I have saved them" }
+                    { lang.t("recovery-codes-done") }
                 </button>
             </div>
         </section>

@@ -6,9 +6,7 @@
 use yew::prelude::*;
 
 use crate::countdown::format_mm_ss;
-
-/// What the live region says once the wait is over.
-pub const RESEND_READY: &str = "You can ask for a new code now.";
+use crate::i18n::{use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct ResendButtonProps {
@@ -20,6 +18,7 @@ pub struct ResendButtonProps {
 
 #[function_component(ResendButton)]
 pub fn resend_button(props: &ResendButtonProps) -> Html {
+    let lang = use_lang();
     let waiting = props.wait > 0;
     let inert = waiting || props.busy;
     // Announced only when a wait ends on this page, not when the page opens with the button usable.
@@ -32,7 +31,7 @@ pub fn resend_button(props: &ResendButtonProps) -> Html {
                 *waited.borrow_mut() = true;
                 announcement.set(String::new());
             } else if waited.replace(false) {
-                announcement.set(RESEND_READY.to_owned());
+                announcement.set(lang.t("resend-ready"));
             }
         });
     }
@@ -50,14 +49,14 @@ pub fn resend_button(props: &ResendButtonProps) -> Html {
                     aria-disabled={inert.then_some("true")} aria-describedby={waiting.then_some("resend-countdown")}
                     {onclick}>
                 if props.busy {
-                    { "Sending…" }
+                    { lang.t("resend-sending") }
                 } else {
-                    { "Send a new code" }
+                    { lang.t("resend-button") }
                 }
                 if waiting {
                     <span class="button-timer" id="resend-countdown" data-testid="resend-countdown"
                           data-remaining={props.wait.to_string()}>
-                        <span class="visually-hidden">{ " available in " }</span>
+                        <span class="visually-hidden">{ " " }{ lang.t("resend-available-in") }{ " " }</span>
                         { format!(" ({})", format_mm_ss(props.wait)) }
                     </span>
                 }

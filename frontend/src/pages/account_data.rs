@@ -16,6 +16,7 @@ use crate::components::{ErrorBanner, FactorCodeInput, FormField};
 use crate::download;
 use crate::factor::FactorEntry;
 use crate::hooks::{use_form_state, use_session};
+use crate::i18n::{use_lang, Language, Words};
 use crate::messages::{
     check_required, factor_problem_message, password_and_code_errors, problem_message,
 };
@@ -32,11 +33,10 @@ fn export_file_name(username: &str) -> String {
 }
 
 /// What deleting the account does, said before it is done.
-fn deletion_consequence(email: &str) -> String {
-    format!(
-        "Your account is deleted at once, together with its sessions on every device, its second factor \
-         and recovery codes, and its codes. It cannot be restored. Your username and the address {email} \
-         become free for anyone to register, and we send a goodbye mail to that address."
+fn deletion_consequence(lang: Language, email: &str) -> String {
+    lang.tf(
+        "account-data-delete-consequence",
+        &[("email", email.into())],
     )
 }
 
@@ -47,6 +47,7 @@ pub struct AccountDataProps {
 
 #[function_component(AccountData)]
 pub fn account_data(props: &AccountDataProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let status = use_state(|| None::<String>);
     let downloading = use_state(|| false);
@@ -84,19 +85,14 @@ pub fn account_data(props: &AccountDataProps) -> Html {
                 let message = match result {
                     Ok(export) => match serde_json::to_string_pretty(&export) {
                         Ok(text) => match download::save(&name, "application/json", &text) {
-                            Ok(()) => format!("Saved as {name}, in your downloads."),
-                            Err(_) => {
-                                "This browser did not let the page save the file. Please try again."
-                                    .to_owned()
-                            }
+                            Ok(()) => lang.tf("account-data-saved", &[("name", (&name).into())]),
+                            Err(_) => lang.t("account-data-save-refused"),
                         },
-                        Err(_) => {
-                            "The data could not be written as a file. Please try again.".to_owned()
-                        }
+                        Err(_) => lang.t("account-data-not-written"),
                     },
                     // The session has ended: the page sends the person to sign in.
                     Err(problem) if problem.status == 401 => return,
-                    Err(problem) => problem_message(&problem),
+                    Err(problem) => problem_message(lang, &problem),
                 };
                 status.set(Some(message));
             });
@@ -116,19 +112,19 @@ pub fn account_data(props: &AccountDataProps) -> Html {
 
     html! {
         <section class="account-data" aria-labelledby="account-data-heading">
-            <h2 id="account-data-heading">{ "Your data" }</h2>
+            <h2 id="account-data-heading">{ lang.t("account-data-heading") }</h2>
             <p class="hint">
-                { "Everything we keep about your account, as a file: your details, sessions, sign-in history, mails and codes (never a password, code or key)." }
+                { lang.t("account-data-text") }
             </p>
             <div class="actions">
                 <button type="button" class="button button-secondary" id="download-data" data-testid="download-data"
                         disabled={*downloading} onclick={on_download}>
-                    { if *downloading { "Preparing your data…" } else { "Download my data" } }
+                    { if *downloading { lang.t("account-data-downloading") } else { lang.t("account-data-download") } }
                 </button>
                 if !*deleting {
                     <button type="button" class="button button-danger" id="delete-account" data-testid="delete-account"
                             ref={delete_ref.clone()} onclick={on_open}>
-                        { "Delete my account" }
+                        { lang.t("account-data-delete") }
                     </button>
                 }
             </div>
@@ -152,6 +148,7 @@ struct DeleteAccountProps {
 /// The confirmation: what happens, the password, and the app's code (or a recovery code) when it is on.
 #[function_component(DeleteAccount)]
 fn delete_account(props: &DeleteAccountProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let navigator = use_navigator();
     let password = use_state(String::new);
@@ -169,9 +166,9 @@ fn delete_account(props: &DeleteAccountProps) -> Html {
     }
     let with_code = props.user.mfa_enabled;
 
-    let password_error = form.error_of("password", check_required("password", &password));
+    let password_error = form.error_of("password", check_required(lang, "password", &password));
     let code_error = with_code
-        .then(|| form.error_of("code", entry.check()))
+        .then(|| form.error_of("code", entry.check(lang)))
         .flatten();
 
     let onsubmit = {
@@ -191,12 +188,12 @@ fn delete_account(props: &DeleteAccountProps) -> Html {
                 return;
             }
             form.touch_all();
-            if check_required("password", &password).is_some() {
+            if check_required(lang, "password", &password).is_some() {
                 focus(&password_ref);
                 return;
             }
             let code = if with_code {
-                match entry.code() {
+                match entry.code(lang) {
                     Ok(code) => Some(code),
                     Err(_) => {
                         focus_request.set(focus_request.wrapping_add(1));
@@ -241,7 +238,7 @@ fn delete_account(props: &DeleteAccountProps) -> Html {
                     Err(problem) if problem.status == 401 => {}
                     Err(problem) => match problem.code {
                         ProblemCode::ValidationFailed if !problem.errors.is_empty() => {
-                            let errors = password_and_code_errors(&problem);
+                            let errors = password_and_code_errors(lang, &problem);
                             if errors.iter().any(|(field, _)| field == "password") {
                                 focus(&password_ref);
                             } else {
@@ -250,11 +247,14 @@ fn delete_account(props: &DeleteAccountProps) -> Html {
                             form.set_server_errors(errors.into_iter().collect());
                         }
                         ProblemCode::InvalidCode => {
-                            form.set_server_error("code", factor_problem_message(&problem, kind));
+                            form.set_server_error(
+                                "code",
+                                factor_problem_message(lang, &problem, kind),
+                            );
                             entry.set(entry.cleared());
                             focus_request.set(focus_request.wrapping_add(1));
                         }
-                        _ => banner.set(Some(problem_message(&problem))),
+                        _ => banner.set(Some(problem_message(lang, &problem))),
                     },
                 }
             });
@@ -265,25 +265,25 @@ fn delete_account(props: &DeleteAccountProps) -> Html {
         before.kind != after.kind
     });
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
-    let asks = if with_code {
-        "To confirm, enter your password and a code from your authenticator app (or a recovery code)."
+    let asks = lang.t(if with_code {
+        "account-data-delete-asks-code"
     } else {
-        "To confirm, enter your password."
-    };
+        "account-data-delete-asks-password"
+    });
 
     html! {
         <form class="form confirm-form danger-zone" id="delete-account-panel" data-testid="delete-account-panel"
               novalidate=true aria-labelledby="delete-account-heading" {onsubmit}>
-            <h3 id="delete-account-heading" tabindex="-1" ref={heading_ref}>{ "Delete your account?" }</h3>
+            <h3 id="delete-account-heading" tabindex="-1" ref={heading_ref}>{ lang.t("account-data-delete-heading") }</h3>
             <p id="delete-account-consequence" data-testid="delete-account-consequence">
-                { deletion_consequence(&props.user.email) }
+                { deletion_consequence(lang, &props.user.email) }
             </p>
             <p class="hint">{ asks }</p>
             <ErrorBanner testid="delete-account-error" message={(*banner).clone().map(AttrValue::from)} />
             // Tells password managers which account the password is for.
             <input type="text" name="username" autocomplete="username" value={props.user.username.clone()}
                    readonly=true hidden=true />
-            <FormField id="delete-password" label="Your password" kind="password" value={(*password).clone()}
+            <FormField id="delete-password" label={lang.t("account-data-password-label")} kind="password" value={(*password).clone()}
                        oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")}
                        error={password_error} autocomplete="current-password"
                        node_ref={password_ref.clone()} />
@@ -294,11 +294,11 @@ fn delete_account(props: &DeleteAccountProps) -> Html {
             <div class="actions">
                 <button type="submit" class="button button-danger" id="delete-confirm" data-testid="delete-confirm"
                         disabled={*busy}>
-                    { if *busy { "Deleting…" } else { "Delete my account for good" } }
+                    { if *busy { lang.t("account-data-deleting") } else { lang.t("account-data-delete-confirm") } }
                 </button>
                 <button type="button" class="button button-secondary" id="delete-cancel" data-testid="delete-cancel"
                         disabled={*busy} onclick={on_cancel}>
-                    { "Keep my account" }
+                    { lang.t("account-data-keep") }
                 </button>
             </div>
         </form>
@@ -316,7 +316,7 @@ mod tests {
 
     #[test]
     fn the_deletion_says_what_goes_and_that_it_is_final() {
-        let text = deletion_consequence("ada@example.com");
+        let text = deletion_consequence(Language::ENGLISH, "ada@example.com");
         for part in [
             "deleted at once",
             "sessions",

@@ -10,16 +10,17 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::{ErrorBanner, FormField, Notice};
 use crate::hooks::{use_form_state, use_session};
+use crate::i18n::{use_lang, Language, Words};
 use crate::messages::{check_password, field_errors, field_sentence, problem_message};
 
 const CURRENT: &str = "current_password";
 const NEW: &str = "new_password";
 
 /// The server takes any non-empty current password (spaces included) and judges it by its hash.
-fn check_current(value: &str) -> Option<String> {
+fn check_current(lang: Language, value: &str) -> Option<String> {
     value
         .is_empty()
-        .then(|| field_sentence(CURRENT, "is required"))
+        .then(|| field_sentence(lang, CURRENT, "is required"))
 }
 
 #[derive(Properties, PartialEq)]
@@ -32,6 +33,7 @@ pub struct ChangePasswordProps {
 
 #[function_component(ChangePassword)]
 pub fn change_password(props: &ChangePasswordProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let current = use_state(String::new);
     let new = use_state(String::new);
@@ -42,8 +44,8 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
     let current_ref = use_node_ref();
     let new_ref = use_node_ref();
 
-    let current_error = form.error_of(CURRENT, check_current(&current));
-    let new_error = form.error_of(NEW, check_password(&new));
+    let current_error = form.error_of(CURRENT, check_current(lang, &current));
+    let new_error = form.error_of(NEW, check_password(lang, &new));
     // Typing in either field puts away the notice of an earlier change.
     let on_change = |state: &UseStateHandle<String>, field: &'static str| {
         let notice = notice.clone();
@@ -71,9 +73,9 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
                 return;
             }
             form.touch_all();
-            let first_invalid = if check_current(&current).is_some() {
+            let first_invalid = if check_current(lang, &current).is_some() {
                 Some(&current_ref)
-            } else if check_password(&new).is_some() {
+            } else if check_password(lang, &new).is_some() {
                 Some(&new_ref)
             } else {
                 None
@@ -110,21 +112,19 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
                         current.set(String::new());
                         new.set(String::new());
                         form.clear();
-                        notice.set(Some(
-                            "Password changed. Other devices were signed out.".to_owned(),
-                        ));
+                        notice.set(Some(lang.t("change-password-done")));
                         on_changed.emit(());
                     }
                     // The session has ended: the dashboard sends the person to sign in.
                     Err(problem) if problem.status == 401 => {}
                     Err(problem) if problem.code == ProblemCode::ValidationFailed => {
-                        let errors = field_errors(&problem);
+                        let errors = field_errors(lang, &problem);
                         if errors.is_empty() {
-                            banner.set(Some(problem_message(&problem)));
+                            banner.set(Some(problem_message(lang, &problem)));
                         }
                         form.set_server_errors(errors.into_iter().collect());
                     }
-                    Err(problem) => banner.set(Some(problem_message(&problem))),
+                    Err(problem) => banner.set(Some(problem_message(lang, &problem))),
                 }
             });
         })
@@ -132,26 +132,26 @@ pub fn change_password(props: &ChangePasswordProps) -> Html {
 
     html! {
         <section class="change-password" aria-labelledby="change-password-heading">
-            <h2 id="change-password-heading">{ "Change your password" }</h2>
+            <h2 id="change-password-heading">{ lang.t("change-password-heading") }</h2>
             <ErrorBanner testid="change-password-error" message={(*banner).clone().map(AttrValue::from)} />
             <Notice testid="change-password-notice" message={(*notice).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
                 // Tells password managers which account the new password is for.
                 <input type="text" name="username" autocomplete="username" value={props.username.clone()}
                        readonly=true hidden=true />
-                <FormField id="change-current-password" label="Current password" kind="password"
+                <FormField id="change-current-password" label={lang.t("change-password-current-label")} kind="password"
                            value={(*current).clone()} oninput={on_change(&current, CURRENT)}
                            onblur={form.on_blur(CURRENT)} error={current_error}
                            autocomplete="current-password" node_ref={current_ref.clone()} />
-                <FormField id="change-new-password" label="New password" kind="password"
+                <FormField id="change-new-password" label={lang.t("change-password-new-label")} kind="password"
                            value={(*new).clone()} oninput={on_change(&new, NEW)}
                            onblur={form.on_blur(NEW)} error={new_error} autocomplete="new-password"
-                           hint="At least 8 characters. Your other devices will be signed out."
+                           hint={lang.t("change-password-new-hint")}
                            node_ref={new_ref.clone()} />
                 <div class="actions">
                     <button type="submit" class="button button-secondary" id="change-password-submit"
                             data-testid="change-password-submit" disabled={*busy}>
-                        { if *busy { "Changing…" } else { "Change password" } }
+                        { if *busy { lang.t("change-password-submitting") } else { lang.t("change-password-submit") } }
                     </button>
                 </div>
             </form>

@@ -14,6 +14,7 @@ use crate::api;
 use crate::app::{Loading, Route};
 use crate::components::{Card, ErrorBanner};
 use crate::hooks::{use_session, AuthState, Session};
+use crate::i18n::{self, use_lang, Words};
 use crate::labels::{device, when};
 use crate::messages::problem_message;
 
@@ -38,7 +39,8 @@ async fn load(
 
 fn report(problem: &Problem, banner: &UseStateHandle<Option<String>>) {
     if problem.status != 401 {
-        banner.set(Some(problem_message(problem)));
+        // Sent from async code that outlives a render: the language in force when the answer came.
+        banner.set(Some(problem_message(i18n::current(), problem)));
     }
 }
 
@@ -59,6 +61,7 @@ struct AccountProps {
 
 #[function_component(Account)]
 fn account(props: &AccountProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let navigator = use_navigator();
     let sessions = use_state(|| None::<Vec<SessionInfo>>);
@@ -127,25 +130,25 @@ fn account(props: &AccountProps) -> Html {
 
     let user = &props.user;
     let session_rows = match &*sessions {
-        None => html! { <p class="hint">{ "Loading your sessions…" }</p> },
+        None => html! { <p class="hint">{ lang.t("dashboard-sessions-loading") }</p> },
         Some(list) => html! {
             <ul class="sessions" data-testid="session-list">
                 { for list.iter().map(|s| html! {
                     <li class="session" data-testid="session-row" data-current={s.current.to_string()}>
                         <div class="session-what">
-                            <strong>{ device(s.user_agent.as_deref()) }</strong>
+                            <strong>{ device(lang, s.user_agent.as_deref()) }</strong>
                             if s.current {
-                                <span class="badge">{ "This device" }</span>
+                                <span class="badge">{ lang.t("dashboard-this-device") }</span>
                             }
                             <span class="session-meta">
-                                { format!("Last active {}", when(s.last_used_at)) }
+                                { lang.tf("dashboard-session-last-active", &[("at", (&when(s.last_used_at)).into())]) }
                                 { s.ip.as_ref().map(|ip| format!(" · {ip}")).unwrap_or_default() }
                             </span>
                         </div>
                         if !s.current {
                             <button type="button" class="button button-small button-secondary" data-testid="revoke-session"
                                     disabled={*revoking == Some(s.id)} onclick={on_revoke(s.id)}>
-                                { "Sign out" }<span class="visually-hidden">{ format!(" {}", device(s.user_agent.as_deref())) }</span>
+                                { lang.t("dashboard-session-sign-out") }<span class="visually-hidden">{ format!(" {}", device(lang, s.user_agent.as_deref())) }</span>
                             </button>
                         }
                     </li>
@@ -155,43 +158,43 @@ fn account(props: &AccountProps) -> Html {
     };
 
     html! {
-        <Card title={format!("Welcome, {}", user.username)} wide=true>
+        <Card title={lang.tf("dashboard-title", &[("name", (&user.username).into())])} wide=true>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
-            <h2>{ "Your account" }</h2>
+            <h2>{ lang.t("dashboard-account-heading") }</h2>
             <dl class="facts">
-                <dt>{ "Username" }</dt>
+                <dt>{ lang.t("dashboard-username") }</dt>
                 <dd id="dashboard-username" data-testid="dashboard-username">{ user.username.clone() }</dd>
-                <dt>{ "E-mail address" }</dt>
+                <dt>{ lang.t("dashboard-email") }</dt>
                 <dd>
                     <span id="dashboard-email" data-testid="dashboard-email">{ user.email.clone() }</span>
                     if user.email_verified {
-                        <span class="badge badge-ok" data-testid="dashboard-verified">{ "Confirmed" }</span>
+                        <span class="badge badge-ok" data-testid="dashboard-verified">{ lang.t("dashboard-email-confirmed") }</span>
                     }
                 </dd>
-                <dt>{ "Authenticator app" }</dt>
+                <dt>{ lang.t("dashboard-mfa") }</dt>
                 <dd>
                     <span id="dashboard-mfa" data-testid="dashboard-mfa" data-enabled={user.mfa_enabled.to_string()}
                           class={classes!("badge", user.mfa_enabled.then_some("badge-ok"))}>
-                        { if user.mfa_enabled { "On" } else { "Off" } }
+                        { if user.mfa_enabled { lang.t("dashboard-mfa-on") } else { lang.t("dashboard-mfa-off") } }
                     </span>
                     <Link<Route> to={Route::Security} classes="link">
                         <span id="security-link" data-testid="security-link">
-                            { if user.mfa_enabled { "Security settings" } else { "Set up" } }
+                            { if user.mfa_enabled { lang.t("dashboard-security-link") } else { lang.t("dashboard-security-set-up") } }
                         </span>
                     </Link<Route>>
                 </dd>
-                <dt>{ "Member since" }</dt>
+                <dt>{ lang.t("dashboard-member-since") }</dt>
                 <dd data-testid="dashboard-created">{ when(user.created_at) }</dd>
-                <dt>{ "Role" }</dt>
+                <dt>{ lang.t("dashboard-role") }</dt>
                 <dd>{ user.role.clone() }</dd>
             </dl>
-            <h2>{ "Where you are signed in" }</h2>
+            <h2>{ lang.t("dashboard-sessions-heading") }</h2>
             { session_rows }
             <ChangePassword username={user.username.clone()} on_changed={on_password_changed} />
             <div class="actions">
                 <button type="button" class="button button-primary" id="logout-button" data-testid="logout-button"
                         disabled={*leaving} onclick={on_logout}>
-                    { if *leaving { "Signing out…" } else { "Sign out" } }
+                    { if *leaving { lang.t("dashboard-signing-out") } else { lang.t("dashboard-sign-out") } }
                 </button>
             </div>
         </Card>

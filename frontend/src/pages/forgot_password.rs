@@ -10,11 +10,13 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField};
 use crate::hooks::{use_captcha, use_form_state};
+use crate::i18n::{use_lang, Words};
 use crate::messages::{check_email, field_errors, problem_message};
 use crate::tickets::{self, Flow};
 
 #[function_component(ForgotPassword)]
 pub fn forgot_password() -> Html {
+    let lang = use_lang();
     let navigator = use_navigator();
     let email = use_state(String::new);
     let form = use_form_state(&["email"]);
@@ -23,7 +25,7 @@ pub fn forgot_password() -> Html {
     let captcha = use_captcha();
     let node_ref = use_node_ref();
 
-    let error = form.error_of("email", check_email(&email));
+    let error = form.error_of("email", check_email(lang, &email));
 
     let onsubmit = {
         let (email, form, banner, busy, node_ref) = (
@@ -40,7 +42,7 @@ pub fn forgot_password() -> Html {
                 return;
             }
             form.touch_all();
-            if check_email(&email).is_some() {
+            if check_email(lang, &email).is_some() {
                 if let Some(input) = node_ref.cast::<web_sys::HtmlElement>() {
                     let _ = input.focus();
                 }
@@ -74,9 +76,9 @@ pub fn forgot_password() -> Html {
                             let _ = navigator.push_with_query(&Route::ResetPassword, &query);
                         }
                     }
-                    Err(problem) => match field_errors(&problem).into_iter().next() {
+                    Err(problem) => match field_errors(lang, &problem).into_iter().next() {
                         Some((_, message)) => form.set_server_error("email", message),
-                        None => banner.set(Some(problem_message(&problem))),
+                        None => banner.set(Some(problem_message(lang, &problem))),
                     },
                 }
             });
@@ -87,28 +89,28 @@ pub fn forgot_password() -> Html {
         ..CodeQuery::default()
     };
 
-    let lead = html! { { "Enter the address of your account and we will e-mail you a 6-digit code to set a new password." } };
+    let lead = html! { { lang.t("forgot-lead") } };
     html! {
-        <Card title="Reset your password" lead={lead}>
+        <Card title={lang.t("forgot-title")} lead={lead}>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
-                <FormField id="forgot-email" label="E-mail address" kind="email" value={(*email).clone()}
+                <FormField id="forgot-email" label={lang.t("forgot-email-label")} kind="email" value={(*email).clone()}
                            oninput={form.on_change(&email, "email")} onblur={form.on_blur("email")}
                            {error} autocomplete="email" inputmode="email"
                            autofocus=true node_ref={node_ref.clone()} />
                 <CaptchaStatus solving={captcha.solving} />
                 <button type="submit" class="button button-primary button-block" id="forgot-submit"
                         data-testid="forgot-submit" disabled={*busy}>
-                    { if *busy { "Sending…" } else { "Send me a code" } }
+                    { if *busy { lang.t("forgot-submitting") } else { lang.t("forgot-submit") } }
                 </button>
             </form>
             <p class="aside">
                 <Link<Route, CodeQuery> to={Route::ResetPassword} query={Some(have_code)} classes="link">
-                    <span data-testid="have-code-link">{ "I already have a code" }</span>
+                    <span data-testid="have-code-link">{ lang.t("forgot-have-code-link") }</span>
                 </Link<Route, CodeQuery>>
             </p>
             <p class="aside">
-                <Link<Route> to={Route::Login} classes="link">{ "Back to sign in" }</Link<Route>>
+                <Link<Route> to={Route::Login} classes="link">{ lang.t("forgot-back-to-login") }</Link<Route>>
             </p>
         </Card>
     }

@@ -15,19 +15,22 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{Card, ErrorBanner, FormField, Notice};
 use crate::hooks::{use_form_state, use_session, AuthState};
+use crate::i18n::{use_lang, Language, Words};
 use crate::messages::{check_required, problem_message};
 
-fn notice_text(key: Option<&str>) -> Option<String> {
-    match key? {
-        "password-reset" => Some("Your password was changed. Sign in with the new one.".to_owned()),
-        "signed-out" => Some("You are signed out.".to_owned()),
-        "session-ended" => Some("Your session has ended. Please sign in again.".to_owned()),
-        _ => None,
-    }
+fn notice_text(lang: Language, key: Option<&str>) -> Option<String> {
+    let id = match key? {
+        "password-reset" => "login-notice-password-reset",
+        "signed-out" => "login-notice-signed-out",
+        "session-ended" => "login-notice-session-ended",
+        _ => return None,
+    };
+    Some(lang.t(id))
 }
 
 #[function_component(Login)]
 pub fn login() -> Html {
+    let lang = use_lang();
     let navigator = use_navigator();
     let session = use_session();
     let query = use_location()
@@ -50,8 +53,8 @@ pub fn login() -> Html {
         }
     }
 
-    let login_error = form.error_of("login", check_required("login", &login));
-    let password_error = form.error_of("password", check_required("password", &password));
+    let login_error = form.error_of("login", check_required(lang, "login", &login));
+    let password_error = form.error_of("password", check_required(lang, "password", &password));
 
     let onsubmit = {
         let (login, password, form, banner, busy) = (
@@ -74,8 +77,8 @@ pub fn login() -> Html {
             }
             form.touch_all();
             let checks = [
-                check_required("login", &login),
-                check_required("password", &password),
+                check_required(lang, "login", &login),
+                check_required(lang, "password", &password),
             ];
             if let Some(first) = checks.iter().position(Option::is_some) {
                 if let Some(input) = refs[first].cast::<web_sys::HtmlElement>() {
@@ -124,13 +127,13 @@ pub fn login() -> Html {
                             }
                         }
                         ProblemCode::InvalidCredentials => {
-                            form.set_server_error("password", problem_message(&problem));
+                            form.set_server_error("password", problem_message(lang, &problem));
                             if let Some(input) = refs[1].cast::<web_sys::HtmlInputElement>() {
                                 let _ = input.focus();
                                 input.select();
                             }
                         }
-                        _ => banner.set(Some(problem_message(&problem))),
+                        _ => banner.set(Some(problem_message(lang, &problem))),
                     },
                 }
             });
@@ -157,7 +160,7 @@ pub fn login() -> Html {
     if let Some(token) = (*mfa_token).clone() {
         return html! {
             <SecondFactor mfa_token={token} on_expired={back_to_password.reform(Some)}
-                          on_cancel={back_to_password.reform(|()| None)} cancel_label="Back to the password" />
+                          on_cancel={back_to_password.reform(|()| None)} cancel_label={lang.t("login-back-to-password")} />
         };
     }
 
@@ -171,35 +174,35 @@ pub fn login() -> Html {
     };
 
     html! {
-        <Card title="Sign in">
+        <Card title={lang.t("login-title")}>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
-            <Notice testid="notice-banner" message={notice_text(query.notice.as_deref()).map(AttrValue::from)} />
+            <Notice testid="notice-banner" message={notice_text(lang, query.notice.as_deref()).map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
-                <FormField id="login-login" label="Username or e-mail address" value={(*login).clone()}
+                <FormField id="login-login" label={lang.t("login-login-label")} value={(*login).clone()}
                            oninput={form.on_change(&login, "login")} onblur={form.on_blur("login")} error={login_error}
                            autocomplete="username" autofocus={!*returned} node_ref={refs[0].clone()} />
-                <FormField id="login-password" label="Password" kind="password" value={(*password).clone()}
+                <FormField id="login-password" label={lang.t("login-password-label")} kind="password" value={(*password).clone()}
                            oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")} error={password_error}
                            autocomplete="current-password" autofocus={*returned} node_ref={refs[1].clone()} />
                 <button type="submit" class="button button-primary button-block" id="login-submit"
                         data-testid="login-submit" disabled={*busy}>
-                    { if *busy { "Signing in…" } else { "Sign in" } }
+                    { lang.t(if *busy { "login-submitting" } else { "login-submit" }) }
                 </button>
             </form>
             <p class="aside">
                 <Link<Route, CodeQuery> to={Route::LoginCode} query={Some(by_code)} classes="link">
-                    <span id="login-code-link" data-testid="login-code-link">{ "E-mail me a code instead" }</span>
+                    <span id="login-code-link" data-testid="login-code-link">{ lang.t("login-code-link") }</span>
                 </Link<Route, CodeQuery>>
             </p>
             <p class="aside">
                 <Link<Route> to={Route::ForgotPassword} classes="link">
-                    <span data-testid="forgot-password-link">{ "Forgot your password?" }</span>
+                    <span data-testid="forgot-password-link">{ lang.t("login-forgot-password-link") }</span>
                 </Link<Route>>
             </p>
             <p class="aside">
-                { "New here? " }
+                { lang.t("login-new-here") }{ " " }
                 <Link<Route> to={Route::Register} classes="link">
-                    <span data-testid="register-link">{ "Create an account" }</span>
+                    <span data-testid="register-link">{ lang.t("login-register-link") }</span>
                 </Link<Route>>
             </p>
         </Card>

@@ -6,6 +6,7 @@
 //! step.
 
 use crate::countdown::after_seconds;
+use crate::i18n::{self, use_lang, Words};
 use shared::api::{CodeSentResponse, EmailRequest, LoginCodeRequest, LoginResponse};
 use shared::problem::ProblemCode;
 use yew::platform::spawn_local;
@@ -57,6 +58,7 @@ pub fn login_code() -> Html {
 
 #[function_component(LoginCodePage)]
 fn login_code_page() -> Html {
+    let lang = use_lang();
     let navigator = use_navigator();
     let session = use_session();
     let location = use_location();
@@ -103,8 +105,8 @@ fn login_code_page() -> Html {
         }
     }
 
-    let email_error = form.error_of("email", check_email(&email));
-    let code_error = form.error_of("code", check_code(&joined(&boxes)));
+    let email_error = form.error_of("email", check_email(lang, &email));
+    let code_error = form.error_of("code", check_code(lang, &joined(&boxes)));
 
     // A code was sent (or a reload found the one sent before): the boxes, ready for it.
     let on_sent = {
@@ -132,17 +134,14 @@ fn login_code_page() -> Html {
                 let _ = navigator.replace_with_query(&Route::LoginCode, &query);
             }
             resend_at.set(Some(saved.deadlines.resend));
-            notice.set(Some(if again {
-                format!(
-                    "If {} has an account, a new code is on its way. Codes from earlier e-mails no longer work.",
-                    sent.email
-                )
+            let id = if again {
+                "login-code-notice-resent"
             } else {
-                format!(
-                    "If {} has an account, a code is on its way. It can take a minute to arrive.",
-                    sent.email
-                )
-            }));
+                "login-code-notice-sent"
+            };
+            notice.set(Some(
+                i18n::current().tf(id, &[("email", (&sent.email).into())]),
+            ));
             ticket.set(Some(saved));
             state.set(CodeState::Usable);
             boxes.set(CodeBoxes::default());
@@ -170,7 +169,7 @@ fn login_code_page() -> Html {
                 return;
             }
             form.touch("email");
-            if check_email(&email).is_some() {
+            if check_email(lang, &email).is_some() {
                 if let Some(input) = email_ref.cast::<web_sys::HtmlElement>() {
                     let _ = input.focus();
                 }
@@ -207,19 +206,19 @@ fn login_code_page() -> Html {
                 match problem.code {
                     // A code went out a moment ago: it may well be in the mailbox already.
                     ProblemCode::ResendCooldown => {
-                        form.set_server_error("code", problem_message(&problem));
+                        form.set_server_error("code", problem_message(lang, &problem));
                         if !again {
                             stage.set(Stage::Code);
                             focus_request.set(focus_request.wrapping_add(1));
                         }
                     }
                     ProblemCode::ValidationFailed => {
-                        match field_errors(&problem).into_iter().next() {
+                        match field_errors(lang, &problem).into_iter().next() {
                             Some((_, message)) if !again => form.set_server_error("email", message),
-                            _ => banner.set(Some(problem_message(&problem))),
+                            _ => banner.set(Some(problem_message(lang, &problem))),
                         }
                     }
-                    _ => banner.set(Some(problem_message(&problem))),
+                    _ => banner.set(Some(problem_message(lang, &problem))),
                 }
             });
         })
@@ -254,7 +253,7 @@ fn login_code_page() -> Html {
                 return;
             }
             form.touch_all();
-            if check_code(&joined(&boxes)).is_some() {
+            if check_code(lang, &joined(&boxes)).is_some() {
                 focus_request.set(focus_request.wrapping_add(1));
                 return;
             }
@@ -301,7 +300,7 @@ fn login_code_page() -> Html {
                     Err(problem) => problem,
                 };
                 notice.set(None);
-                let message = problem_message(&problem);
+                let message = problem_message(lang, &problem);
                 match problem.code {
                     ProblemCode::InvalidCode => {
                         form.set_server_error("code", message);
@@ -317,7 +316,7 @@ fn login_code_page() -> Html {
                         form.set_server_errors(Default::default());
                     }
                     ProblemCode::ValidationFailed => {
-                        let errors: Vec<_> = field_errors(&problem);
+                        let errors: Vec<_> = field_errors(lang, &problem);
                         match errors.iter().find(|(field, _)| field == "email") {
                             // The address is not on show here: it goes back to its form.
                             Some((_, text)) => {
@@ -369,14 +368,14 @@ fn login_code_page() -> Html {
     match (*stage).clone() {
         Stage::SecondFactor(token) => html! {
             <SecondFactor mfa_token={token} on_expired={to_address.reform(Some)}
-                          on_cancel={to_address.reform(|()| None)} cancel_label="Start again" />
+                          on_cancel={to_address.reform(|()| None)} cancel_label={lang.t("login-code-start-again")} />
         },
         Stage::Address => {
             let lead = html! {
-                { "Enter the address of your account and we will e-mail you a 6-digit code to sign in with." }
+                { lang.t("login-code-lead") }
             };
             html! {
-                <Card title="Sign in with an e-mailed code" lead={lead}>
+                <Card title={lang.t("login-code-title")} lead={lead}>
                     <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
                     <form class="form" novalidate=true onsubmit={on_send}>
                         <FormField id="login-code-email" label="E-mail address" kind="email" value={(*email).clone()}
@@ -386,12 +385,12 @@ fn login_code_page() -> Html {
                         <CaptchaStatus solving={captcha.solving} />
                         <button type="submit" class="button button-primary button-block" id="login-code-send"
                                 data-testid="login-code-send" disabled={*sending}>
-                            { if *sending { "Sending…" } else { "E-mail me a code" } }
+                            { if *sending { lang.t("login-code-sending") } else { lang.t("login-code-send") } }
                         </button>
                     </form>
                     <p class="aside">
                         <Link<Route> to={Route::Login} classes="link">
-                            <span id="password-login-link" data-testid="password-login-link">{ "Sign in with your password instead" }</span>
+                            <span id="password-login-link" data-testid="password-login-link">{ lang.t("login-code-password-link") }</span>
                         </Link<Route>>
                     </p>
                 </Card>
@@ -400,13 +399,13 @@ fn login_code_page() -> Html {
         Stage::Code => {
             let lead = html! {
                 <>
-                    { "Enter the 6-digit code we e-mailed to " }
+                    { lang.t("login-code-lead-sent-before") }
                     <strong id="login-code-address" data-testid="login-code-address">{ email.trim().to_owned() }</strong>
-                    { " (if it has an account here)." }
+                    { lang.t("login-code-lead-sent-after") }
                 </>
             };
             html! {
-                <Card title="Sign in with an e-mailed code" lead={lead}>
+                <Card title={lang.t("login-code-title")} lead={lead}>
                     <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
                     <Notice testid="notice-banner" message={(*notice).clone().map(AttrValue::from)} />
                     <form class="form" novalidate=true {onsubmit}>
@@ -419,19 +418,19 @@ fn login_code_page() -> Html {
                         <div id="code-status">
                             if expired {
                                 <p class="expired" role="alert" data-testid="code-expired">
-                                    <strong>{ "This code has expired." }</strong>
+                                    <strong>{ lang.t("login-code-expired") }</strong>
                                     { " Send a new code below." }
                                 </p>
                             } else if ticket.is_some() {
-                                <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
+                                <Countdown remaining={code_left} label={lang.t("login-code-countdown-label")} testid="code-countdown" />
                             } else {
-                                <p class="hint">{ "Codes stay valid for a few minutes after they are sent." }</p>
+                                <p class="hint">{ lang.t("login-code-codes-valid") }</p>
                             }
                         </div>
                         <div class="actions">
                             <button type="submit" class="button button-primary" id="login-code-submit"
                                     data-testid="login-code-submit" disabled={*verifying || !usable}>
-                                { if *verifying { "Checking…" } else { "Sign in" } }
+                                { if *verifying { lang.t("login-code-submitting") } else { lang.t("login-code-submit") } }
                             </button>
                             <ResendButton wait={resend_wait} busy={*sending} onclick={on_resend} />
                         </div>
@@ -440,12 +439,12 @@ fn login_code_page() -> Html {
                     <p class="aside">
                         <button type="button" class="link-button" id="login-code-change-address"
                                 data-testid="login-code-change-address" onclick={to_address.reform(|_: MouseEvent| None)}>
-                            { "Use another address" }
+                            { lang.t("login-code-change-address") }
                         </button>
                     </p>
                     <p class="aside">
                         <Link<Route> to={Route::Login} classes="link">
-                            <span id="password-login-link" data-testid="password-login-link">{ "Sign in with your password instead" }</span>
+                            <span id="password-login-link" data-testid="password-login-link">{ lang.t("login-code-password-link") }</span>
                         </Link<Route>>
                     </p>
                 </Card>

@@ -11,25 +11,23 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{CaptchaStatus, Card, ErrorBanner, FormField, Notice};
 use crate::hooks::{use_captcha, use_form_state};
+use crate::i18n::{use_lang, Language, Words};
 use crate::messages::{
     check_email, check_password, check_username, field_errors, field_of, problem_message,
 };
 use crate::registration_token;
 use crate::tickets::{self, Flow};
 
-fn notice_text(key: Option<&str>) -> Option<String> {
+fn notice_text(lang: Language, key: Option<&str>) -> Option<String> {
     match key? {
-        "account-deleted" => Some(
-            "Your account was deleted, with its sessions, second factor and codes. A goodbye mail is on \
-             its way."
-                .to_owned(),
-        ),
+        "account-deleted" => Some(lang.t("register-notice-account-deleted")),
         _ => None,
     }
 }
 
 #[function_component(Register)]
 pub fn register() -> Html {
+    let lang = use_lang();
     let navigator = use_navigator();
     let query = use_location()
         .and_then(|l| l.query::<LoginQuery>().ok())
@@ -45,9 +43,9 @@ pub fn register() -> Html {
         [NodeRef::default(), NodeRef::default(), NodeRef::default()]
     });
 
-    let username_error = form.error_of("username", check_username(&username));
-    let email_error = form.error_of("email", check_email(&email));
-    let password_error = form.error_of("password", check_password(&password));
+    let username_error = form.error_of("username", check_username(lang, &username));
+    let email_error = form.error_of("email", check_email(lang, &email));
+    let password_error = form.error_of("password", check_password(lang, &password));
 
     let onsubmit = {
         let (username, email, password) = (username.clone(), email.clone(), password.clone());
@@ -60,9 +58,9 @@ pub fn register() -> Html {
             }
             form.touch_all();
             let checks = [
-                check_username(&username),
-                check_email(&email),
-                check_password(&password),
+                check_username(lang, &username),
+                check_email(lang, &email),
+                check_password(lang, &password),
             ];
             if let Some(first) = checks.iter().position(Option::is_some) {
                 if let Some(input) = refs[first].cast::<web_sys::HtmlElement>() {
@@ -105,15 +103,15 @@ pub fn register() -> Html {
                         match problem.code {
                             ProblemCode::ValidationFailed => {
                                 form.set_server_errors(
-                                    field_errors(&problem).into_iter().collect(),
+                                    field_errors(lang, &problem).into_iter().collect(),
                                 );
-                                banner.set(Some(problem_message(&problem)));
+                                banner.set(Some(problem_message(lang, &problem)));
                             }
                             code => match field_of(code) {
                                 Some(field) => {
-                                    form.set_server_error(field, problem_message(&problem))
+                                    form.set_server_error(field, problem_message(lang, &problem))
                                 }
-                                None => banner.set(Some(problem_message(&problem))),
+                                None => banner.set(Some(problem_message(lang, &problem))),
                             },
                         }
                     }
@@ -122,35 +120,34 @@ pub fn register() -> Html {
         })
     };
 
-    let lead =
-        html! { { "It takes a minute: we e-mail you a 6-digit code to confirm your address." } };
+    let lead = html! { { lang.t("register-lead") } };
     html! {
-        <Card title="Create your account" lead={lead}>
-            <Notice testid="notice-banner" message={notice_text(query.notice.as_deref()).map(AttrValue::from)} />
+        <Card title={lang.t("register-title")} lead={lead}>
+            <Notice testid="notice-banner" message={notice_text(lang, query.notice.as_deref()).map(AttrValue::from)} />
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
-                <FormField id="register-username" label="Username" value={(*username).clone()}
+                <FormField id="register-username" label={lang.t("register-username-label")} value={(*username).clone()}
                            oninput={form.on_change(&username, "username")} onblur={form.on_blur("username")}
                            error={username_error} autocomplete="username" autofocus=true
-                           hint="3 to 32 letters, digits, '.', '_' or '-'." node_ref={refs[0].clone()} />
-                <FormField id="register-email" label="E-mail address" kind="email" value={(*email).clone()}
+                           hint={lang.t("register-username-hint")} node_ref={refs[0].clone()} />
+                <FormField id="register-email" label={lang.t("register-email-label")} kind="email" value={(*email).clone()}
                            oninput={form.on_change(&email, "email")} onblur={form.on_blur("email")}
                            error={email_error} autocomplete="email" inputmode="email"
                            node_ref={refs[1].clone()} />
-                <FormField id="register-password" label="Password" kind="password" value={(*password).clone()}
+                <FormField id="register-password" label={lang.t("register-password-label")} kind="password" value={(*password).clone()}
                            oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")}
                            error={password_error} autocomplete="new-password"
-                           hint="At least 8 characters; a few words are easy to remember."
+                           hint={lang.t("register-password-hint")}
                            node_ref={refs[2].clone()} />
                 <CaptchaStatus solving={captcha.solving} />
                 <button type="submit" class="button button-primary button-block" id="register-submit"
                         data-testid="register-submit" disabled={*busy}>
-                    { if *busy { "Creating your account…" } else { "Create account" } }
+                    { if *busy { lang.t("register-submitting") } else { lang.t("register-submit") } }
                 </button>
             </form>
             <p class="aside">
-                { "Already have an account? " }
-                <Link<Route> to={Route::Login} classes="link"><span data-testid="login-link">{ "Sign in" }</span></Link<Route>>
+                { lang.t("register-have-account") }{ " " }
+                <Link<Route> to={Route::Login} classes="link"><span data-testid="login-link">{ lang.t("register-login-link") }</span></Link<Route>>
             </p>
         </Card>
     }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::countdown::after_seconds;
+use crate::i18n::{self, use_lang, Words};
 use shared::api::{EmailRequest, ResetPasswordRequest};
 use shared::problem::ProblemCode;
 use yew::platform::spawn_local;
@@ -32,6 +33,7 @@ pub fn reset_password() -> Html {
 
 #[function_component(ResetPasswordPage)]
 fn reset_password_page() -> Html {
+    let lang = use_lang();
     let navigator = use_navigator();
     let location = use_location();
     // The mailed link's fragment, read once (see `CodeQuery::from_url`).
@@ -62,9 +64,9 @@ fn reset_password_page() -> Html {
     let resend_wait = use_countdown(*resend_at);
     let expired = ticket.is_some() && code_left == 0;
 
-    let email_error = form.error_of("email", check_email(&email));
-    let code_error = form.error_of("code", check_code(&joined(&boxes)));
-    let password_error = form.error_of("new_password", check_password(&password));
+    let email_error = form.error_of("email", check_email(lang, &email));
+    let code_error = form.error_of("code", check_code(lang, &joined(&boxes)));
+    let password_error = form.error_of("new_password", check_password(lang, &password));
 
     let on_resend = {
         let (email, form, banner, notice, resending, resend_at, ticket, boxes) = (
@@ -80,7 +82,7 @@ fn reset_password_page() -> Html {
         let (focus_request, captcha, link_token) =
             (focus_request.clone(), captcha.clone(), link_token.clone());
         Callback::from(move |()| {
-            if check_email(&email).is_some() {
+            if check_email(lang, &email).is_some() {
                 form.touch("email");
                 return;
             }
@@ -111,10 +113,10 @@ fn reset_password_page() -> Html {
                         link_token.set(None);
                         let saved = tickets::save(Flow::Reset, &sent);
                         resend_at.set(Some(saved.deadlines.resend));
-                        notice.set(Some(format!(
-                            "If {} has an account, a new code is on its way. Earlier codes no longer work.",
-                            sent.email
-                        )));
+                        notice.set(Some(
+                            i18n::current()
+                                .tf("reset-notice-resent", &[("email", (&sent.email).into())]),
+                        ));
                         ticket.set(Some(saved));
                         form.set_server_errors(BTreeMap::new());
                         boxes.set(CodeBoxes::default());
@@ -125,7 +127,7 @@ fn reset_password_page() -> Html {
                             resend_at.set(Some(after_seconds(page_clock(), secs)));
                         }
                         notice.set(None);
-                        banner.set(Some(problem_message(&problem)));
+                        banner.set(Some(problem_message(lang, &problem)));
                     }
                 }
             });
@@ -154,11 +156,11 @@ fn reset_password_page() -> Html {
                 return;
             }
             form.touch_all();
-            if check_email(&email).is_some() || check_code(&joined(&boxes)).is_some() {
+            if check_email(lang, &email).is_some() || check_code(lang, &joined(&boxes)).is_some() {
                 focus_request.set(*focus_request + 1);
                 return;
             }
-            if check_password(&password).is_some() {
+            if check_password(lang, &password).is_some() {
                 if let Some(input) = password_ref.cast::<web_sys::HtmlElement>() {
                     let _ = input.focus();
                 }
@@ -200,17 +202,17 @@ fn reset_password_page() -> Html {
                     Err(problem) => {
                         notice.set(None);
                         match problem.code {
-                            ProblemCode::ValidationFailed => {
-                                form.set_server_errors(field_errors(&problem).into_iter().collect())
-                            }
+                            ProblemCode::ValidationFailed => form.set_server_errors(
+                                field_errors(lang, &problem).into_iter().collect(),
+                            ),
                             ProblemCode::InvalidCode
                             | ProblemCode::CodeExpired
                             | ProblemCode::TooManyAttempts => {
-                                form.set_server_error("code", problem_message(&problem));
+                                form.set_server_error("code", problem_message(lang, &problem));
                                 boxes.set(CodeBoxes::default());
                                 focus_request.set(*focus_request + 1);
                             }
-                            _ => banner.set(Some(problem_message(&problem))),
+                            _ => banner.set(Some(problem_message(lang, &problem))),
                         }
                     }
                 }
@@ -226,13 +228,13 @@ fn reset_password_page() -> Html {
         })
     };
 
-    let lead = html! { { "Enter the 6-digit code from our e-mail and choose a new password. Every device signed in to your account will be signed out." } };
+    let lead = html! { { lang.t("reset-lead") } };
     html! {
-        <Card title="Choose a new password" lead={lead}>
+        <Card title={lang.t("reset-title")} lead={lead}>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <Notice testid="notice-banner" message={(*notice).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
-                <FormField id="reset-email" label="E-mail address" kind="email" value={(*email).clone()}
+                <FormField id="reset-email" label={lang.t("reset-email-label")} kind="email" value={(*email).clone()}
                            oninput={on_email} onblur={form.on_blur("email")} error={email_error}
                            autocomplete="email" inputmode="email" autofocus={query.email.is_none()} />
                 <CodeInput value={(*boxes).clone()} onchange={form.on_change(&boxes, "code")} invalid={code_error.is_some()}
@@ -242,27 +244,27 @@ fn reset_password_page() -> Html {
                 </p>
                 if expired {
                     <p class="expired" role="alert" data-testid="code-expired">
-                        { "This code has expired. Send a new one below." }
+                        { lang.t("reset-expired") }
                     </p>
                 } else if ticket.is_some() {
-                    <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
+                    <Countdown remaining={code_left} label={lang.t("reset-countdown-label")} testid="code-countdown" />
                 }
-                <FormField id="reset-password" label="New password" kind="password" value={(*password).clone()}
+                <FormField id="reset-password" label={lang.t("reset-password-label")} kind="password" value={(*password).clone()}
                            oninput={form.on_change(&password, "new_password")}
                            onblur={form.on_blur("new_password")} error={password_error}
-                           autocomplete="new-password" hint="At least 8 characters."
+                           autocomplete="new-password" hint={lang.t("reset-password-hint")}
                            node_ref={password_ref.clone()} />
                 <div class="actions">
                     <button type="submit" class="button button-primary" id="reset-submit" data-testid="reset-submit"
                             disabled={*busy}>
-                        { if *busy { "Saving…" } else { "Set new password" } }
+                        { if *busy { lang.t("reset-submitting") } else { lang.t("reset-submit") } }
                     </button>
                     <ResendButton wait={resend_wait} busy={*resending} onclick={on_resend} />
                 </div>
                 <CaptchaStatus solving={captcha.solving} />
             </form>
             <p class="aside">
-                <Link<Route> to={Route::Login} classes="link">{ "Back to sign in" }</Link<Route>>
+                <Link<Route> to={Route::Login} classes="link">{ lang.t("reset-back-to-login") }</Link<Route>>
             </p>
         </Card>
     }

@@ -13,6 +13,7 @@ use crate::app::Route;
 use crate::components::{Card, ErrorBanner, FactorCodeInput};
 use crate::factor::FactorEntry;
 use crate::hooks::{use_form_state, use_session};
+use crate::i18n::{use_lang, Words};
 use crate::messages::{factor_problem_message, problem_message};
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +30,7 @@ pub struct SecondFactorProps {
 
 #[function_component(SecondFactor)]
 pub fn second_factor(props: &SecondFactorProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let navigator = use_navigator();
     let entry = use_state(FactorEntry::default);
@@ -38,7 +40,7 @@ pub fn second_factor(props: &SecondFactorProps) -> Html {
     // The boxes take the caret as the step appears.
     let focus_request = use_state(|| 1_u32);
 
-    let code_error = form.error_of("code", entry.check());
+    let code_error = form.error_of("code", entry.check(lang));
 
     let onsubmit = {
         let (entry, form, banner, busy, focus_request) = (
@@ -57,7 +59,7 @@ pub fn second_factor(props: &SecondFactorProps) -> Html {
                 return;
             }
             form.touch_all();
-            let code = match entry.code() {
+            let code = match entry.code(lang) {
                 Ok(code) => code,
                 Err(_) => {
                     focus_request.set(focus_request.wrapping_add(1));
@@ -93,11 +95,12 @@ pub fn second_factor(props: &SecondFactorProps) -> Html {
                     }
                     Err(problem) => problem,
                 };
-                let message = factor_problem_message(&problem, kind);
+                let message = factor_problem_message(lang, &problem, kind);
                 match problem.code {
                     // The fifth wrong code voided the token: another try could only be refused.
                     ProblemCode::InvalidCode if problem.attempts_remaining == Some(0) => on_expired
                         .emit(factor_problem_message(
+                            lang,
                             &Problem::new(ProblemCode::InvalidToken),
                             kind,
                         )),
@@ -109,15 +112,16 @@ pub fn second_factor(props: &SecondFactorProps) -> Html {
                     ProblemCode::InvalidToken => on_expired.emit(message),
                     ProblemCode::ValidationFailed if problem.errors.contains_key("mfa_token") => {
                         on_expired.emit(factor_problem_message(
+                            lang,
                             &Problem::new(ProblemCode::InvalidToken),
                             kind,
                         ))
                     }
                     ProblemCode::ValidationFailed => {
-                        form.set_server_error("code", entry.check().unwrap_or(message));
+                        form.set_server_error("code", entry.check(lang).unwrap_or(message));
                         focus_request.set(focus_request.wrapping_add(1));
                     }
-                    _ => banner.set(Some(problem_message(&problem))),
+                    _ => banner.set(Some(problem_message(lang, &problem))),
                 }
             });
         })
@@ -129,17 +133,17 @@ pub fn second_factor(props: &SecondFactorProps) -> Html {
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
 
     let lead = html! {
-        { "Open your authenticator app and enter the 6-digit code it shows for OTP Portal." }
+        { lang.t("second-factor-lead") }
     };
     html! {
-        <Card title="Enter your security code" lead={lead}>
+        <Card title={lang.t("second-factor-title")} lead={lead}>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <form class="form" id="mfa-form" data-testid="mfa-form" novalidate=true {onsubmit}>
                 <FactorCodeInput id="mfa-code" value={(*entry).clone()} onchange={on_entry}
                                  error={code_error} focus_request={*focus_request} />
                 <button type="submit" class="button button-primary button-block" id="mfa-submit"
                         data-testid="mfa-submit" disabled={*busy}>
-                    { if *busy { "Checking…" } else { "Sign in" } }
+                    { lang.t(if *busy { "second-factor-submitting" } else { "second-factor-submit" }) }
                 </button>
             </form>
             <p class="aside">

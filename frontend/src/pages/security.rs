@@ -19,6 +19,7 @@ use crate::components::{
 };
 use crate::factor::{secret_in_groups, svg_data_url, CodeKind, FactorEntry};
 use crate::hooks::{use_form_state, use_session, AuthState, Session};
+use crate::i18n::{msg, use_lang, Words};
 use crate::messages::{
     check_code, check_required, factor_problem_message, field_sentence, password_and_code_errors,
     problem_message,
@@ -61,6 +62,7 @@ struct SecurityPageProps {
 
 #[function_component(SecurityPage)]
 fn security_page(props: &SecurityPageProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let banner = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
@@ -120,7 +122,7 @@ fn security_page(props: &SecurityPageProps) -> Html {
                     // The session has ended: the page sends the person to sign in.
                     Err(problem) if problem.status == 401 => {}
                     Err(problem) => {
-                        banner.set(Some(problem_message(&problem)));
+                        banner.set(Some(problem_message(lang, &problem)));
                         if problem.code == ProblemCode::MfaAlreadyEnabled {
                             reload_user(session).await;
                         }
@@ -141,10 +143,7 @@ fn security_page(props: &SecurityPageProps) -> Html {
         Callback::from(move |recovery_codes: Vec<String>| {
             setup.set(None);
             codes.set(Some(recovery_codes));
-            notice.set(Some(
-                "The authenticator app is on. From now on, signing in asks for its code after your password."
-                    .to_owned(),
-            ));
+            notice.set(Some(lang.t("security-notice-enabled")));
             session.update_user(User {
                 mfa_enabled: true,
                 ..user.clone()
@@ -183,15 +182,10 @@ fn security_page(props: &SecurityPageProps) -> Html {
             match new_codes {
                 Some(list) => {
                     codes.set(Some(list));
-                    notice.set(Some(
-                        "New recovery codes are ready. The earlier ones no longer work.".to_owned(),
-                    ));
+                    notice.set(Some(lang.t("security-notice-new-codes")));
                 }
                 None => {
-                    notice.set(Some(
-                        "The authenticator app is off. Signing in now needs only your password."
-                            .to_owned(),
-                    ));
+                    notice.set(Some(lang.t("security-notice-disabled")));
                     session.update_user(User {
                         mfa_enabled: false,
                         ..user.clone()
@@ -227,15 +221,15 @@ fn security_page(props: &SecurityPageProps) -> Html {
     let status = if enabled {
         html! {
             <p class="security-status" id="security-status" data-testid="security-status" data-enabled="true">
-                <span class="badge badge-ok">{ "On" }</span>
-                { " Signing in asks for the code from your authenticator app after your password." }
+                <span class="badge badge-ok">{ lang.t("security-status-on") }</span>
+                { " " }{ lang.t("security-status-on-text") }
             </p>
         }
     } else {
         html! {
             <p class="security-status" id="security-status" data-testid="security-status" data-enabled="false">
-                <span class="badge">{ "Off" }</span>
-                { " Signing in needs only your password or an e-mailed code. With an authenticator app, a stolen password is not enough." }
+                <span class="badge">{ lang.t("security-status-off") }</span>
+                { " " }{ lang.t("security-status-off-text") }
             </p>
         }
     };
@@ -262,11 +256,11 @@ fn security_page(props: &SecurityPageProps) -> Html {
             <div class="actions">
                 <button type="button" class="button button-secondary" id="recovery-codes-regenerate"
                         data-testid="recovery-codes-regenerate" onclick={ask(Confirm::NewRecoveryCodes)}>
-                    { "Get new recovery codes" }
+                    { lang.t("security-regenerate") }
                 </button>
                 <button type="button" class="button button-secondary" id="totp-disable"
                         data-testid="totp-disable" onclick={ask(Confirm::TurnOff)}>
-                    { "Turn off the app" }
+                    { lang.t("security-disable") }
                 </button>
             </div>
         }
@@ -275,18 +269,18 @@ fn security_page(props: &SecurityPageProps) -> Html {
             <div class="actions">
                 <button type="button" class="button button-primary" id="totp-setup-start"
                         data-testid="totp-setup-start" disabled={*starting} onclick={on_start}>
-                    { if *starting { "Preparing…" } else { "Set up an authenticator app" } }
+                    { lang.t(if *starting { "security-setup-starting" } else { "security-setup-start" }) }
                 </button>
             </div>
         }
     };
 
     html! {
-        <Card title="Security" wide=true>
+        <Card title={lang.t("security-title")} wide=true>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <Notice testid="notice-banner" message={(*notice).clone().map(AttrValue::from)} />
             <section class="security-section" aria-labelledby="totp-heading">
-                <h2 id="totp-heading" tabindex="-1" ref={heading_ref} class="no-print">{ "Authenticator app" }</h2>
+                <h2 id="totp-heading" tabindex="-1" ref={heading_ref} class="no-print">{ lang.t("security-totp-heading") }</h2>
                 <div class="no-print">{ status }</div>
                 { body }
             </section>
@@ -295,7 +289,7 @@ fn security_page(props: &SecurityPageProps) -> Html {
             }
             <p class="aside no-print">
                 <Link<Route> to={Route::Dashboard} classes="link">
-                    <span id="security-back" data-testid="security-back">{ "Back to your account" }</span>
+                    <span id="security-back" data-testid="security-back">{ lang.t("security-back") }</span>
                 </Link<Route>>
             </p>
         </Card>
@@ -315,6 +309,7 @@ struct TotpSetupProps {
 /// Scan (or type) the key, then prove it with the app's first code.
 #[function_component(TotpSetup)]
 fn totp_setup(props: &TotpSetupProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let boxes = use_state(CodeBoxes::default);
     let form = use_form_state(&["code"]);
@@ -327,7 +322,7 @@ fn totp_setup(props: &TotpSetupProps) -> Html {
         use_effect_with((), move |_| focus(&heading_ref));
     }
     let image = use_memo(props.setup.qr_svg.clone(), |svg| svg_data_url(svg));
-    let code_error = form.error_of("code", check_code(&joined(&boxes)));
+    let code_error = form.error_of("code", check_code(lang, &joined(&boxes)));
 
     let onsubmit = {
         let (boxes, form, busy, focus_request) = (
@@ -349,7 +344,7 @@ fn totp_setup(props: &TotpSetupProps) -> Html {
             }
             form.touch_all();
             let code = joined(&boxes);
-            if check_code(&code).is_some() {
+            if check_code(lang, &code).is_some() {
                 focus_request.set(focus_request.wrapping_add(1));
                 return;
             }
@@ -379,18 +374,18 @@ fn totp_setup(props: &TotpSetupProps) -> Html {
                     Err(problem) => match problem.code {
                         ProblemCode::InvalidCode | ProblemCode::ValidationFailed => {
                             let message = if problem.code == ProblemCode::InvalidCode {
-                                factor_problem_message(&problem, CodeKind::App)
+                                factor_problem_message(lang, &problem, CodeKind::App)
                             } else {
-                                field_sentence("code", "")
+                                field_sentence(lang, "code", "")
                             };
                             form.set_server_error("code", message);
                             boxes.set(CodeBoxes::default());
                             focus_request.set(focus_request.wrapping_add(1));
                         }
                         ProblemCode::MfaNotSetUp | ProblemCode::MfaAlreadyEnabled => {
-                            on_closed.emit(Some(problem_message(&problem)))
+                            on_closed.emit(Some(problem_message(lang, &problem)))
                         }
-                        _ => on_banner.emit(Some(problem_message(&problem))),
+                        _ => on_banner.emit(Some(problem_message(lang, &problem))),
                     },
                 }
             });
@@ -402,22 +397,22 @@ fn totp_setup(props: &TotpSetupProps) -> Html {
         <ol class="steps" id="totp-setup" data-testid="totp-setup">
             <li>
                 <h3 id="totp-scan-heading" tabindex="-1" ref={heading_ref}>
-                    { "Scan this QR code with your authenticator app" }
+                    { lang.t("security-setup-scan") }
                 </h3>
                 <img class="qr" id="totp-qr" data-testid="totp-qr" src={(*image).clone()} width="200" height="200"
-                     alt="QR code holding the key for your authenticator app" />
-                <p class="hint">{ "Can't scan it? Add an account in the app by typing this key (time-based):" }</p>
+                     alt={lang.t("security-setup-qr-alt")} />
+                <p class="hint">{ lang.t("security-setup-type-key") }</p>
                 <p><code class="secret" id="totp-secret" data-testid="totp-secret">
                     { secret_in_groups(&props.setup.secret) }
                 </code></p>
                 <p class="hint">
                     <a href={props.setup.otpauth_uri.clone()} class="link" id="totp-open-app" data-testid="totp-open-app">
-                        { "Add it to an authenticator app on this device" }
+                        { lang.t("security-setup-open-app") }
                     </a>
                 </p>
             </li>
             <li>
-                <h3>{ "Enter the 6-digit code the app shows" }</h3>
+                <h3>{ lang.t("security-setup-enter-code") }</h3>
                 <form class="form" novalidate=true {onsubmit}>
                     <CodeInput value={(*boxes).clone()} onchange={form.on_change(&boxes, "code")}
                                invalid={code_error.is_some()} describedby="code-error"
@@ -428,11 +423,11 @@ fn totp_setup(props: &TotpSetupProps) -> Html {
                     <div class="actions">
                         <button type="submit" class="button button-primary" id="totp-enable-submit"
                                 data-testid="totp-enable-submit" disabled={*busy}>
-                            { if *busy { "Checking…" } else { "Turn on" } }
+                            { lang.t(if *busy { "security-setup-submitting" } else { "security-setup-submit" }) }
                         </button>
                         <button type="button" class="button button-secondary" id="totp-setup-cancel"
                                 data-testid="totp-setup-cancel" onclick={on_cancel}>
-                            { "Cancel" }
+                            { lang.t("button-cancel") }
                         </button>
                     </div>
                 </form>
@@ -455,6 +450,7 @@ struct ConfirmWithCodeProps {
 /// The password and a code of the app (or a recovery code), for new recovery codes or turning it off.
 #[function_component(ConfirmWithCode)]
 fn confirm_with_code(props: &ConfirmWithCodeProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let password = use_state(String::new);
     let entry = use_state(FactorEntry::default);
@@ -463,8 +459,8 @@ fn confirm_with_code(props: &ConfirmWithCodeProps) -> Html {
     let focus_request = use_state(|| 0_u32);
     let password_ref = use_node_ref();
 
-    let password_error = form.error_of("password", check_required("password", &password));
-    let code_error = form.error_of("code", entry.check());
+    let password_error = form.error_of("password", check_required(lang, "password", &password));
+    let code_error = form.error_of("code", entry.check(lang));
 
     let onsubmit = {
         let (password, entry, form, busy, focus_request, password_ref) = (
@@ -487,11 +483,11 @@ fn confirm_with_code(props: &ConfirmWithCodeProps) -> Html {
                 return;
             }
             form.touch_all();
-            if check_required("password", &password).is_some() {
+            if check_required(lang, "password", &password).is_some() {
                 focus(&password_ref);
                 return;
             }
-            let code = match entry.code() {
+            let code = match entry.code(lang) {
                 Ok(code) => code,
                 Err(_) => {
                     focus_request.set(focus_request.wrapping_add(1));
@@ -531,7 +527,7 @@ fn confirm_with_code(props: &ConfirmWithCodeProps) -> Html {
                     Err(problem) if problem.status == 401 => {}
                     Err(problem) => match problem.code {
                         ProblemCode::ValidationFailed if !problem.errors.is_empty() => {
-                            let errors = password_and_code_errors(&problem);
+                            let errors = password_and_code_errors(lang, &problem);
                             if errors.iter().any(|(field, _)| field == "password") {
                                 focus(&password_ref);
                             } else {
@@ -540,18 +536,19 @@ fn confirm_with_code(props: &ConfirmWithCodeProps) -> Html {
                             form.set_server_errors(errors.into_iter().collect());
                         }
                         ProblemCode::InvalidCode => {
-                            form.set_server_error("code", factor_problem_message(&problem, kind));
+                            form.set_server_error(
+                                "code",
+                                factor_problem_message(lang, &problem, kind),
+                            );
                             entry.set(entry.cleared());
                             focus_request.set(focus_request.wrapping_add(1));
                         }
                         // Turned off meanwhile (another tab): the page shows the account as it is.
                         ProblemCode::MfaNotSetUp => {
-                            on_banner.emit(Some(
-                                "The authenticator app is already off for this account.".to_owned(),
-                            ));
+                            on_banner.emit(Some(lang.t("security-already-off")));
                             reload_user(session).await;
                         }
-                        _ => on_banner.emit(Some(problem_message(&problem))),
+                        _ => on_banner.emit(Some(problem_message(lang, &problem))),
                     },
                 }
             });
@@ -565,27 +562,27 @@ fn confirm_with_code(props: &ConfirmWithCodeProps) -> Html {
 
     let (title, explanation, submit, submitting) = match props.action {
         Confirm::NewRecoveryCodes => (
-            "Get new recovery codes",
-            "You get ten new codes, and every earlier one stops working. Confirm with your password and a code from the app (or a recovery code).",
-            "Get new codes",
-            "Getting codes…",
+            msg("security-regenerate-title"),
+            msg("security-regenerate-explanation"),
+            msg("security-regenerate-submit"),
+            msg("security-regenerate-submitting"),
         ),
         Confirm::TurnOff => (
-            "Turn off the authenticator app",
-            "Signing in will need only your password again, and your recovery codes stop working. Confirm with your password and a code from the app (or a recovery code).",
-            "Turn off",
-            "Turning off…",
+            msg("security-disable-title"),
+            msg("security-disable-explanation"),
+            msg("security-disable-submit"),
+            msg("security-disable-submitting"),
         ),
     };
     html! {
         <form class="form confirm-form" id="security-confirm" data-testid="security-confirm" novalidate=true
               aria-labelledby="security-confirm-heading" {onsubmit}>
-            <h3 id="security-confirm-heading">{ title }</h3>
-            <p class="hint">{ explanation }</p>
+            <h3 id="security-confirm-heading">{ lang.t(title) }</h3>
+            <p class="hint">{ lang.t(explanation) }</p>
             // Tells password managers which account the password is for.
             <input type="text" name="username" autocomplete="username" value={props.username.clone()}
                    readonly=true hidden=true />
-            <FormField id="security-password" label="Your password" kind="password" value={(*password).clone()}
+            <FormField id="security-password" label={lang.t("security-password-label")} kind="password" value={(*password).clone()}
                        oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")}
                        error={password_error} autocomplete="current-password" autofocus=true
                        node_ref={password_ref.clone()} />
@@ -594,11 +591,11 @@ fn confirm_with_code(props: &ConfirmWithCodeProps) -> Html {
             <div class="actions">
                 <button type="submit" class="button button-primary" id="security-confirm-submit"
                         data-testid="security-confirm-submit" disabled={*busy}>
-                    { if *busy { submitting } else { submit } }
+                    { lang.t(if *busy { submitting } else { submit }) }
                 </button>
                 <button type="button" class="button button-secondary" id="security-confirm-cancel"
                         data-testid="security-confirm-cancel" onclick={on_cancel}>
-                    { "Cancel" }
+                    { lang.t("button-cancel") }
                 </button>
             </div>
         </form>

@@ -7,6 +7,7 @@
 //! typed alone.
 
 use crate::countdown::after_seconds;
+use crate::i18n::{self, use_lang, Language, Words};
 use shared::api::{
     CodePurpose, CodeSentResponse, CodeStatusRequest, ResendCodeRequest, VerifyEmailRequest,
 };
@@ -60,6 +61,7 @@ pub fn verify() -> Html {
 
 #[function_component(VerifyPage)]
 fn verify_page() -> Html {
+    let lang = use_lang();
     let navigator = use_navigator();
     let session = use_session();
     let location = use_location();
@@ -82,10 +84,7 @@ fn verify_page() -> Html {
     let form = use_form_state(&["email", "code", "password"]);
     let banner = use_state(|| None::<String>);
     let notice = use_state(|| {
-        (link.reason.as_deref() == Some("unverified")).then(|| {
-            "Your address is not confirmed yet. Enter the code from our e-mail; if it has expired, send a new one."
-                .to_owned()
-        })
+        (link.reason.as_deref() == Some("unverified")).then(|| lang.t("verify-notice-unverified"))
     });
     let verifying = use_state(|| false);
     let resending = use_state(|| false);
@@ -131,9 +130,9 @@ fn verify_page() -> Html {
     let expired = *state == CodeState::Expired || (ticket.is_some() && code_left == 0);
     let usable = !expired && *state == CodeState::Usable;
 
-    let email_error = form.error_of("email", check_email(&email));
-    let code_error = form.error_of("code", check_code(&joined(&boxes)));
-    let password_error = form.error_of("password", check_required("password", &password));
+    let email_error = form.error_of("email", check_email(lang, &email));
+    let code_error = form.error_of("code", check_code(lang, &joined(&boxes)));
+    let password_error = form.error_of("password", check_required(lang, "password", &password));
 
     let on_sent = {
         let (ticket, resend_at, state, boxes, form, notice, focus_request) = (
@@ -151,10 +150,9 @@ fn verify_page() -> Html {
             link_token.set(None);
             let saved = tickets::save(Flow::Verify, &sent);
             resend_at.set(Some(saved.deadlines.resend));
-            notice.set(Some(format!(
-                "We sent a new code to {}. Codes from earlier e-mails no longer work.",
-                sent.email
-            )));
+            notice.set(Some(
+                i18n::current().tf("verify-notice-resent", &[("email", (&sent.email).into())]),
+            ));
             ticket.set(Some(saved));
             state.set(CodeState::Usable);
             boxes.set(CodeBoxes::default());
@@ -174,7 +172,7 @@ fn verify_page() -> Html {
         );
         let captcha = captcha.clone();
         Callback::from(move |()| {
-            if check_email(&email).is_some() {
+            if check_email(lang, &email).is_some() {
                 form.touch("email");
                 return;
             }
@@ -207,9 +205,9 @@ fn verify_page() -> Html {
                         notice.set(None);
                         match problem.code {
                             ProblemCode::ResendCooldown | ProblemCode::TooManyAttempts => {
-                                form.set_server_error("code", problem_message(&problem))
+                                form.set_server_error("code", problem_message(lang, &problem))
                             }
-                            _ => banner.set(Some(problem_message(&problem))),
+                            _ => banner.set(Some(problem_message(lang, &problem))),
                         }
                     }
                 }
@@ -241,12 +239,12 @@ fn verify_page() -> Html {
                 return;
             }
             form.touch_all();
-            if check_email(&email).is_some() || check_code(&joined(&boxes)).is_some() {
+            if check_email(lang, &email).is_some() || check_code(lang, &joined(&boxes)).is_some() {
                 focus_request.set(*focus_request + 1);
                 return;
             }
             let token = registration_token::load(&email);
-            if token.is_none() && check_required("password", &password).is_some() {
+            if token.is_none() && check_required(lang, "password", &password).is_some() {
                 focus(&password_ref, false);
                 return;
             }
@@ -297,7 +295,7 @@ fn verify_page() -> Html {
                     Err(problem) => problem,
                 };
                 notice.set(None);
-                let message = verify_problem_message(&problem, proof);
+                let message = verify_problem_message(lang, &problem, proof);
                 match problem.code {
                     ProblemCode::InvalidCode if proof == Proof::Password => {
                         // The code came from the link more often than not: the password is the likelier
@@ -329,18 +327,14 @@ fn verify_page() -> Html {
                         });
                     }
                     ProblemCode::ValidationFailed => {
-                        let errors = field_errors(&problem)
+                        let errors = field_errors(lang, &problem)
                             .into_iter()
                             .map(|(field, message)| match field.as_str() {
                                 "email" | "password" => (field, message),
                                 // This tab's token was refused: the password proves it instead.
                                 "registration_token" => {
                                     registration_token::forget(&request.email);
-                                    (
-                                        "password".to_owned(),
-                                        "Type the password you chose when you registered."
-                                            .to_owned(),
-                                    )
+                                    ("password".to_owned(), lang.t("verify-password-needed"))
                                 }
                                 _ => ("code".to_owned(), message),
                             })
@@ -364,26 +358,26 @@ fn verify_page() -> Html {
     let lead = match &from_link {
         Some(address) => html! {
             <>
-                { "We sent a 6-digit code to " }
+                { lang.t("verify-lead-sent-before") }
                 <strong id="verify-email-address" data-testid="verify-email-address">{ address.clone() }</strong>
-                { ". Enter it below to confirm the address." }
+                { lang.t("verify-lead-sent-after") }
             </>
         },
-        None => html! { { "Enter your e-mail address and the 6-digit code we sent to it." } },
+        None => html! { { lang.t("verify-lead") } },
     };
-    let password_hint = if link.code.is_some() {
-        "Opened this link on another device? Type the password you chose when you registered."
+    let password_hint = lang.t(if link.code.is_some() {
+        "verify-password-hint-link"
     } else {
-        "This browser tab did not start the registration: type the password you chose when you registered."
-    };
+        "verify-password-hint-tab"
+    });
 
     html! {
-        <Card title="Confirm your e-mail address" lead={lead}>
+        <Card title={lang.t("verify-title")} lead={lead}>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <Notice testid="notice-banner" message={(*notice).clone().map(AttrValue::from)} />
             <form class="form" novalidate=true {onsubmit}>
                 if from_link.is_none() {
-                    <FormField id="verify-email" label="E-mail address" kind="email" value={(*email).clone()}
+                    <FormField id="verify-email" label={lang.t("verify-email-label")} kind="email" value={(*email).clone()}
                                oninput={on_email} onblur={form.on_blur("email")} error={email_error}
                                autocomplete="email" inputmode="email" />
                 }
@@ -394,20 +388,20 @@ fn verify_page() -> Html {
                     { code_error.clone().unwrap_or_default() }
                 </p>
                 if proof == Proof::Password && !state.lost() {
-                    <FormField id="verify-password" label="Password" kind="password" value={(*password).clone()}
+                    <FormField id="verify-password" label={lang.t("verify-password-label")} kind="password" value={(*password).clone()}
                                oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")}
                                error={password_error} autocomplete="current-password"
                                hint={password_hint}
                                autofocus={link.code.is_some()} node_ref={password_ref.clone()} />
                 }
                 <div id="code-status">
-                    { code_status(*state, expired, ticket.is_some(), code_left, proof) }
+                    { code_status(lang, *state, expired, ticket.is_some(), code_left, proof) }
                 </div>
                 if !state.lost() {
                     <div class="actions">
                         <button type="submit" class="button button-primary" id="verify-submit" data-testid="verify-submit"
                                 disabled={*verifying || !usable}>
-                            { if *verifying { "Checking…" } else { "Verify" } }
+                            { if *verifying { lang.t("verify-submitting") } else { lang.t("verify-submit") } }
                         </button>
                         <ResendButton wait={resend_wait} busy={*resending} onclick={on_resend} />
                     </div>
@@ -415,8 +409,8 @@ fn verify_page() -> Html {
                 <CaptchaStatus solving={captcha.solving} />
             </form>
             <p class="aside">
-                { "Wrong address? " }
-                <Link<Route> to={Route::Register} classes="link">{ "Register again" }</Link<Route>>
+                { lang.t("verify-wrong-address") }{ " " }
+                <Link<Route> to={Route::Register} classes="link">{ lang.t("verify-register-again") }</Link<Route>>
             </p>
         </Card>
     }
@@ -424,19 +418,20 @@ fn verify_page() -> Html {
 
 /// Below the code: how long it stays valid, or why it no longer helps and where to go instead.
 fn code_status(
+    lang: Language,
     state: CodeState,
     expired: bool,
     ticket: bool,
     code_left: u64,
     proof: Proof,
 ) -> Html {
-    let ending = |code| verify_problem_message(&Problem::new(code), proof);
+    let ending = |code| verify_problem_message(lang, &Problem::new(code), proof);
     match state {
         CodeState::UsernameTaken => html! {
             <div class="expired" role="alert" data-testid="username-taken">
                 <p>{ ending(ProblemCode::UsernameTaken) }</p>
                 <p><Link<Route> to={Route::Register} classes="link">
-                    <span id="register-again" data-testid="register-again">{ "Register with another username" }</span>
+                    <span id="register-again" data-testid="register-again">{ lang.t("verify-register-other-username") }</span>
                 </Link<Route>></p>
             </div>
         },
@@ -444,27 +439,27 @@ fn code_status(
             <div class="expired" role="alert" data-testid="already-registered">
                 <p>{ ending(ProblemCode::AlreadyRegistered) }</p>
                 <p><Link<Route> to={Route::Login} classes="link">
-                    <span id="sign-in-link" data-testid="sign-in-link">{ "Sign in" }</span>
+                    <span id="sign-in-link" data-testid="sign-in-link">{ lang.t("verify-sign-in") }</span>
                 </Link<Route>></p>
                 <p><Link<Route> to={Route::ForgotPassword} classes="link">
-                    <span id="reset-password-link" data-testid="reset-password-link">{ "Reset the password" }</span>
+                    <span id="reset-password-link" data-testid="reset-password-link">{ lang.t("verify-reset-password") }</span>
                 </Link<Route>></p>
             </div>
         },
         _ if expired => html! {
             <div class="expired" role="alert" data-testid="code-expired">
-                <p><strong>{ "This code has expired." }</strong>
-                   { " Send a new code to the same address, or start over with your registration." }</p>
+                <p><strong>{ lang.t("verify-expired") }</strong>
+                   { " " }{ lang.t("verify-expired-text") }</p>
                 <p><Link<Route> to={Route::Register} classes="link">
-                    <span id="back-to-register" data-testid="back-to-register">{ "Back to registration" }</span>
+                    <span id="back-to-register" data-testid="back-to-register">{ lang.t("verify-back-to-register") }</span>
                 </Link<Route>></p>
             </div>
         },
         _ if ticket => html! {
-            <Countdown remaining={code_left} label="Code expires in" testid="code-countdown" />
+            <Countdown remaining={code_left} label={lang.t("verify-countdown-label")} testid="code-countdown" />
         },
         _ => html! {
-            <p class="hint">{ "Codes stay valid for a few minutes after they are sent." }</p>
+            <p class="hint">{ lang.t("verify-codes-valid") }</p>
         },
     }
 }

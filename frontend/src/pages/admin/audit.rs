@@ -11,6 +11,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{Choice, ListFilter};
 use crate::hooks::use_load;
+use crate::i18n::{use_lang, Language, Words};
 use crate::labels::{device, event_words, when, EVENT_KINDS};
 use crate::paging::Position;
 
@@ -21,6 +22,7 @@ pub fn admin_audit() -> Html {
 
 #[function_component(AuditPage)]
 fn audit_page() -> Html {
+    let lang = use_lang();
     let location = use_location();
     let navigator = use_navigator();
     let query = location
@@ -46,25 +48,32 @@ fn audit_page() -> Html {
     };
     let mut kinds = EVENT_KINDS
         .iter()
-        .map(|(value, words)| (AttrValue::from(*value), AttrValue::from(*words)))
+        .map(|value| {
+            (
+                AttrValue::from(*value),
+                AttrValue::from(event_words(lang, value)),
+            )
+        })
         .collect::<Vec<_>>();
     // A kind from a link this client has no words for still shows as chosen.
     if let Some(kind) = &query.kind {
-        if !EVENT_KINDS.iter().any(|(known, _)| known == kind) {
-            kinds.push((kind.clone().into(), event_words(kind).into()));
+        if !EVENT_KINDS.contains(&kind.as_str()) {
+            kinds.push((kind.clone().into(), event_words(lang, kind).into()));
         }
     }
     let choices = vec![Choice {
         id: "admin-audit-kind".into(),
-        label: "Event".into(),
-        any: "Any event".into(),
+        label: lang.t("admin-audit-event-label").into(),
+        any: lang.t("admin-audit-event-any").into(),
         options: kinds,
         value: query.kind.clone().unwrap_or_default().into(),
     }];
 
     let body = match (&loaded.data, &loaded.problem) {
-        (_, Some(problem)) => refusal(problem),
-        (None, None) => html! { <p class="hint" role="status">{ "Loading the audit trail…" }</p> },
+        (_, Some(problem)) => refusal(lang, problem),
+        (None, None) => {
+            html! { <p class="hint" role="status">{ lang.t("admin-audit-loading") }</p> }
+        }
         (Some(page), None) => {
             let at_page = |page| AuditQuery {
                 page,
@@ -73,36 +82,36 @@ fn audit_page() -> Html {
             html! {
                 <>
                     if page.items.is_empty() {
-                        <p class="empty" id="admin-audit-empty" data-testid="admin-audit-empty">{ "No event matches." }</p>
+                        <p class="empty" id="admin-audit-empty" data-testid="admin-audit-empty">{ lang.t("admin-audit-empty") }</p>
                     } else {
                         <div class="table-scroll">
                             <table class="data-table admin-audit" aria-busy={loaded.busy.to_string()}>
-                                <caption class="visually-hidden">{ "Audit events, newest first" }</caption>
+                                <caption class="visually-hidden">{ lang.t("admin-audit-caption") }</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">{ "When" }</th>
-                                        <th scope="col">{ "Event" }</th>
-                                        <th scope="col">{ "Account" }</th>
-                                        <th scope="col">{ "Address" }</th>
-                                        <th scope="col">{ "IP" }</th>
-                                        <th scope="col">{ "Device" }</th>
-                                        <th scope="col">{ "Detail" }</th>
+                                        <th scope="col">{ lang.t("admin-audit-col-when") }</th>
+                                        <th scope="col">{ lang.t("admin-audit-event-label") }</th>
+                                        <th scope="col">{ lang.t("admin-audit-col-account") }</th>
+                                        <th scope="col">{ lang.t("admin-audit-col-address") }</th>
+                                        <th scope="col">{ lang.t("admin-audit-col-ip") }</th>
+                                        <th scope="col">{ lang.t("admin-audit-col-device") }</th>
+                                        <th scope="col">{ lang.t("admin-audit-col-detail") }</th>
                                     </tr>
                                 </thead>
-                                <tbody>{ for page.items.iter().map(audit_row) }</tbody>
+                                <tbody>{ for page.items.iter().map(|entry| audit_row(lang, entry)) }</tbody>
                             </table>
                         </div>
                     }
-                    { pager(Route::AdminAudit, Position::of(page), page.items.len(), at_page) }
+                    { pager(lang, Route::AdminAudit, Position::of(page), page.items.len(), at_page) }
                 </>
             }
         }
     };
 
     html! {
-        <AdminFrame title="Audit trail">
-            <ListFilter text_id="admin-audit-user" text_label="Account id"
-                        text={query.user_id.clone().unwrap_or_default()} placeholder="An account's id"
+        <AdminFrame title={lang.t("admin-audit-title")}>
+            <ListFilter text_id="admin-audit-user" text_label={lang.t("admin-audit-search-label")}
+                        text={query.user_id.clone().unwrap_or_default()} placeholder={lang.t("admin-audit-search-placeholder")}
                         {choices} {on_apply} />
             { body }
         </AdminFrame>
@@ -123,30 +132,30 @@ fn account_link(id: Option<&str>, label: &str) -> Html {
     }
 }
 
-fn audit_row(entry: &AuditEntry) -> Html {
+fn audit_row(lang: Language, entry: &AuditEntry) -> Html {
     html! {
         <tr data-kind={entry.kind.clone()} data-event-id={entry.id.to_string()}>
-            <td data-label="When" class="cell-main">
+            <td data-label={lang.t("admin-audit-col-when")} class="cell-main">
                 <time datetime={entry.at.to_rfc3339()}>{ when(entry.at) }</time>
             </td>
-            <td data-label="Event">{ event_words(&entry.kind) }</td>
-            <td data-label="Account">
+            <td data-label={lang.t("admin-audit-event-label")}>{ event_words(lang, &entry.kind) }</td>
+            <td data-label={lang.t("admin-audit-col-account")}>
                 // One element, so the cell's phone layout keeps the link and "by an admin" together.
                 <span>
-                    { account_link(entry.user_id.as_deref(), "account") }
+                    { account_link(entry.user_id.as_deref(), &lang.t("admin-audit-account")) }
                     if entry.actor_id.is_some() {
-                        { " by " }{ account_link(entry.actor_id.as_deref(), "admin") }
+                        { " " }{ lang.t("admin-audit-by") }{ " " }{ account_link(entry.actor_id.as_deref(), &lang.t("admin-audit-admin")) }
                     }
                 </span>
             </td>
-            <td data-label="Address" class="cell-wrap">{ entry.email.clone().unwrap_or_default() }</td>
-            <td data-label="IP" class="cell-wrap">{ entry.ip.clone().unwrap_or_default() }</td>
-            <td data-label="Device" class="cell-wrap">
+            <td data-label={lang.t("admin-audit-col-address")} class="cell-wrap">{ entry.email.clone().unwrap_or_default() }</td>
+            <td data-label={lang.t("admin-audit-col-ip")} class="cell-wrap">{ entry.ip.clone().unwrap_or_default() }</td>
+            <td data-label={lang.t("admin-audit-col-device")} class="cell-wrap">
                 <span title={entry.user_agent.clone()}>
-                    { entry.user_agent.as_deref().map(|ua| device(Some(ua))).unwrap_or_default() }
+                    { entry.user_agent.as_deref().map(|ua| device(lang, Some(ua))).unwrap_or_default() }
                 </span>
             </td>
-            <td data-label="Detail" class="cell-wrap">{ entry.detail.clone().unwrap_or_default() }</td>
+            <td data-label={lang.t("admin-audit-col-detail")} class="cell-wrap">{ entry.detail.clone().unwrap_or_default() }</td>
         </tr>
     }
 }

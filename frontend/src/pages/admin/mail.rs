@@ -10,6 +10,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{Choice, ListFilter};
 use crate::hooks::use_load;
+use crate::i18n::{use_lang, Language, Words};
 use crate::labels::{
     channel_words, mail_kind_words, mail_status_words, when, CHANNELS, MAIL_STATUSES,
 };
@@ -30,6 +31,7 @@ fn channel_of(value: &str) -> Option<Channel> {
 
 #[function_component(MailPage)]
 fn mail_page() -> Html {
+    let lang = use_lang();
     let location = use_location();
     let navigator = use_navigator();
     let query = location
@@ -59,7 +61,7 @@ fn mail_page() -> Html {
         .map(|s| {
             (
                 AttrValue::from(s.as_str()),
-                AttrValue::from(mail_status_words(*s)),
+                AttrValue::from(mail_status_words(lang, *s)),
             )
         })
         .collect::<Vec<_>>();
@@ -68,15 +70,15 @@ fn mail_page() -> Html {
         .map(|c| {
             (
                 AttrValue::from(c.as_str()),
-                AttrValue::from(channel_words(*c)),
+                AttrValue::from(channel_words(lang, *c)),
             )
         })
         .collect::<Vec<_>>();
     let choices = vec![
         Choice {
             id: "admin-mail-status".into(),
-            label: "Status".into(),
-            any: "Any status".into(),
+            label: lang.t("admin-mail-status-label").into(),
+            any: lang.t("admin-mail-status-any").into(),
             options: statuses,
             value: query
                 .status
@@ -86,8 +88,8 @@ fn mail_page() -> Html {
         },
         Choice {
             id: "admin-mail-channel".into(),
-            label: "Sent as".into(),
-            any: "Mails and webhooks".into(),
+            label: lang.t("admin-mail-channel-label").into(),
+            any: lang.t("admin-mail-channel-any").into(),
             options: channels,
             value: query
                 .channel
@@ -98,8 +100,10 @@ fn mail_page() -> Html {
     ];
 
     let body = match (&loaded.data, &loaded.problem) {
-        (_, Some(problem)) => refusal(problem),
-        (None, None) => html! { <p class="hint" role="status">{ "Loading the mails…" }</p> },
+        (_, Some(problem)) => refusal(lang, problem),
+        (None, None) => {
+            html! { <p class="hint" role="status">{ lang.t("admin-mail-loading") }</p> }
+        }
         (Some(page), None) => {
             let at_page = |page| MailQuery {
                 page,
@@ -108,59 +112,59 @@ fn mail_page() -> Html {
             html! {
                 <>
                     if page.items.is_empty() {
-                        <p class="empty" id="admin-mail-empty" data-testid="admin-mail-empty">{ "No mail matches." }</p>
+                        <p class="empty" id="admin-mail-empty" data-testid="admin-mail-empty">{ lang.t("admin-mail-empty") }</p>
                     } else {
                         <div class="table-scroll">
                             <table class="data-table admin-mail mail-list" aria-busy={loaded.busy.to_string()}>
-                                <caption class="visually-hidden">{ "Mails, newest first" }</caption>
+                                <caption class="visually-hidden">{ lang.t("admin-mail-caption") }</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">{ "Recipient" }</th>
-                                        <th scope="col">{ "Sent as" }</th>
-                                        <th scope="col">{ "Kind" }</th>
-                                        <th scope="col">{ "Status" }</th>
-                                        <th scope="col">{ "Attempts" }</th>
-                                        <th scope="col">{ "Last error" }</th>
-                                        <th scope="col">{ "Queued" }</th>
-                                        <th scope="col">{ "Sent" }</th>
+                                        <th scope="col">{ lang.t("admin-mail-col-recipient") }</th>
+                                        <th scope="col">{ lang.t("admin-mail-channel-label") }</th>
+                                        <th scope="col">{ lang.t("admin-mail-col-kind") }</th>
+                                        <th scope="col">{ lang.t("admin-mail-status-label") }</th>
+                                        <th scope="col">{ lang.t("admin-mail-col-attempts") }</th>
+                                        <th scope="col">{ lang.t("admin-mail-col-last-error") }</th>
+                                        <th scope="col">{ lang.t("admin-mail-col-queued") }</th>
+                                        <th scope="col">{ lang.t("admin-mail-col-sent") }</th>
                                     </tr>
                                 </thead>
-                                <tbody>{ for page.items.iter().map(mail_row) }</tbody>
+                                <tbody>{ for page.items.iter().map(|mail| mail_row(lang, mail)) }</tbody>
                             </table>
                         </div>
                     }
-                    { pager(Route::AdminMail, Position::of(page), page.items.len(), at_page) }
+                    { pager(lang, Route::AdminMail, Position::of(page), page.items.len(), at_page) }
                 </>
             }
         }
     };
 
     html! {
-        <AdminFrame title="Mail">
-            <ListFilter text_id="admin-mail-recipient" text_label="Recipient"
-                        text={query.recipient.clone().unwrap_or_default()} placeholder="Part of an address"
+        <AdminFrame title={lang.t("admin-mail-title")}>
+            <ListFilter text_id="admin-mail-recipient" text_label={lang.t("admin-mail-col-recipient")}
+                        text={query.recipient.clone().unwrap_or_default()} placeholder={lang.t("admin-mail-search-placeholder")}
                         {choices} {on_apply} />
             { body }
         </AdminFrame>
     }
 }
 
-fn mail_row(mail: &MailEntry) -> Html {
+fn mail_row(lang: Language, mail: &MailEntry) -> Html {
     html! {
         <tr data-mail-id={mail.id.clone()} data-status={mail.status.as_str()} data-kind={mail.kind.clone()}
             data-channel={mail.channel.as_str()}>
-            <td data-label="Recipient" class="cell-main cell-wrap">{ mail.recipient.clone() }</td>
-            <td data-label="Sent as">{ channel_words(mail.channel) }</td>
-            <td data-label="Kind">{ mail_kind_words(&mail.kind) }</td>
-            <td data-label="Status">
+            <td data-label={lang.t("admin-mail-col-recipient")} class="cell-main cell-wrap">{ mail.recipient.clone() }</td>
+            <td data-label={lang.t("admin-mail-channel-label")}>{ channel_words(lang, mail.channel) }</td>
+            <td data-label={lang.t("admin-mail-col-kind")}>{ mail_kind_words(lang, &mail.kind) }</td>
+            <td data-label={lang.t("admin-mail-status-label")}>
                 <span class={classes!("badge", "mail-status", format!("mail-{}", mail.status.as_str()))}>
-                    { mail_status_words(mail.status) }
+                    { mail_status_words(lang, mail.status) }
                 </span>
             </td>
-            <td data-label="Attempts" class="cell-number">{ mail.attempts }</td>
-            <td data-label="Last error" class="cell-wrap">{ mail.last_error.clone().unwrap_or_default() }</td>
-            <td data-label="Queued">{ when(mail.created_at) }</td>
-            <td data-label="Sent">{ mail.sent_at.map(when).unwrap_or_default() }</td>
+            <td data-label={lang.t("admin-mail-col-attempts")} class="cell-number">{ mail.attempts }</td>
+            <td data-label={lang.t("admin-mail-col-last-error")} class="cell-wrap">{ mail.last_error.clone().unwrap_or_default() }</td>
+            <td data-label={lang.t("admin-mail-col-queued")}>{ when(mail.created_at) }</td>
+            <td data-label={lang.t("admin-mail-col-sent")}>{ mail.sent_at.map(when).unwrap_or_default() }</td>
         </tr>
     }
 }

@@ -25,6 +25,7 @@ use yew_router::prelude::*;
 use crate::app::{Loading, Route};
 use crate::components::Card;
 use crate::hooks::{use_session, AuthState};
+use crate::i18n::{use_lang, Language, Words};
 use crate::messages::problem_message;
 use crate::paging::{page_param, Position};
 
@@ -55,14 +56,15 @@ pub struct GateProps {
 /// request and says why at once.
 #[function_component(AdminGate)]
 pub fn admin_gate(props: &GateProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     match &session.state {
         AuthState::Restoring => html! { <Loading /> },
         AuthState::SignedOut => html! { <Redirect<Route> to={Route::Login} /> },
         AuthState::SignedIn(user) if !is_admin(user) => html! {
             <div class="admin">
-                <Card title="Administration">
-                    { refusal(&Problem::new(ProblemCode::Forbidden)) }
+                <Card title={lang.t("admin-title")}>
+                    { refusal(lang, &Problem::new(ProblemCode::Forbidden)) }
                 </Card>
             </div>
         },
@@ -79,14 +81,15 @@ pub struct FrameProps {
 /// The card of an admin page, wider than the others (its tables need the room), under its navigation.
 #[function_component(AdminFrame)]
 pub fn admin_frame(props: &FrameProps) -> Html {
+    let lang = use_lang();
     html! {
         <div class="admin">
-            <nav class="admin-nav" aria-label="Administration" id="admin-nav">
-                <AdminNavLink to={Route::Admin} id="admin-nav-overview" label="Overview" />
-                <AdminNavLink to={Route::AdminUsers} id="admin-nav-users" label="Users" />
-                <AdminNavLink to={Route::AdminMail} id="admin-nav-mail" label="Mail" />
-                <AdminNavLink to={Route::AdminCodes} id="admin-nav-codes" label="Codes" />
-                <AdminNavLink to={Route::AdminAudit} id="admin-nav-audit" label="Audit" />
+            <nav class="admin-nav" aria-label={lang.t("admin-title")} id="admin-nav">
+                <AdminNavLink to={Route::Admin} id="admin-nav-overview" label={lang.t("admin-nav-overview")} />
+                <AdminNavLink to={Route::AdminUsers} id="admin-nav-users" label={lang.t("admin-nav-users")} />
+                <AdminNavLink to={Route::AdminMail} id="admin-nav-mail" label={lang.t("admin-nav-mail")} />
+                <AdminNavLink to={Route::AdminCodes} id="admin-nav-codes" label={lang.t("admin-nav-codes")} />
+                <AdminNavLink to={Route::AdminAudit} id="admin-nav-audit" label={lang.t("admin-nav-audit")} />
             </nav>
             <Card title={props.title.clone()} wide=true>
                 { props.children.clone() }
@@ -137,23 +140,23 @@ fn admin_nav_link(props: &NavLinkProps) -> Html {
 
 /// Why an admin page has nothing to show. A role or factor refusal says what to do about it; a 401 says
 /// nothing, as the session is over and the page is on its way to sign-in.
-pub fn refusal(problem: &Problem) -> Html {
+pub fn refusal(lang: Language, problem: &Problem) -> Html {
     match problem.code {
         ProblemCode::Forbidden => html! {
             <div class="banner banner-error" role="alert" id="admin-forbidden" data-testid="admin-forbidden">
-                <p>{ problem_message(problem) }</p>
+                <p>{ problem_message(lang, problem) }</p>
                 <p>
-                    <Link<Route> to={Route::Dashboard} classes="link">{ "Back to your account" }</Link<Route>>
+                    <Link<Route> to={Route::Dashboard} classes="link">{ lang.t("admin-back-to-account") }</Link<Route>>
                 </p>
             </div>
         },
         ProblemCode::MfaRequired => html! {
             <div class="banner banner-error" role="alert" id="admin-mfa-required" data-testid="admin-mfa-required">
-                <p>{ problem_message(problem) }</p>
+                <p>{ problem_message(lang, problem) }</p>
                 <p>
                     <Link<Route> to={Route::Security} classes="link">
                         <span id="admin-mfa-link" data-testid="admin-mfa-link">
-                            { "Turn on the authenticator app" }
+                            { lang.t("admin-mfa-link") }
                         </span>
                     </Link<Route>>
                 </p>
@@ -162,7 +165,7 @@ pub fn refusal(problem: &Problem) -> Html {
         _ if problem.status == 401 => Html::default(),
         _ => html! {
             <div class="banner banner-error" role="alert" id="admin-load-error" data-testid="admin-load-error">
-                { problem_message(problem) }
+                { problem_message(lang, problem) }
             </div>
         },
     }
@@ -171,6 +174,7 @@ pub fn refusal(problem: &Problem) -> Html {
 /// The way through a long list: "Previous" and "Next" as links (the page is in the URL, so they can be
 /// opened in a new tab, and back returns), with where this page stands.
 pub fn pager<Q>(
+    lang: Language,
     route: Route,
     position: Position,
     shown: usize,
@@ -179,7 +183,7 @@ pub fn pager<Q>(
 where
     Q: Clone + PartialEq + Serialize + 'static,
 {
-    let link = |page: Option<u32>, id: &'static str, label: &'static str| match page {
+    let link = |page: Option<u32>, id: &'static str, label: String| match page {
         Some(page) => html! {
             <Link<Route, Q> to={route.clone()} query={Some(query_for(page_param(page)))}
                             classes={classes!("button", "button-secondary", id)}>
@@ -187,17 +191,21 @@ where
             </Link<Route, Q>>
         },
         None => html! {
-            <button type="button" class="button button-secondary" disabled=true>{ label }</button>
+            <button type="button" class="button button-secondary" disabled=true>{ label.clone() }</button>
         },
     };
     html! {
-        <nav class="pager" aria-label="Pages">
-            { link(position.previous(), "pager-previous", "Previous") }
+        <nav class="pager" aria-label={lang.t("pager-label")}>
+            { link(position.previous(), "pager-previous", lang.t("pager-previous")) }
             <p class="pager-status" id="pager-status" data-testid="pager-status"
                data-page={position.page.to_string()} data-total={position.total.to_string()}>
-                { format!("Page {} of {} · {}", position.page, position.pages(), position.range_text(shown)) }
+                { lang.tf("pager-status", &[
+                    ("page", position.page.into()),
+                    ("pages", position.pages().into()),
+                    ("range", (&position.range_text(lang, shown)).into()),
+                ]) }
             </p>
-            { link(position.next(), "pager-next", "Next") }
+            { link(position.next(), "pager-next", lang.t("pager-next")) }
         </nav>
     }
 }

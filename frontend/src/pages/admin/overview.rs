@@ -9,6 +9,7 @@ use crate::api;
 use crate::charts::summary;
 use crate::components::{BarChart, Tone};
 use crate::hooks::use_load;
+use crate::i18n::{msg, use_lang, Language, Words};
 
 #[function_component(AdminOverview)]
 pub fn admin_overview() -> Html {
@@ -18,6 +19,7 @@ pub fn admin_overview() -> Html {
 /// One line of the daily numbers.
 struct Series {
     key: &'static str,
+    /// The message ids of its name and of a count of it ("5 registrations").
     name: &'static str,
     unit: &'static str,
     tone: Tone,
@@ -27,36 +29,36 @@ struct Series {
 const SERIES: [Series; 5] = [
     Series {
         key: "registrations",
-        name: "Registrations",
-        unit: "registrations",
+        name: msg("stats-registrations"),
+        unit: msg("stats-unit-registrations"),
         tone: Tone::Normal,
         value: |d| d.registrations,
     },
     Series {
         key: "verifications",
-        name: "Confirmed addresses",
-        unit: "confirmations",
+        name: msg("stats-verifications"),
+        unit: msg("stats-unit-verifications"),
         tone: Tone::Normal,
         value: |d| d.verifications,
     },
     Series {
         key: "logins",
-        name: "Sign-ins",
-        unit: "sign-ins",
+        name: msg("stats-logins"),
+        unit: msg("stats-unit-logins"),
         tone: Tone::Normal,
         value: |d| d.logins,
     },
     Series {
         key: "failed_logins",
-        name: "Failed sign-ins",
-        unit: "failed sign-ins",
+        name: msg("stats-failed-logins"),
+        unit: msg("stats-unit-failed-logins"),
         tone: Tone::Alert,
         value: |d| d.failed_logins,
     },
     Series {
         key: "mails_failed",
-        name: "Failed mails",
-        unit: "failed mails",
+        name: msg("stats-mails-failed"),
+        unit: msg("stats-unit-mails-failed"),
         tone: Tone::Alert,
         value: |d| d.mails_failed,
     },
@@ -68,6 +70,7 @@ fn values(stats: &Stats, series: &Series) -> Vec<u64> {
 
 #[function_component(Overview)]
 fn overview() -> Html {
+    let lang = use_lang();
     let loaded = use_load(
         StatsQuery {
             days: Some(DEFAULT_STATS_DAYS),
@@ -75,57 +78,57 @@ fn overview() -> Html {
         api::admin_stats,
     );
     let body = match (&loaded.data, &loaded.problem) {
-        (_, Some(problem)) => refusal(problem),
-        (None, None) => html! { <p class="hint" role="status">{ "Loading the numbers…" }</p> },
-        (Some(stats), None) => numbers(stats),
+        (_, Some(problem)) => refusal(lang, problem),
+        (None, None) => html! { <p class="hint" role="status">{ lang.t("stats-loading") }</p> },
+        (Some(stats), None) => numbers(lang, stats),
     };
     html! {
-        <AdminFrame title="Administration">
-            <p class="lead">{ format!("The last {DEFAULT_STATS_DAYS} days, today included (days in UTC).") }</p>
+        <AdminFrame title={lang.t("admin-title")}>
+            <p class="lead">{ lang.tf("stats-lead", &[("days", DEFAULT_STATS_DAYS.into())]) }</p>
             { body }
         </AdminFrame>
     }
 }
 
-fn numbers(stats: &Stats) -> Html {
+fn numbers(lang: Language, stats: &Stats) -> Html {
     let dates: Vec<_> = stats.days.iter().map(|d| d.date).collect();
     let totals = SERIES.iter().map(|series| {
         let (total, _) = summary(&values(stats, series));
         html! {
             <div class="stat-total">
-                <dt>{ series.name }</dt>
+                <dt>{ lang.t(series.name) }</dt>
                 <dd data-series={series.key} data-total={total.to_string()}>{ total }</dd>
             </div>
         }
     });
     let charts = SERIES.iter().map(|series| {
         html! {
-            <BarChart series={series.key} name={series.name} unit={series.unit}
+            <BarChart series={series.key} name={lang.t(series.name)} unit={series.unit}
                       dates={dates.clone()} values={values(stats, series)} tone={series.tone} />
         }
     });
     html! {
         <>
-            <h2 class="visually-hidden">{ "Totals" }</h2>
+            <h2 class="visually-hidden">{ lang.t("stats-totals") }</h2>
             <dl class="stat-totals" id="admin-totals" data-testid="admin-totals">{ for totals }</dl>
-            <h2 class="visually-hidden">{ "Per day" }</h2>
+            <h2 class="visually-hidden">{ lang.t("stats-per-day") }</h2>
             <div class="charts" id="admin-charts">{ for charts }</div>
             <details class="stats-table">
-                <summary>{ "Every day's numbers as a table" }</summary>
+                <summary>{ lang.t("stats-table") }</summary>
                 <div class="table-scroll">
                     <table class="data-table admin-stats">
                         <thead>
                             <tr>
-                                <th scope="col">{ "Day" }</th>
-                                { for SERIES.iter().map(|s| html! { <th scope="col">{ s.name }</th> }) }
+                                <th scope="col">{ lang.t("stats-day") }</th>
+                                { for SERIES.iter().map(|s| html! { <th scope="col">{ lang.t(s.name) }</th> }) }
                             </tr>
                         </thead>
                         <tbody>
                             { for stats.days.iter().rev().map(|day| html! {
                                 <tr data-date={day.date.to_string()}>
-                                    <th scope="row" data-label="Day">{ day.date.format("%-d %b %Y").to_string() }</th>
+                                    <th scope="row" data-label={lang.t("stats-day")}>{ day.date.format("%-d %b %Y").to_string() }</th>
                                     { for SERIES.iter().map(|s| html! {
-                                        <td data-label={s.name} class="cell-number">{ (s.value)(day) }</td>
+                                        <td data-label={lang.t(s.name)} class="cell-number">{ (s.value)(day) }</td>
                                     }) }
                                 </tr>
                             }) }

@@ -19,6 +19,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{ErrorBanner, Notice};
 use crate::hooks::{use_load, use_session};
+use crate::i18n::{msg, use_lang, Language, Words};
 use crate::labels::{
     channel_words, code_event_words, device, event_words, mail_kind_words, mail_status_words,
     purpose_words, when,
@@ -50,18 +51,15 @@ fn focus(node: &NodeRef) {
 }
 
 /// What the notice says once `action` went through for `name`.
-fn done_message(action: Action, name: &str, pending: bool) -> String {
-    match action {
-        Action::Disable => format!(
-            "{name} is disabled: every session ended, sign-in is refused, and a mail told them."
-        ),
-        Action::Enable => format!("{name} can sign in again; a mail told them."),
-        Action::SignOutEverywhere => format!("{name} is signed out everywhere."),
-        Action::Delete if pending => format!("The pending registration of {name} was deleted."),
-        Action::Delete => {
-            format!("The account {name} was deleted, and a goodbye mail is on its way.")
-        }
-    }
+fn done_message(lang: Language, action: Action, name: &str, pending: bool) -> String {
+    let id = match action {
+        Action::Disable => "admin-user-done-disable",
+        Action::Enable => "admin-user-done-enable",
+        Action::SignOutEverywhere => "admin-user-done-revoke",
+        Action::Delete if pending => "admin-user-done-delete-pending",
+        Action::Delete => "admin-user-done-delete",
+    };
+    lang.tf(id, &[("name", name.into())])
 }
 
 #[derive(Properties, PartialEq)]
@@ -71,6 +69,7 @@ struct UserPageProps {
 
 #[function_component(UserPage)]
 fn user_page(props: &UserPageProps) -> Html {
+    let lang = use_lang();
     let session = use_session();
     let navigator = use_navigator();
     let loaded = use_load(props.id, api::admin_user);
@@ -104,17 +103,17 @@ fn user_page(props: &UserPageProps) -> Html {
         let body = match &loaded.problem {
             Some(problem) if problem.code == ProblemCode::NotFound => html! {
                 <div class="banner banner-error" role="alert" id="admin-user-missing" data-testid="admin-user-missing">
-                    { "There is no account or pending registration with this id (any more)." }
+                    { lang.t("admin-user-missing") }
                 </div>
             },
-            Some(problem) => refusal(problem),
-            None => html! { <p class="hint" role="status">{ "Loading the account…" }</p> },
+            Some(problem) => refusal(lang, problem),
+            None => html! { <p class="hint" role="status">{ lang.t("admin-user-loading") }</p> },
         };
         return html! {
-            <AdminFrame title="Account">
+            <AdminFrame title={lang.t("admin-user-title")}>
                 { body }
                 <p class="aside">
-                    <Link<Route> to={Route::AdminUsers} classes="link">{ "All users" }</Link<Route>>
+                    <Link<Route> to={Route::AdminUsers} classes="link">{ lang.t("admin-user-all-users") }</Link<Route>>
                 </p>
             </AdminFrame>
         };
@@ -165,17 +164,17 @@ fn user_page(props: &UserPageProps) -> Html {
                     Ok(()) if action == Action::Delete => {
                         // Nothing is left to show here: the list says what happened.
                         if let Some(navigator) = navigator {
-                            let message = CarriedNotice(done_message(action, &name, pending));
+                            let message = CarriedNotice(done_message(lang, action, &name, pending));
                             navigator.push_with_state(&Route::AdminUsers, message);
                         }
                     }
                     Ok(()) => {
-                        notice.set(Some(done_message(action, &name, pending)));
+                        notice.set(Some(done_message(lang, action, &name, pending)));
                         reload.emit(());
                     }
                     Err(problem) if problem.status == 401 => {}
                     Err(problem) => {
-                        banner.set(Some(action_problem(&problem)));
+                        banner.set(Some(action_problem(lang, &problem)));
                         reload.emit(());
                     }
                 }
@@ -199,68 +198,65 @@ fn user_page(props: &UserPageProps) -> Html {
     };
 
     let working = busy.is_some();
-    let label = |action: Action, idle: &'static str, doing: &'static str| {
-        if *busy == Some(action) {
-            doing
-        } else {
-            idle
-        }
+    let label = |action: Action, idle: &str, doing: &str| {
+        lang.t(if *busy == Some(action) { doing } else { idle })
     };
     let actions = html! {
         <div class="actions admin-actions">
             if user.state == AccountState::Active {
                 <button type="button" class="button button-secondary" id="admin-disable" data-testid="admin-disable"
                         disabled={working || own} onclick={act(Action::Disable)}>
-                    { label(Action::Disable, "Disable", "Disabling…") }
+                    { label(Action::Disable, msg("admin-user-disable"), msg("admin-user-disabling")) }
                 </button>
             }
             if user.state == AccountState::Disabled {
                 <button type="button" class="button button-secondary" id="admin-enable" data-testid="admin-enable"
                         disabled={working || own} onclick={act(Action::Enable)}>
-                    { label(Action::Enable, "Enable", "Enabling…") }
+                    { label(Action::Enable, msg("admin-user-enable"), msg("admin-user-enabling")) }
                 </button>
             }
             if !pending {
                 <button type="button" class="button button-secondary" id="admin-revoke" data-testid="admin-revoke"
                         disabled={working || own} onclick={act(Action::SignOutEverywhere)}>
-                    { label(Action::SignOutEverywhere, "Sign out everywhere", "Signing out…") }
+                    { label(
+                        Action::SignOutEverywhere,
+                        msg("admin-user-revoke"),
+                        msg("admin-user-revoking"),
+                    ) }
                 </button>
             }
             <button type="button" class="button button-danger" id="admin-delete" data-testid="admin-delete"
                     ref={delete_ref.clone()} disabled={working || own || *confirming} onclick={open_confirm}>
-                { "Delete" }
+                { lang.t("admin-user-delete") }
             </button>
         </div>
     };
-    let consequence = if pending {
-        format!(
-            "The pending registration of {} ({}) is deleted at once, with its code. The username and the \
-             address become free to register again.",
-            name, user.user.email
-        )
-    } else {
-        format!(
-            "The account {} is deleted at once, with its sessions, its second factor and its codes; it \
-             cannot be restored. The username and the address {} become free, and a goodbye mail is sent \
-             to that address.",
-            name, user.user.email
-        )
-    };
+    let consequence = lang.tf(
+        if pending {
+            "admin-user-delete-consequence-pending"
+        } else {
+            "admin-user-delete-consequence"
+        },
+        &[
+            ("name", (&name).into()),
+            ("email", (&user.user.email).into()),
+        ],
+    );
     let confirm = html! {
         <section class="confirm-form danger-zone" id="admin-delete-panel" data-testid="admin-delete-panel"
                  aria-labelledby="admin-delete-heading">
             <h3 id="admin-delete-heading" tabindex="-1" ref={confirm_ref.clone()}>
-                { format!("Delete {name}?") }
+                { lang.tf("admin-user-delete-question", &[("name", (&name).into())]) }
             </h3>
             <p id="admin-delete-consequence" data-testid="admin-delete-consequence">{ consequence }</p>
             <div class="actions">
                 <button type="button" class="button button-danger" id="admin-delete-confirm"
                         data-testid="admin-delete-confirm" disabled={working} onclick={act(Action::Delete)}>
-                    { label(Action::Delete, "Delete for good", "Deleting…") }
+                    { label(Action::Delete, msg("admin-user-delete-confirm"), msg("admin-user-deleting")) }
                 </button>
                 <button type="button" class="button button-secondary" id="admin-delete-cancel"
                         data-testid="admin-delete-cancel" disabled={working} onclick={cancel_confirm}>
-                    { "Cancel" }
+                    { lang.t("button-cancel") }
                 </button>
             </div>
         </section>
@@ -270,32 +266,32 @@ fn user_page(props: &UserPageProps) -> Html {
         <AdminFrame title={name.clone()}>
             <ErrorBanner message={(*banner).clone().map(AttrValue::from)} />
             <Notice testid="notice-banner" message={(*notice).clone().map(AttrValue::from)} />
-            { facts(&detail) }
+            { facts(lang, &detail) }
             if own {
                 <p class="hint" id="admin-own-account">
-                    { "This is your own account: manage it from your dashboard and security page." }
+                    { lang.t("admin-user-own-account") }
                 </p>
             }
             { actions }
             if *confirming {
                 { confirm }
             }
-            <h2 id="admin-sessions-heading">{ "Open sessions" }</h2>
-            { sessions(&detail.sessions) }
-            <h2 id="admin-timeline-heading">{ "Timeline" }</h2>
-            { timeline(&detail.events) }
+            <h2 id="admin-sessions-heading">{ lang.t("admin-user-sessions-heading") }</h2>
+            { sessions(lang, &detail.sessions) }
+            <h2 id="admin-timeline-heading">{ lang.t("admin-user-timeline-heading") }</h2>
+            { timeline(lang, &detail.events) }
             <p class="aside-left">
                 <Link<Route, AuditQuery> to={Route::AdminAudit} classes="link"
                     query={Some(AuditQuery { user_id: Some(props.id.to_string()), ..AuditQuery::default() })}>
-                    <span id="admin-user-audit-link">{ "All events of this account in the audit trail" }</span>
+                    <span id="admin-user-audit-link">{ lang.t("admin-user-audit-link") }</span>
                 </Link<Route, AuditQuery>>
             </p>
-            <h2 id="admin-mails-heading">{ "Mails" }</h2>
-            { mails(&detail.mails) }
-            <h2 id="admin-codes-heading">{ "Codes" }</h2>
-            { codes(&detail.codes) }
+            <h2 id="admin-mails-heading">{ lang.t("admin-user-mails-heading") }</h2>
+            { mails(lang, &detail.mails) }
+            <h2 id="admin-codes-heading">{ lang.t("admin-user-codes-heading") }</h2>
+            { codes(lang, &detail.codes) }
             <p class="aside">
-                <Link<Route> to={Route::AdminUsers} classes="link">{ "All users" }</Link<Route>>
+                <Link<Route> to={Route::AdminUsers} classes="link">{ lang.t("admin-user-all-users") }</Link<Route>>
             </p>
         </AdminFrame>
     }
@@ -303,7 +299,7 @@ fn user_page(props: &UserPageProps) -> Html {
 
 /// A refused action, in words: the server's 422 says why (the admin's own account, a pending
 /// registration), the others read as everywhere.
-fn action_problem(problem: &shared::problem::Problem) -> String {
+fn action_problem(lang: Language, problem: &shared::problem::Problem) -> String {
     match problem.code {
         ProblemCode::ValidationFailed => {
             let reasons: Vec<&str> = problem
@@ -313,69 +309,76 @@ fn action_problem(problem: &shared::problem::Problem) -> String {
                 .map(String::as_str)
                 .collect();
             if reasons.is_empty() {
-                "The server refused this action for this account.".to_owned()
+                lang.t("admin-user-refused")
             } else {
-                format!("Not done: this account {}.", reasons.join("; "))
+                let reasons = reasons.join("; ");
+                lang.tf(
+                    "admin-user-refused-because",
+                    &[("reasons", (&reasons).into())],
+                )
             }
         }
-        ProblemCode::NotFound => "This account no longer exists.".to_owned(),
-        _ => problem_message(problem),
+        ProblemCode::NotFound => lang.t("admin-user-gone"),
+        _ => problem_message(lang, problem),
     }
 }
 
-fn facts(detail: &AdminUserDetail) -> Html {
+fn facts(lang: Language, detail: &AdminUserDetail) -> Html {
     let user = &detail.user;
     let account = &user.user;
     let factor = match (account.mfa_enabled, detail.recovery_codes_left) {
-        (true, Some(left)) => format!("On · {left} recovery codes left"),
-        (true, None) => "On".to_owned(),
-        (false, _) => "Off".to_owned(),
+        (true, Some(left)) => lang.tf("admin-user-mfa-on-codes", &[("left", left.into())]),
+        (true, None) => lang.t("admin-user-mfa-on"),
+        (false, _) => lang.t("admin-user-mfa-off"),
     };
     html! {
         <dl class="facts" id="admin-user-facts">
-            <dt>{ "State" }</dt>
-            <dd id="admin-user-state" data-testid="admin-user-state">{ state_badge(user.state) }</dd>
-            <dt>{ "Username" }</dt>
+            <dt>{ lang.t("admin-user-fact-state") }</dt>
+            <dd id="admin-user-state" data-testid="admin-user-state">{ state_badge(lang, user.state) }</dd>
+            <dt>{ lang.t("admin-user-fact-username") }</dt>
             <dd id="admin-user-username">{ account.username.clone() }</dd>
-            <dt>{ "E-mail address" }</dt>
+            <dt>{ lang.t("admin-user-fact-email") }</dt>
             <dd>
                 <span id="admin-user-email">{ account.email.clone() }</span>
                 if account.email_verified {
-                    <span class="badge badge-ok">{ "Confirmed" }</span>
+                    <span class="badge badge-ok">{ lang.t("admin-user-email-confirmed") }</span>
                 } else {
-                    <span class="badge">{ "Not confirmed" }</span>
+                    <span class="badge">{ lang.t("admin-user-email-unconfirmed") }</span>
                 }
             </dd>
-            <dt>{ "Role" }</dt>
+            <dt>{ lang.t("admin-user-fact-role") }</dt>
             <dd id="admin-user-role">{ account.role.clone() }</dd>
-            <dt>{ "Authenticator app" }</dt>
+            <dt>{ lang.t("admin-user-fact-mfa") }</dt>
             <dd id="admin-user-mfa" data-enabled={account.mfa_enabled.to_string()}>{ factor }</dd>
-            <dt>{ "Created" }</dt>
+            <dt>{ lang.t("admin-user-fact-created") }</dt>
             <dd>{ when(account.created_at) }</dd>
-            <dt>{ "Last sign-in" }</dt>
-            <dd>{ user.last_login_at.map(when).unwrap_or_else(|| "Never".to_owned()) }</dd>
+            <dt>{ lang.t("admin-user-fact-last-login") }</dt>
+            <dd>{ user.last_login_at.map(when).unwrap_or_else(|| lang.t("admin-user-never")) }</dd>
             if let Some(at) = user.disabled_at {
-                <dt>{ "Disabled" }</dt>
+                <dt>{ lang.t("admin-user-fact-disabled") }</dt>
                 <dd id="admin-user-disabled-at">{ when(at) }</dd>
             }
-            <dt>{ "Id" }</dt>
+            <dt>{ lang.t("admin-user-fact-id") }</dt>
             <dd><code class="id">{ account.id.to_string() }</code></dd>
         </dl>
     }
 }
 
-fn sessions(list: &[SessionInfo]) -> Html {
+fn sessions(lang: Language, list: &[SessionInfo]) -> Html {
     if list.is_empty() {
-        return html! { <p class="empty" id="admin-sessions-empty">{ "No open session." }</p> };
+        return html! { <p class="empty" id="admin-sessions-empty">{ lang.t("admin-user-no-sessions") }</p> };
     }
     html! {
         <ul class="sessions admin-sessions" id="admin-sessions">
             { for list.iter().map(|s| html! {
                 <li class="session" data-session-id={s.id.to_string()}>
                     <div class="session-what">
-                        <strong>{ device(s.user_agent.as_deref()) }</strong>
+                        <strong>{ device(lang, s.user_agent.as_deref()) }</strong>
                         <span class="session-meta">
-                            { format!("Signed in {} · last active {}", when(s.created_at), when(s.last_used_at)) }
+                            { lang.tf("admin-user-session-meta", &[
+                                ("signed_in", (&when(s.created_at)).into()),
+                                ("last_active", (&when(s.last_used_at)).into()),
+                            ]) }
                             { s.ip.as_ref().map(|ip| format!(" · {ip}")).unwrap_or_default() }
                         </span>
                     </div>
@@ -385,26 +388,26 @@ fn sessions(list: &[SessionInfo]) -> Html {
     }
 }
 
-fn timeline(events: &[AuditEntry]) -> Html {
+fn timeline(lang: Language, events: &[AuditEntry]) -> Html {
     if events.is_empty() {
-        return html! { <p class="empty" id="admin-timeline-empty">{ "No events recorded." }</p> };
+        return html! { <p class="empty" id="admin-timeline-empty">{ lang.t("admin-user-no-events") }</p> };
     }
     html! {
         <ol class="timeline" id="admin-timeline" aria-labelledby="admin-timeline-heading">
             { for events.iter().map(|e| html! {
                 <li data-kind={e.kind.clone()}>
                     <time datetime={e.at.to_rfc3339()}>{ when(e.at) }</time>
-                    <strong class="timeline-kind">{ event_words(&e.kind) }</strong>
+                    <strong class="timeline-kind">{ event_words(lang, &e.kind) }</strong>
                     if let Some(detail) = &e.detail {
                         <span class="timeline-detail">{ detail.clone() }</span>
                     }
                     <span class="timeline-meta">
-                        { e.ip.clone().unwrap_or_else(|| "No IP".to_owned()) }
+                        { e.ip.clone().unwrap_or_else(|| lang.t("admin-user-no-ip")) }
                         if let Some(ua) = &e.user_agent {
                             { " · " }<span class="timeline-ua">{ ua.clone() }</span>
                         }
                         if e.actor_id.is_some() {
-                            { " · by an admin" }
+                            { " · " }{ lang.t("admin-user-by-admin") }
                         }
                     </span>
                 </li>
@@ -413,9 +416,9 @@ fn timeline(events: &[AuditEntry]) -> Html {
     }
 }
 
-fn mails(list: &[MailEntry]) -> Html {
+fn mails(lang: Language, list: &[MailEntry]) -> Html {
     if list.is_empty() {
-        return html! { <p class="empty" id="admin-mails-empty">{ "No mails." }</p> };
+        return html! { <p class="empty" id="admin-mails-empty">{ lang.t("admin-user-no-mails") }</p> };
     }
     html! {
         <ul class="mail-list" id="admin-mails" aria-labelledby="admin-mails-heading">
@@ -423,18 +426,20 @@ fn mails(list: &[MailEntry]) -> Html {
                 <li data-mail-id={m.id.clone()} data-status={m.status.as_str()} data-kind={m.kind.clone()}
                     data-channel={m.channel.as_str()}>
                     <div class="mail-what">
-                        <strong>{ mail_kind_words(&m.kind) }</strong>
+                        <strong>{ mail_kind_words(lang, &m.kind) }</strong>
                         if m.channel == Channel::Webhook {
-                            <span class="badge">{ channel_words(m.channel) }</span>
+                            <span class="badge">{ channel_words(lang, m.channel) }</span>
                         }
                         <span class={classes!("badge", "mail-status", format!("mail-{}", m.status.as_str()))}>
-                            { mail_status_words(m.status) }
+                            { mail_status_words(lang, m.status) }
                         </span>
                     </div>
                     <span class="mail-meta">
-                        { format!("Queued {}", when(m.created_at)) }
-                        { m.sent_at.map(|at| format!(" · sent {}", when(at))).unwrap_or_default() }
-                        { format!(" · {} attempt{}", m.attempts, if m.attempts == 1 { "" } else { "s" }) }
+                        { lang.tf("admin-user-mail-queued", &[("at", (&when(m.created_at)).into())]) }
+                        { m.sent_at.map(|at| {
+                            format!(" · {}", lang.tf("admin-user-mail-sent", &[("at", (&when(at)).into())]))
+                        }).unwrap_or_default() }
+                        { format!(" · {}", lang.tf("admin-user-mail-attempts", &[("attempts", m.attempts.into())])) }
                     </span>
                     if let Some(error) = &m.last_error {
                         <span class="mail-error">{ error.clone() }</span>
@@ -445,16 +450,16 @@ fn mails(list: &[MailEntry]) -> Html {
     }
 }
 
-fn codes(list: &[CodeEntry]) -> Html {
+fn codes(lang: Language, list: &[CodeEntry]) -> Html {
     if list.is_empty() {
-        return html! { <p class="empty" id="admin-codes-empty">{ "No codes." }</p> };
+        return html! { <p class="empty" id="admin-codes-empty">{ lang.t("admin-user-no-codes") }</p> };
     }
     html! {
         <ul class="code-list" id="admin-codes" aria-labelledby="admin-codes-heading">
             { for list.iter().map(|c| html! {
                 <li data-event={c.event.as_str()} data-purpose={c.purpose.clone()}>
-                    <strong>{ code_event_words(c.event) }</strong>
-                    { format!(" · {}", purpose_words(&c.purpose)) }
+                    <strong>{ code_event_words(lang, c.event) }</strong>
+                    { format!(" · {}", purpose_words(lang, &c.purpose)) }
                     <span class="code-meta">
                         { when(c.at) }
                         { c.ip.as_ref().map(|ip| format!(" · {ip}")).unwrap_or_default() }
@@ -471,13 +476,22 @@ mod tests {
 
     #[test]
     fn each_done_action_names_the_account_and_what_changed() {
-        assert!(done_message(Action::Disable, "ada", false).contains("ada is disabled"));
-        assert!(done_message(Action::Enable, "ada", false).contains("sign in again"));
         assert!(
-            done_message(Action::SignOutEverywhere, "ada", false).contains("signed out everywhere")
+            done_message(Language::ENGLISH, Action::Disable, "ada", false)
+                .contains("ada is disabled")
         );
-        assert!(done_message(Action::Delete, "ada", false).contains("goodbye mail"));
-        assert!(done_message(Action::Delete, "ada", true).contains("pending registration"));
+        assert!(
+            done_message(Language::ENGLISH, Action::Enable, "ada", false).contains("sign in again")
+        );
+        assert!(
+            done_message(Language::ENGLISH, Action::SignOutEverywhere, "ada", false)
+                .contains("signed out everywhere")
+        );
+        assert!(
+            done_message(Language::ENGLISH, Action::Delete, "ada", false).contains("goodbye mail")
+        );
+        assert!(done_message(Language::ENGLISH, Action::Delete, "ada", true)
+            .contains("pending registration"));
     }
 
     #[test]
@@ -487,7 +501,7 @@ mod tests {
         let problem =
             shared::problem::Problem::new(ProblemCode::ValidationFailed).with_errors(errors);
         assert_eq!(
-            action_problem(&problem),
+            action_problem(Language::ENGLISH, &problem),
             "Not done: this account is your own account."
         );
     }

@@ -10,6 +10,7 @@ use crate::api;
 use crate::app::Route;
 use crate::components::{Choice, ListFilter, Notice};
 use crate::hooks::use_load;
+use crate::i18n::{use_lang, Language, Words};
 use crate::labels::{state_words, when, ACCOUNT_STATES};
 use crate::paging::Position;
 
@@ -19,11 +20,11 @@ pub fn admin_users() -> Html {
 }
 
 /// The state's badge, in the user table and on the user's page.
-pub fn state_badge(state: AccountState) -> Html {
+pub fn state_badge(lang: Language, state: AccountState) -> Html {
     html! {
         <span class={classes!("badge", "state-badge", format!("state-{}", state.as_str()))}
               data-state={state.as_str()}>
-            { state_words(state) }
+            { state_words(lang, state) }
         </span>
     }
 }
@@ -34,6 +35,7 @@ fn state_of(value: &str) -> Option<AccountState> {
 
 #[function_component(UsersPage)]
 fn users_page() -> Html {
+    let lang = use_lang();
     let location = use_location();
     let navigator = use_navigator();
     let query = location
@@ -66,14 +68,14 @@ fn users_page() -> Html {
         .map(|s| {
             (
                 AttrValue::from(s.as_str()),
-                AttrValue::from(state_words(*s)),
+                AttrValue::from(state_words(lang, *s)),
             )
         })
         .collect::<Vec<_>>();
     let choices = vec![Choice {
         id: "admin-user-state".into(),
-        label: "State".into(),
-        any: "All states".into(),
+        label: lang.t("admin-users-state-label").into(),
+        any: lang.t("admin-users-state-any").into(),
         options: states,
         value: query
             .state
@@ -83,8 +85,10 @@ fn users_page() -> Html {
     }];
 
     let body = match (&loaded.data, &loaded.problem) {
-        (_, Some(problem)) => refusal(problem),
-        (None, None) => html! { <p class="hint" role="status">{ "Loading the accounts…" }</p> },
+        (_, Some(problem)) => refusal(lang, problem),
+        (None, None) => {
+            html! { <p class="hint" role="status">{ lang.t("admin-users-loading") }</p> }
+        }
         (Some(page), None) => {
             let position = Position::of(page);
             let at_page = |page| UsersQuery {
@@ -95,63 +99,63 @@ fn users_page() -> Html {
                 <>
                     if page.items.is_empty() {
                         <p class="empty" id="admin-users-empty" data-testid="admin-users-empty">
-                            { "No account matches." }
+                            { lang.t("admin-users-empty") }
                         </p>
                     } else {
                         <div class="table-scroll">
                             <table class="data-table admin-users" aria-busy={loaded.busy.to_string()}>
-                                <caption class="visually-hidden">{ "Accounts and pending registrations" }</caption>
+                                <caption class="visually-hidden">{ lang.t("admin-users-caption") }</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">{ "Username" }</th>
-                                        <th scope="col">{ "E-mail address" }</th>
-                                        <th scope="col">{ "State" }</th>
-                                        <th scope="col">{ "Role" }</th>
-                                        <th scope="col">{ "App" }</th>
-                                        <th scope="col">{ "Created" }</th>
-                                        <th scope="col">{ "Last sign-in" }</th>
-                                        <th scope="col">{ "Sessions" }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-username") }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-email") }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-state") }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-role") }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-app") }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-created") }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-last-login") }</th>
+                                        <th scope="col">{ lang.t("admin-users-col-sessions") }</th>
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    { for page.items.iter().map(user_row) }
+                                    { for page.items.iter().map(|user| user_row(lang, user)) }
                                 </tbody>
                             </table>
                         </div>
                     }
-                    { pager(Route::AdminUsers, position, page.items.len(), at_page) }
+                    { pager(lang, Route::AdminUsers, position, page.items.len(), at_page) }
                 </>
             }
         }
     };
 
     html! {
-        <AdminFrame title="Users">
+        <AdminFrame title={lang.t("admin-users-title")}>
             <Notice testid="notice-banner" message={carried} />
-            <ListFilter text_id="admin-user-search" text_label="Username or e-mail address"
-                        text={query.q.clone().unwrap_or_default()} placeholder="Part of a name or address"
+            <ListFilter text_id="admin-user-search" text_label={lang.t("admin-users-search-label")}
+                        text={query.q.clone().unwrap_or_default()} placeholder={lang.t("admin-users-search-placeholder")}
                         {choices} {on_apply} />
             { body }
         </AdminFrame>
     }
 }
 
-fn user_row(user: &AdminUser) -> Html {
+fn user_row(lang: Language, user: &AdminUser) -> Html {
     let account = &user.user;
     html! {
         <tr data-user-id={account.id.to_string()} data-state={user.state.as_str()}>
-            <td data-label="Username" class="cell-main">
+            <td data-label={lang.t("admin-users-col-username")} class="cell-main">
                 <Link<Route> to={Route::AdminUser { id: account.id }} classes="link">
                     { account.username.clone() }
                 </Link<Route>>
             </td>
-            <td data-label="E-mail" class="cell-wrap">{ account.email.clone() }</td>
-            <td data-label="State">{ state_badge(user.state) }</td>
-            <td data-label="Role">{ account.role.clone() }</td>
-            <td data-label="App">{ if account.mfa_enabled { "On" } else { "Off" } }</td>
-            <td data-label="Created">{ when(account.created_at) }</td>
-            <td data-label="Last sign-in">{ user.last_login_at.map(when).unwrap_or_else(|| "Never".to_owned()) }</td>
-            <td data-label="Sessions" class="cell-number">{ user.active_sessions }</td>
+            <td data-label={lang.t("admin-users-col-email-short")} class="cell-wrap">{ account.email.clone() }</td>
+            <td data-label={lang.t("admin-users-col-state")}>{ state_badge(lang, user.state) }</td>
+            <td data-label={lang.t("admin-users-col-role")}>{ account.role.clone() }</td>
+            <td data-label={lang.t("admin-users-col-app")}>{ lang.t(if account.mfa_enabled { "admin-users-app-on" } else { "admin-users-app-off" }) }</td>
+            <td data-label={lang.t("admin-users-col-created")}>{ when(account.created_at) }</td>
+            <td data-label={lang.t("admin-users-col-last-login")}>{ user.last_login_at.map(when).unwrap_or_else(|| lang.t("admin-users-never")) }</td>
+            <td data-label={lang.t("admin-users-col-sessions")} class="cell-number">{ user.active_sessions }</td>
         </tr>
     }
 }
