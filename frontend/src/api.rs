@@ -10,10 +10,10 @@ use shared::admin::{
 };
 use shared::api::{
     ChangePasswordRequest, CodeSentResponse, CodeStatusRequest, DeleteAccountRequest, EmailRequest,
-    LoginCodeRequest, LoginRequest, LoginResponse, MfaLoginRequest, PasswordAndCodeRequest,
-    RecoveryCodesResponse, RegisterRequest, RegisteredResponse, ResendCodeRequest,
-    ResetPasswordRequest, SessionInfo, TokenResponse, TotpCodeRequest, TotpSetupResponse, User,
-    VerifyEmailRequest,
+    LanguageChange, LoginCodeRequest, LoginRequest, LoginResponse, MfaLoginRequest,
+    PasswordAndCodeRequest, RecoveryCodesResponse, RegisterRequest, RegisteredResponse,
+    ResendCodeRequest, ResetPasswordRequest, SessionInfo, TokenResponse, TotpCodeRequest,
+    TotpSetupResponse, User, VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
 use shared::problem::{Problem, ProblemCode};
@@ -114,14 +114,9 @@ async fn no_content(method: Method, path: &str, token: &str) -> Result<(), Probl
         .map(drop)
 }
 
-#[derive(Serialize)]
-struct LanguageRequest {
-    language: Language,
-}
-
 /// `PUT /api/me/language`: the account's mails follow the language chosen in the client.
 pub async fn set_language(token: String, language: Language) -> Result<(), Problem> {
-    let body = LanguageRequest { language };
+    let body = LanguageChange { language };
     send(
         authorized(Method::PUT, "/api/me/language", &token),
         Some(&body),

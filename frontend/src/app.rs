@@ -166,20 +166,15 @@ fn focus_on_navigation() -> Html {
     Html::default()
 }
 
-/// The language stored with the account, once the server tells it.
-fn account_language(_user: &User) -> Option<Language> {
-    None
-}
-
 /// The account's language becomes the client's when someone signs in (or a reload restores the
 /// session), so the pages speak the language the account's mails are written in.
 #[function_component(FollowAccountLanguage)]
 fn follow_account_language() -> Html {
     let session = use_session();
     let choice = use_language();
-    let account = session.user().map(|user| (user.id, account_language(user)));
+    let account = session.user().map(|user| (user.id, user.language));
     use_effect_with(account.map(|(id, _)| id), move |_| {
-        if let Some((_, Some(language))) = account {
+        if let Some((_, language)) = account {
             if language != choice.current {
                 choice.choose(language);
             }
@@ -197,7 +192,9 @@ fn footer() -> Html {
     let choice = use_language();
     let onchange = Callback::from(move |language: Language| {
         choice.choose(language);
-        if session.user().is_some() {
+        if let Some(user) = session.user().cloned() {
+            // Kept with the session's copy of the account too, so nothing switches it back.
+            session.update_user(User { language, ..user });
             let session = session.clone();
             spawn_local(async move {
                 // A failure leaves the mails in the account's earlier language; the page itself has

@@ -50,12 +50,12 @@ pub fn device(lang: Language, user_agent: Option<&str>) -> String {
 }
 
 /// `login_failed` → "Login failed": the fallback for names this client has no words for.
-fn spelled_out(name: &str) -> String {
+fn spelled_out(lang: Language, name: &str) -> String {
     let spaced = name.trim().replace(['_', '-', '.'], " ");
     let mut chars = spaced.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => "Unknown".to_owned(),
+        None => lang.t("name-unknown"),
     }
 }
 
@@ -70,7 +70,7 @@ fn lookup(lang: Language, prefix: &str, name: &str) -> String {
     let id = name_id(prefix, name);
     let words = lang.t(&id);
     if words == id {
-        spelled_out(name)
+        spelled_out(lang, name)
     } else {
         words
     }

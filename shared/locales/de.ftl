@@ -296,6 +296,7 @@ channel-webhook = Webhook
 mail-status-queued = Eingereiht
 mail-status-sent = Verschickt
 mail-status-failed = Fehlgeschlagen
+name-unknown = Unbekannt
 
 admin-title = Verwaltung
 admin-nav-overview = Übersicht
@@ -520,6 +521,7 @@ login-code-codes-valid = Codes bleiben nach dem Versand ein paar Minuten gültig
 login-code-submitting = Wird geprüft…
 login-code-submit = Anmelden
 login-code-change-address = Eine andere Adresse verwenden
+login-code-expired-send-new = Fordere unten einen neuen an.
 
 reset-notice-resent = Falls { $email } ein Konto hat, ist ein neuer Code unterwegs. Frühere Codes gelten nicht mehr.
 reset-lead = Gib den 6-stelligen Code aus unserer E-Mail ein und wähle ein neues Passwort. Alle Geräte, die an deinem Konto angemeldet sind, werden abgemeldet.

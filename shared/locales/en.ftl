@@ -312,6 +312,8 @@ channel-webhook = Webhook
 mail-status-queued = Queued
 mail-status-sent = Sent
 mail-status-failed = Failed
+# A machine name the server sent empty.
+name-unknown = Unknown
 
 # Administration: the frame, the refusals and the pager under each list.
 admin-title = Administration
@@ -551,6 +553,7 @@ login-code-codes-valid = Codes stay valid for a few minutes after they are sent.
 login-code-submitting = Checking…
 login-code-submit = Sign in
 login-code-change-address = Use another address
+login-code-expired-send-new = Send a new code below.
 
 # Setting a new password with an e-mailed code.
 reset-notice-resent = If { $email } has an account, a new code is on its way. Earlier codes no longer work.

@@ -14,18 +14,25 @@ use crate::api;
 use crate::app::{Loading, Route};
 use crate::components::{Card, ErrorBanner};
 use crate::hooks::{use_session, AuthState, Session};
-use crate::i18n::{self, use_lang, Words};
+use crate::i18n::{self, use_lang, use_language, LanguageChoice, Words};
 use crate::labels::{device, when};
 use crate::messages::problem_message;
 
 async fn load(
     session: Session,
+    language: LanguageChoice,
     sessions: UseStateHandle<Option<Vec<SessionInfo>>>,
     banner: UseStateHandle<Option<String>>,
 ) {
-    // /api/me also refreshes every page's copy of the user if the account changed elsewhere.
+    // /api/me also refreshes every page's copy of the user if the account changed elsewhere, its
+    // language included: the page follows the language the account's mails are written in.
     match session.authed(api::me).await {
-        Ok(user) => session.update_user(user),
+        Ok(user) => {
+            if user.language != language.current {
+                language.choose(user.language);
+            }
+            session.update_user(user);
+        }
         Err(problem) => report(&problem, &banner),
     }
     match session.authed(api::sessions).await {
@@ -62,6 +69,7 @@ struct AccountProps {
 #[function_component(Account)]
 fn account(props: &AccountProps) -> Html {
     let lang = use_lang();
+    let language = use_language();
     let session = use_session();
     let navigator = use_navigator();
     let sessions = use_state(|| None::<Vec<SessionInfo>>);
@@ -70,8 +78,9 @@ fn account(props: &AccountProps) -> Html {
     let revoking = use_state(|| None::<Uuid>);
     {
         let (session, sessions, banner) = (session.clone(), sessions.clone(), banner.clone());
+        let language = language.clone();
         use_effect_with((), move |_| {
-            spawn_local(load(session, sessions, banner));
+            spawn_local(load(session, language, sessions, banner));
         });
     }
 
@@ -101,6 +110,7 @@ fn account(props: &AccountProps) -> Html {
             banner.clone(),
             revoking.clone(),
         );
+        let language = language.clone();
         Callback::from(move |_: MouseEvent| {
             let (session, sessions, banner, revoking) = (
                 session.clone(),
@@ -108,12 +118,13 @@ fn account(props: &AccountProps) -> Html {
                 banner.clone(),
                 revoking.clone(),
             );
+            let language = language.clone();
             revoking.set(Some(id));
             spawn_local(async move {
                 let result = session.authed(|token| api::revoke_session(token, id)).await;
                 revoking.set(None);
                 match result {
-                    Ok(()) => load(session, sessions, banner).await,
+                    Ok(()) => load(session, language, sessions, banner).await,
                     Err(problem) => report(&problem, &banner),
                 }
             });
@@ -123,8 +134,14 @@ fn account(props: &AccountProps) -> Html {
     // The server signed the other sessions out: show the list as it now is.
     let on_password_changed = {
         let (session, sessions, banner) = (session.clone(), sessions.clone(), banner.clone());
+        let language = language.clone();
         Callback::from(move |()| {
-            spawn_local(load(session.clone(), sessions.clone(), banner.clone()));
+            spawn_local(load(
+                session.clone(),
+                language.clone(),
+                sessions.clone(),
+                banner.clone(),
+            ));
         })
     };
 

@@ -419,7 +419,7 @@ fn login_code_page() -> Html {
                             if expired {
                                 <p class="expired" role="alert" data-testid="code-expired">
                                     <strong>{ lang.t("login-code-expired") }</strong>
-                                    { " Send a new code below." }
+                                    { " " }{ lang.t("login-code-expired-send-new") }
                                 </p>
                             } else if ticket.is_some() {
                                 <Countdown remaining={code_left} label={lang.t("login-code-countdown-label")} testid="code-countdown" />
