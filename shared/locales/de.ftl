@@ -26,6 +26,120 @@ duration-three-parts = { $first } { $second } { $third }
 
 ## Mails
 
+# Jede Mail endet mit dieser Zeile.
+mail-signature = -- { -product }
+# Betreff einer Sicherheitsmeldung: „OTP Portal: Ein Wiederherstellungscode wurde benutzt“.
+mail-notice-subject = { -product }: { $title }
+mail-account-line = Konto: { $email }
+mail-security-line = Sicherheitseinstellungen: { $url }
+mail-security-link = Sicherheitseinstellungen
+mail-reset-now-link = setzen Sie Ihr Passwort jetzt zurück
+
+# Der Bestätigungscode einer Registrierung. { $ttl } ist eine Dauer wie „5 Minuten“.
+mail-verify-subject = Ihr Bestätigungscode für { -product }
+# Der Betreff beim Versand, mit dem Code vorn, für die Benachrichtigung auf dem Telefon.
+mail-verify-subject-with-code = { $code } ist Ihr Bestätigungscode für { -product }
+mail-verify-title = Bestätigen Sie Ihre E-Mail-Adresse für { -product }
+# Die Zeile, die ein Mailprogramm unter dem Betreff zeigt.
+mail-verify-preheader = { $code } ist Ihr Bestätigungscode. Er läuft in { $ttl } ab.
+mail-verify-code-is = Ihr Bestätigungscode für { -product } lautet:
+mail-verify-code-is-html = Ihr Bestätigungscode lautet:
+mail-verify-hello-html = Hallo { $username },
+# Der Link zur Bestätigungsseite folgt in der nächsten Zeile.
+mail-verify-expiry = Hallo { $username }, der Code läuft in { $ttl } ab. Geben Sie ihn auf der Seite ein, auf der Sie sich registriert haben, oder öffnen Sie:
+mail-verify-expiry-html = Er läuft in { $ttl } ab. Geben Sie ihn auf der Seite ein, auf der Sie sich registriert haben, oder { $link }.
+mail-verify-link = öffnen Sie die Bestätigungsseite
+mail-verify-not-you = Dieser Code bestätigt die Registrierung des Benutzernamens { $username }. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Mail: Ohne den Code wird kein Konto angelegt, und die Registrierung wird innerhalb eines Tages gelöscht.
+
+# Ein Code, mit dem ein neues Passwort gesetzt wird.
+mail-reset-subject = Ihr Code zum Zurücksetzen des Passworts für { -product }
+mail-reset-subject-with-code = { $code } ist Ihr Code zum Zurücksetzen des Passworts für { -product }
+mail-reset-title = Setzen Sie Ihr Passwort für { -product } zurück
+mail-reset-preheader = { $code } ist Ihr Code zum Zurücksetzen des Passworts. Er läuft in { $ttl } ab.
+mail-reset-code-is = Ihr Code zum Zurücksetzen des Passworts für { -product } lautet:
+mail-reset-code-is-html = Ihr Code zum Zurücksetzen lautet:
+mail-reset-asked = Jemand hat verlangt, das Passwort des Kontos für { $email } zurückzusetzen.
+mail-reset-expiry = Der Code läuft in { $ttl } ab. Geben Sie ihn mit Ihrem neuen Passwort ein, oder öffnen Sie:
+mail-reset-expiry-html = Er läuft in { $ttl } ab. Geben Sie ihn mit Ihrem neuen Passwort ein, oder { $link }.
+mail-reset-link = öffnen Sie die Seite zum Zurücksetzen
+mail-reset-not-you = Wenn Sie das nicht waren, ignorieren Sie diese Mail: Ihr Passwort bleibt, wie es ist.
+
+# Ein Code, mit dem man sich statt mit dem Passwort anmeldet.
+mail-login-subject = Ihr Anmeldecode für { -product }
+mail-login-subject-with-code = { $code } ist Ihr Anmeldecode für { -product }
+mail-login-title = Bei { -product } anmelden
+mail-login-preheader = { $code } ist Ihr Anmeldecode. Er läuft in { $ttl } ab.
+mail-login-code-is = Ihr Anmeldecode für { -product } lautet:
+mail-login-code-is-html = Ihr Anmeldecode lautet:
+mail-login-asked = Jemand möchte sich beim Konto für { $email } mit einem Code statt mit dem Passwort anmelden.
+mail-login-expiry = Der Code läuft in { $ttl } ab. Geben Sie ihn auf der Anmeldeseite ein, oder öffnen Sie:
+mail-login-expiry-html = Er läuft in { $ttl } ab. Geben Sie ihn auf der Anmeldeseite ein, oder { $link }.
+mail-login-link = öffnen Sie die Anmeldeseite
+mail-login-not-you = Wenn Sie das nicht waren, ignorieren Sie diese Mail: Ohne den Code meldet sich niemand an.
+
+# Jemand hat sich mit einer Adresse registriert, die schon ein Konto hat.
+mail-exists-subject = Registrierungsversuch mit Ihrer Adresse bei { -product }
+mail-exists-title = Jemand wollte sich mit Ihrer Adresse registrieren
+mail-exists-tried = Jemand wollte ein neues Konto bei { -product } mit { $email } anlegen, doch für diese Adresse gibt es schon eines.
+mail-exists-sign-in = Falls Sie das waren: Sie sind bereits registriert. Melden Sie sich an unter { $url }
+mail-exists-forgot = Passwort vergessen? Setzen Sie es zurück unter { $url }
+mail-exists-if-you-html = Falls Sie das waren: Sie sind bereits registriert. { $login }, oder { $forgot }, falls Sie es vergessen haben.
+mail-exists-sign-in-link = Melden Sie sich an
+mail-exists-forgot-link = setzen Sie Ihr Passwort zurück
+mail-exists-not-you = Falls Sie das nicht waren, ignorieren Sie diese Mail: Es wurde nichts geändert und kein Konto angelegt.
+
+mail-password-changed-subject = Ihr Passwort für { -product } wurde geändert
+mail-password-changed-what = Das Passwort des Kontos für { $email } bei { -product } wurde soeben geändert, und jedes damit angemeldete Gerät wurde abgemeldet.
+mail-password-changed-if-you = Wenn Sie das waren, ist nichts zu tun.
+mail-password-changed-not-you = Wenn Sie das nicht waren, setzen Sie Ihr Passwort jetzt zurück unter { $url } und prüfen Sie die Sicherheit Ihres Postfachs: Wer das getan hat, konnte Ihre Mails lesen.
+mail-password-changed-not-you-html = Wenn Sie das nicht waren, { $link } und prüfen Sie die Sicherheit Ihres Postfachs: Wer das getan hat, konnte Ihre Mails lesen.
+
+# Die Abschiedsmail. { $by } ist „owner“ (der Inhaber) oder „admin“.
+mail-deleted-subject = Ihr Konto bei { -product } wurde gelöscht
+mail-deleted-what = Das Konto { $username } ({ $email }) bei { -product } wurde { $by ->
+    [admin] von einem Administrator
+   *[owner] auf Ihren Wunsch
+} gelöscht: Seine Sitzungen, sein zweiter Faktor und sein Verlauf sind fort, und Benutzername und Adresse sind wieder frei.
+mail-deleted-contact = Wenn Sie das nicht verlangt haben, wenden Sie sich an den Betreiber von { $url }.
+
+mail-disabled-subject = Ihr Konto bei { -product } wurde gesperrt
+mail-disabled-what = Das Konto für { $email } bei { -product } wurde von einem Administrator gesperrt: Jedes damit angemeldete Gerät wurde abgemeldet, und bis zur Entsperrung ist keine Anmeldung möglich.
+mail-enabled-subject = Ihr Konto bei { -product } wurde wieder freigegeben
+mail-enabled-what = Das Konto für { $email } bei { -product } wurde von einem Administrator wieder freigegeben: Sie können sich wie gewohnt anmelden.
+mail-questions = Fragen beantwortet der Betreiber von { $url }.
+
+# Der zweite Faktor hat sich geändert.
+mail-factor-enabled-title = Die Anmeldung in zwei Schritten ist eingeschaltet
+mail-factor-enabled-what = Eine Authenticator-App schützt jetzt das Konto: Bei der Anmeldung wird nach dem Passwort ihr Code verlangt.
+mail-factor-disabled-title = Die Anmeldung in zwei Schritten wurde ausgeschaltet
+mail-factor-disabled-what = Die Authenticator-App schützt das Konto nicht mehr: Das Passwort allein genügt zur Anmeldung.
+mail-factor-recovery-used-title = Ein Wiederherstellungscode wurde benutzt
+mail-factor-recovery-used-what = Jemand hat sich mit einem der Wiederherstellungscodes angemeldet. { $remaining ->
+    [one] 1 unbenutzter Code bleibt
+   *[other] { $remaining } unbenutzte Codes bleiben
+}; erstellen Sie auf der Sicherheitsseite neue, bevor sie ausgehen.
+mail-factor-renewed-title = Neue Wiederherstellungscodes wurden erstellt
+mail-factor-renewed-what = Für das Konto wurden neue Wiederherstellungscodes erstellt; die älteren gelten nicht mehr.
+mail-factor-not-you = Wenn Sie das nicht waren, setzen Sie Ihr Passwort jetzt zurück unter { $url }: Jemand kennt es.
+mail-factor-not-you-html = Wenn Sie das nicht waren, { $link }: Jemand kennt es.
+
+# Falsche Passwörter haben die Anmeldung am Konto pausiert. { $pause } ist eine Dauer wie „30 Sekunden“.
+mail-throttled-subject = Die Anmeldung an Ihrem Konto bei { -product } wurde pausiert
+mail-throttled-what = Jemand hat für das Konto von { $email } bei { -product } { $failures ->
+    [one] einmal
+   *[other] { $failures }-mal hintereinander
+} ein falsches Passwort eingegeben, daher ist die Anmeldung für { $pause } pausiert; jedes weitere falsche Passwort verlängert die Pause (jedes Mal um höchstens einige Minuten).
+mail-throttled-what-html = Jemand hat für das Konto von { $email } bei { -product } { $failures ->
+    [one] einmal
+   *[other] { $failures }-mal hintereinander
+} ein falsches Passwort eingegeben, daher ist die Anmeldung für { $pause } pausiert.
+mail-throttled-if-you = Falls Sie das waren: Warten Sie und versuchen Sie es dann erneut, oder setzen Sie Ihr Passwort zurück unter { $url }
+mail-throttled-if-you-html = Falls Sie das waren: Warten Sie und versuchen Sie es dann erneut, oder { $link }.
+mail-throttled-reset-link = setzen Sie Ihr Passwort zurück
+mail-throttled-not-you = Falls Sie das nicht waren: Ihr Passwort hat gehalten, und niemand hat sich angemeldet. Wählen Sie sicherheitshalber ein neues, einmaliges Passwort unter { $url }
+mail-throttled-not-you-html = Falls Sie das nicht waren: Ihr Passwort hat gehalten, und niemand hat sich angemeldet. Sicherheitshalber: { $link }.
+mail-throttled-new-password-link = Wählen Sie ein neues, einmaliges Passwort
+
 ## Client
 # Wartezeiten, wie die Sätze unten sie verwenden: „Bitte versuche es { $wait } noch einmal.“
 wait-in = in { $duration }
@@ -591,3 +705,40 @@ app-nav-register = Konto anlegen
 app-skip-link = Zum Inhalt springen
 app-footer = Codes kommen per E-Mail und bleiben ein paar Minuten gültig.
 language-switch-label = Sprache
+
+# Passkeys: die Schaltfläche der Anmeldeseite, die des zweiten Schritts und die Liste der Sicherheitsseite.
+passkey-sign-in = Mit einem Passkey anmelden
+passkey-sign-in-busy = Warte auf Ihren Passkey…
+passkey-second-factor = Stattdessen einen Passkey verwenden
+passkey-unsupported = Dieser Browser kann keine Passkeys verwenden.
+passkey-cancelled = Es wurde kein Passkey verwendet. Versuchen Sie es erneut oder melden Sie sich anders an.
+passkey-already-registered = Dieses Gerät hat bereits einen Passkey für Ihr Konto.
+passkey-failed = Der Passkey hat nicht funktioniert: { $why }
+passkeys-heading = Passkeys
+passkeys-text = Melden Sie sich mit Fingerabdruck, Gesicht, Bildschirmsperre oder einem Sicherheitsschlüssel an statt mit dem Passwort. Ein Passkey funktioniert nur auf dieser Website und kann daher nicht abgefischt werden.
+passkeys-empty = Noch keine Passkeys.
+passkeys-name-label = Name des neuen Passkeys
+passkeys-name-hint = Zum Beispiel „Laptop“ oder „Handy“.
+passkeys-password-label = Ihr Passwort
+passkeys-add = Passkey hinzufügen
+passkeys-adding = Warte auf Ihr Gerät…
+passkeys-added = Passkey „{ $name }“ hinzugefügt: Sie können sich jetzt damit anmelden.
+passkeys-removed = Passkey „{ $name }“ entfernt.
+passkeys-remove = Entfernen
+passkeys-remove-label = Den Passkey { $name } entfernen
+passkeys-created = Hinzugefügt { $when }
+passkeys-last-used = zuletzt verwendet { $when }
+passkeys-never-used = noch nicht verwendet
+passkeys-verifies = meldet allein an
+passkeys-presence-only = fragt zusätzlich nach Ihrem zweiten Faktor
+field-name-passkey_name = Name
+problem-passkeys_unavailable = Passkeys sind auf dieser Website nicht verfügbar.
+problem-passkey_challenge_invalid = Die Passkey-Anfrage ist abgelaufen. Bitte versuchen Sie es erneut.
+problem-passkey_refused = Der Passkey wurde nicht angenommen. Versuchen Sie es erneut oder melden Sie sich anders an.
+problem-too_many_passkeys = Ihr Konto hat bereits die größte erlaubte Zahl an Passkeys (20). Entfernen Sie zuerst einen.
+problem-passkey_not_available = Für diesen Schritt kann kein Passkey verwendet werden. Nehmen Sie Ihre Authenticator-App oder einen Wiederherstellungscode.
+admin-user-passkeys-heading = Passkeys
+admin-user-passkeys-empty = Keine Passkeys.
+admin-user-passkey-remove = Entfernen
+admin-user-passkey-remove-label = Den Passkey { $name } entfernen
+admin-user-passkey-removed = Passkey „{ $name }“ entfernt; der Inhaber wurde per E-Mail informiert.

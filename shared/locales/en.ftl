@@ -27,6 +27,120 @@ duration-three-parts = { $first } { $second } { $third }
 
 ## Mails
 
+# Every mail ends with this line.
+mail-signature = -- { -product }
+# The subject of a notice about the account's security: "OTP Portal: A recovery code was used".
+mail-notice-subject = { -product }: { $title }
+mail-account-line = Account: { $email }
+mail-security-line = Security settings: { $url }
+mail-security-link = Security settings
+mail-reset-now-link = reset your password now
+
+# The verification code of a registration. { $ttl } is a duration such as "5 minutes".
+mail-verify-subject = Your { -product } verification code
+# The subject as delivered, with the code in front, for a phone's notification.
+mail-verify-subject-with-code = { $code } is your { -product } verification code
+mail-verify-title = Confirm your e-mail address for { -product }
+# The line a mail app shows under the subject.
+mail-verify-preheader = { $code } is your verification code. It expires in { $ttl }.
+mail-verify-code-is = Your { -product } verification code is:
+mail-verify-code-is-html = Your verification code is:
+mail-verify-hello-html = Hello { $username },
+# The link to the confirmation page follows on the next line.
+mail-verify-expiry = Hello { $username }, it expires in { $ttl }. Enter it on the page where you registered, or open:
+mail-verify-expiry-html = It expires in { $ttl }. Enter it on the page where you registered, or { $link }.
+mail-verify-link = open the confirmation page
+mail-verify-not-you = This code confirms the registration of the username { $username }. If you did not ask for it, ignore this mail: without the code no account is created, and the registration is deleted within a day.
+
+# A code to set a new password with.
+mail-reset-subject = Your { -product } password reset code
+mail-reset-subject-with-code = { $code } is your { -product } password reset code
+mail-reset-title = Reset your { -product } password
+mail-reset-preheader = { $code } is your password reset code. It expires in { $ttl }.
+mail-reset-code-is = Your { -product } password reset code is:
+mail-reset-code-is-html = Your reset code is:
+mail-reset-asked = Someone asked to reset the password of the account for { $email }.
+mail-reset-expiry = The code expires in { $ttl }. Enter it with your new password, or open:
+mail-reset-expiry-html = It expires in { $ttl }. Enter it with your new password, or { $link }.
+mail-reset-link = open the reset page
+mail-reset-not-you = If this was not you, ignore this mail: your password stays as it is.
+
+# A code to sign in with instead of the password.
+mail-login-subject = Your { -product } sign-in code
+mail-login-subject-with-code = { $code } is your { -product } sign-in code
+mail-login-title = Sign in to { -product }
+mail-login-preheader = { $code } is your sign-in code. It expires in { $ttl }.
+mail-login-code-is = Your { -product } sign-in code is:
+mail-login-code-is-html = Your sign-in code is:
+mail-login-asked = Someone asked to sign in to the account for { $email } with a code instead of the password.
+mail-login-expiry = The code expires in { $ttl }. Enter it on the sign-in page, or open:
+mail-login-expiry-html = It expires in { $ttl }. Enter it on the sign-in page, or { $link }.
+mail-login-link = open the sign-in page
+mail-login-not-you = If this was not you, ignore this mail: without the code nobody signs in.
+
+# Someone registered with an address that already has an account.
+mail-exists-subject = Sign-up attempt with your { -product } address
+mail-exists-title = Someone tried to register with your address
+mail-exists-tried = Someone tried to create a new { -product } account with { $email }, which already has one.
+mail-exists-sign-in = If it was you: you are already registered. Sign in at { $url }
+mail-exists-forgot = Forgot your password? Reset it at { $url }
+mail-exists-if-you-html = If it was you: you are already registered. { $login }, or { $forgot } if you forgot it.
+mail-exists-sign-in-link = Sign in
+mail-exists-forgot-link = reset your password
+mail-exists-not-you = If it was not you, ignore this mail: nothing was changed and no account was created.
+
+mail-password-changed-subject = Your { -product } password was changed
+mail-password-changed-what = The password of the { -product } account for { $email } was just changed, and every device signed in to it was signed out.
+mail-password-changed-if-you = If this was you, there is nothing to do.
+mail-password-changed-not-you = If it was not you, reset your password now at { $url } and check your mailbox's security: whoever did this could read your mail.
+mail-password-changed-not-you-html = If it was not you, { $link } and check your mailbox's security: whoever did this could read your mail.
+
+# The goodbye mail. { $by } is "owner" or "admin".
+mail-deleted-subject = Your { -product } account was deleted
+mail-deleted-what = The { -product } account { $username } ({ $email }) was deleted { $by ->
+    [admin] by an administrator
+   *[owner] at your request
+}: its sessions, second factor and history are gone, and the username and address are free again.
+mail-deleted-contact = If you did not ask for this, contact the operator of { $url }.
+
+mail-disabled-subject = Your { -product } account was disabled
+mail-disabled-what = The { -product } account for { $email } was disabled by an administrator: every device signed in to it was signed out, and it cannot sign in until it is enabled again.
+mail-enabled-subject = Your { -product } account was enabled again
+mail-enabled-what = The { -product } account for { $email } was enabled again by an administrator: you can sign in as before.
+mail-questions = Questions go to the operator of { $url }.
+
+# The second factor changed.
+mail-factor-enabled-title = Two-step sign-in is on
+mail-factor-enabled-what = An authenticator app now protects the account: signing in asks for its code after the password.
+mail-factor-disabled-title = Two-step sign-in was turned off
+mail-factor-disabled-what = The authenticator app no longer protects the account: the password alone signs in.
+mail-factor-recovery-used-title = A recovery code was used
+mail-factor-recovery-used-what = Someone signed in with one of the recovery codes. { $remaining ->
+    [one] 1 unused code remains
+   *[other] { $remaining } unused codes remain
+}; make new ones on the security page when they run low.
+mail-factor-renewed-title = New recovery codes were made
+mail-factor-renewed-what = New recovery codes were made for the account; the older ones no longer work.
+mail-factor-not-you = If this was not you, reset your password now at { $url }: someone knows it.
+mail-factor-not-you-html = If this was not you, { $link }: someone knows it.
+
+# Wrong passwords paused the account's sign-in. { $pause } is a duration such as "30 seconds".
+mail-throttled-subject = Sign-in to your { -product } account was paused
+mail-throttled-what = Someone entered a wrong password for the { -product } account of { $email } { $failures ->
+    [one] once
+   *[other] { $failures } times in a row
+}, so sign-in is paused for { $pause }; each further wrong password makes the pause longer (at most a few minutes more each time).
+mail-throttled-what-html = Someone entered a wrong password for the { -product } account of { $email } { $failures ->
+    [one] once
+   *[other] { $failures } times in a row
+}, so sign-in is paused for { $pause }.
+mail-throttled-if-you = If it was you: wait, then try again, or reset your password at { $url }
+mail-throttled-if-you-html = If it was you: wait, then try again, or { $link }.
+mail-throttled-reset-link = reset your password
+mail-throttled-not-you = If it was not you: your password held, and nobody signed in. To be safe, choose a new, unique password at { $url }
+mail-throttled-not-you-html = If it was not you: your password held, and nobody signed in. To be safe, { $link }.
+mail-throttled-new-password-link = choose a new, unique password
+
 ## Client
 # Waits, as the sentences below use them: "Please try again { $wait }."
 wait-in = in { $duration }
@@ -631,3 +745,40 @@ app-nav-register = Create account
 app-skip-link = Skip to content
 app-footer = Codes are sent by e-mail and stay valid for a few minutes.
 language-switch-label = Language
+
+# Passkeys: the sign-in page's button, the second step's, and the security page's list.
+passkey-sign-in = Sign in with a passkey
+passkey-sign-in-busy = Waiting for your passkey…
+passkey-second-factor = Use a passkey instead
+passkey-unsupported = This browser cannot use passkeys.
+passkey-cancelled = No passkey was used. Try again, or sign in another way.
+passkey-already-registered = This device already holds a passkey for your account.
+passkey-failed = The passkey did not work: { $why }
+passkeys-heading = Passkeys
+passkeys-text = Sign in with your fingerprint, face, screen lock or a security key instead of the password. A passkey works only on this site, so it cannot be phished.
+passkeys-empty = No passkeys yet.
+passkeys-name-label = Name of the new passkey
+passkeys-name-hint = For example “Laptop” or “Phone”.
+passkeys-password-label = Your password
+passkeys-add = Add a passkey
+passkeys-adding = Waiting for your device…
+passkeys-added = Passkey “{ $name }” added: you can sign in with it now.
+passkeys-removed = Passkey “{ $name }” removed.
+passkeys-remove = Remove
+passkeys-remove-label = Remove the passkey { $name }
+passkeys-created = Added { $when }
+passkeys-last-used = last used { $when }
+passkeys-never-used = not used yet
+passkeys-verifies = signs in alone
+passkeys-presence-only = asks for your second factor too
+field-name-passkey_name = Name
+problem-passkeys_unavailable = Passkeys are not available on this site.
+problem-passkey_challenge_invalid = The passkey request has expired. Please try again.
+problem-passkey_refused = The passkey was not accepted. Try again, or sign in another way.
+problem-too_many_passkeys = Your account has the most passkeys it may keep (20). Remove one first.
+problem-passkey_not_available = A passkey cannot be used for this step. Use your authenticator app or a recovery code.
+admin-user-passkeys-heading = Passkeys
+admin-user-passkeys-empty = No passkeys.
+admin-user-passkey-remove = Remove
+admin-user-passkey-remove-label = Remove the passkey { $name }
+admin-user-passkey-removed = Passkey “{ $name }” removed; the owner was told by mail.

@@ -382,7 +382,11 @@ pub fn password_changed(lang: Language, public_url: &str, email: &str) -> Render
         text: text_body(
             lang,
             &[
-                text(lang, "mail-password-changed-what", &[("email", email.into())]),
+                text(
+                    lang,
+                    "mail-password-changed-what",
+                    &[("email", email.into())],
+                ),
                 format!(
                     "{}\n{}",
                     text(lang, "mail-password-changed-if-you", &[]),

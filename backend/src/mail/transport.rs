@@ -369,6 +369,7 @@ mod tests {
     #[test]
     fn code_mails_get_their_code_in_front_of_the_subject_at_delivery_unless_turned_off() {
         let mail = templates::login_code(
+            shared::i18n::Language::ENGLISH,
             "https://portal.test",
             "alice@example.com",
             "386559",

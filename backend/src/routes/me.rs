@@ -3,8 +3,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared::admin::AccountExport;
 use shared::api::{
-    ChangePasswordRequest, DeleteAccountRequest, PasswordAndCodeRequest, RecoveryCodesResponse,
-    SessionInfo, TotpCodeRequest, TotpSetupResponse, User,
+    ChangePasswordRequest, DeleteAccountRequest, LanguageChange, PasswordAndCodeRequest,
+    RecoveryCodesResponse, SessionInfo, TotpCodeRequest, TotpSetupResponse, User,
 };
 use shared::problem::Problem;
 
@@ -185,6 +185,27 @@ pub async fn recovery_codes(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(codes))
+}
+
+/// Choose the language of the account's mails (and of the client once signed in); audited.
+#[utoipa::path(put, path = "/api/me/language", tag = "account", security(("bearer" = [])),
+    request_body = LanguageChange,
+    responses(
+        (status = 200, description = "Changed (or already so): the account as it is now", body = User),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: not one of the portal's languages (`errors.language`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn set_language(
+    req: HttpRequest,
+    ctx: web::Data<Ctx>,
+    AuthUser(auth): AuthUser,
+    Json(body): Json<LanguageChange>,
+) -> Result<HttpResponse, AppError> {
+    let meta = client_meta(&req);
+    let ctx = ctx.get_ref().clone();
+    let user =
+        blocking(move || account::set_language(&ctx, &auth, body.language, &meta, now())).await?;
+    Ok(HttpResponse::Ok().json(user))
 }
 
 /// Everything kept about the account, as one JSON document: the user, sessions (open and ended), audit

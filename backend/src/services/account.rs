@@ -2,7 +2,8 @@
 //! deletion (GDPR erasure). Also the erasure an admin's delete uses.
 
 use shared::admin::{AccountExport, ExportedFactor, ExportedSession};
-use shared::api::FactorCode;
+use shared::api::{FactorCode, User};
+use shared::i18n::Language;
 
 use super::sessions::{user_view, Authenticated};
 use super::views;
@@ -17,6 +18,31 @@ use crate::store::{
     sessions, Conn, Timestamp,
 };
 use crate::webhooks;
+
+/// Sets the language of the account's mails; a change is audited with the new code.
+/// Concurrency: one conditional update; the last of two racing changes stands.
+#[tracing::instrument(skip_all)]
+pub fn set_language(
+    ctx: &Ctx,
+    auth: &Authenticated,
+    language: Language,
+    meta: &ClientMeta,
+    now: Timestamp,
+) -> Result<User, AppError> {
+    let mut conn = ctx.conn()?;
+    store::write(&mut conn, |conn| -> Result<_, AppError> {
+        if users::set_language(conn, &auth.user_id, language, now)? {
+            let subject = Subject {
+                user_id: Some(&auth.user_id),
+                detail: Some(language.code()),
+                ..Default::default()
+            };
+            audit(conn, Event::LanguageChanged, subject, meta, now)?;
+        }
+        let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+        user_view(&user)
+    })
+}
 
 /// Everything kept about the signed-in account; the export itself is audited.
 #[tracing::instrument(skip_all)]
@@ -146,8 +172,13 @@ pub(crate) fn erase(
     if !users::delete(conn, &user.id)? {
         return Err(AppError::NotFound);
     }
-    let goodbye =
-        templates::account_deleted(&ctx.settings.public_url, &user.email, &user.username, by);
+    let goodbye = templates::account_deleted(
+        user.language(),
+        &ctx.settings.public_url,
+        &user.email,
+        &user.username,
+        by,
+    );
     mail::queue(conn, MailKind::AccountDeleted, &user.email, goodbye, now)?;
     let by = match by {
         DeletedBy::Owner => "owner",

@@ -8,6 +8,7 @@ use chrono::{Duration, TimeDelta};
 use shared::admin::CodeEvent;
 use shared::api::{CodePurpose, CodeSentResponse, CodeStatusQuery};
 use shared::domain::{Email, OtpCode};
+use shared::i18n::Language;
 
 use super::flow::{refuse, Stop};
 use super::limits::Verdict;
@@ -176,7 +177,7 @@ pub struct AccountCodeMail {
     pub kind: MailKind,
     pub event: Event,
     /// `(public_url, email, code, link_token, ttl)`.
-    pub render: fn(&str, &str, &str, &str, std::time::Duration) -> Rendered,
+    pub render: fn(Language, &str, &str, &str, &str, std::time::Duration) -> Rendered,
 }
 
 /// The request step of a flow that mails a code to an account (password reset, sign-in by code): every
@@ -200,6 +201,7 @@ pub fn mail_account_code(
         let (row, code) = issue(ctx, conn, key, user.is_some(), meta, now)?;
         if let (Some(user), Some(code)) = (user, code) {
             let message = (mail.render)(
+                user.language(),
                 &ctx.settings.public_url,
                 &user.email,
                 code.expose(),

@@ -417,7 +417,13 @@ fn tell_owner_of_pause(
     let limits = &ctx.settings.limits;
     let failures = i32::try_from(limits.login_lockout_threshold).unwrap_or(i32::MAX);
     let pause = limits.login_lockout_base.min(limits.login_lockout_max);
-    let notice = templates::login_throttled(&ctx.settings.public_url, &user.email, failures, pause);
+    let notice = templates::login_throttled(
+        user.language(),
+        &ctx.settings.public_url,
+        &user.email,
+        failures,
+        pause,
+    );
     mail::queue(conn, MailKind::LoginThrottled, &user.email, notice, now)?;
     let subject = Subject {
         user_id: Some(&user.id),

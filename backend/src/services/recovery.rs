@@ -178,7 +178,8 @@ fn replace_password(
     }
     let reason = change.event.as_str();
     let revoked = sessions::revoke_all_for_user(conn, &user.id, change.keep_session, reason, now)?;
-    let notice = templates::password_changed(&ctx.settings.public_url, &user.email);
+    let notice =
+        templates::password_changed(user.language(), &ctx.settings.public_url, &user.email);
     mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
     let subject = Subject {
         user_id: Some(&user.id),

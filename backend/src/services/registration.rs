@@ -85,6 +85,7 @@ pub fn register(
         expires_at: now
             .checked_add_signed(pending_ttl)
             .unwrap_or(Timestamp::MAX),
+        language: meta.language.code().to_owned(),
     };
     let mut conn = ctx.conn()?;
     let sent = store::write(&mut conn, |conn| -> Result<_, AppError> {
@@ -124,7 +125,8 @@ fn notify_owner(
 ) -> Result<(), AppError> {
     let kind = MailKind::AccountExists;
     if !outbox::queued_since(conn, &owner.email, kind.as_str(), now - NOTICE_INTERVAL)? {
-        let notice = templates::account_exists(&ctx.settings.public_url, &owner.email);
+        let notice =
+            templates::account_exists(owner.language(), &ctx.settings.public_url, &owner.email);
         mail::queue(conn, kind, &owner.email, notice, now)?;
     }
     let subject = Subject {
@@ -154,6 +156,7 @@ fn send_verification_code(
     let (row, code) = codes::issue(ctx, conn, key, true, meta, now)?;
     if let Some(code) = code {
         let message = templates::verify_email(
+            registration.language(),
             &ctx.settings.public_url,
             &registration.email,
             &registration.username,
@@ -203,7 +206,9 @@ pub fn resend(
         ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
         let taken = users::find_by_email_key(conn, &email_key)?.is_some();
         let row = match registration {
-            Some(registration) if !taken => {
+            Some(mut registration) if !taken => {
+                registrations::set_language(conn, &registration.id, meta.language)?;
+                registration.language = meta.language.code().to_owned();
                 send_verification_code(ctx, conn, &registration, meta, now)?
             }
             // Unknown, already an account, or a token that names nothing: a decoy answers the same.
@@ -321,6 +326,7 @@ fn activate(
             password_hash: &registration.password_hash,
             created_at: registration.created_at,
             updated_at: now,
+            language: &registration.language,
         },
         now,
     );

@@ -69,6 +69,7 @@ pub fn user_view(user: &UserRow) -> Result<User, AppError> {
         mfa_enabled: user.mfa_enabled,
         role: user.role.clone(),
         created_at: user.created_at.and_utc(),
+        language: user.language(),
     })
 }
 

@@ -5,6 +5,7 @@ use shared::admin::{
     AccountState, AdminUser, AuditEntry, Channel, CodeEntry, CodeEvent, MailEntry, MailStatus,
 };
 use shared::api::User;
+use shared::i18n::Language;
 
 use crate::error::AppError;
 use crate::store::accounts::AccountListRow;
@@ -93,6 +94,7 @@ pub fn admin_user(row: AccountListRow) -> Result<AdminUser, AppError> {
             mfa_enabled: row.mfa_enabled,
             role: row.role,
             created_at: row.created_at.and_utc(),
+            language: Language::from_code(&row.language).unwrap_or_default(),
         },
         state,
         last_login_at: row.last_login_at.map(|t| t.and_utc()),

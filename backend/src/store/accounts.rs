@@ -31,6 +31,8 @@ pub struct AccountListRow {
     /// `pending`, `active` or `disabled`.
     #[diesel(sql_type = Text)]
     pub state: String,
+    #[diesel(sql_type = Text)]
+    pub language: String,
 }
 
 #[derive(QueryableByName)]
@@ -45,11 +47,11 @@ const ALL: &str = "SELECT u.id, u.username, u.email, u.email_verified, u.mfa_ena
        (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > ?) \
          AS active_sessions, \
        CASE WHEN u.disabled_at IS NULL THEN 'active' ELSE 'disabled' END AS state, \
-       u.username_key, u.email_key \
+       u.username_key, u.email_key, u.language \
      FROM users u \
    UNION ALL \
      SELECT r.id, r.username, r.email, FALSE, FALSE, 'user', r.created_at, \
-       CAST(NULL AS TIMESTAMP), CAST(NULL AS TIMESTAMP), 0, 'pending', r.username_key, r.email_key \
+       CAST(NULL AS TIMESTAMP), CAST(NULL AS TIMESTAMP), 0, 'pending', r.username_key, r.email_key, r.language \
      FROM registrations r WHERE r.expires_at > ?";
 
 const MATCHING: &str =
@@ -88,7 +90,7 @@ pub fn page(
     .n;
     let rows = diesel::sql_query(format!(
         "SELECT a.id, a.username, a.email, a.email_verified, a.mfa_enabled, a.role, a.created_at, \
-           a.disabled_at, a.last_login_at, a.active_sessions, a.state \
+           a.disabled_at, a.last_login_at, a.active_sessions, a.state, a.language \
          FROM ({ALL}) a WHERE {MATCHING} ORDER BY a.created_at DESC, a.id LIMIT ? OFFSET ?"
     ))
     .bind::<diesel::sql_types::Timestamp, _>(now)
@@ -108,7 +110,7 @@ pub fn page(
 pub fn find(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<Option<AccountListRow>> {
     diesel::sql_query(format!(
         "SELECT a.id, a.username, a.email, a.email_verified, a.mfa_enabled, a.role, a.created_at, \
-           a.disabled_at, a.last_login_at, a.active_sessions, a.state \
+           a.disabled_at, a.last_login_at, a.active_sessions, a.state, a.language \
          FROM ({ALL}) a WHERE a.id = ?"
     ))
     .bind::<diesel::sql_types::Timestamp, _>(now)

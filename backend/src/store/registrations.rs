@@ -2,6 +2,7 @@
 //! unique but the id and the token hash, so a pending registration makes no username or address taken.
 
 use diesel::prelude::*;
+use shared::i18n::Language;
 
 use super::schema::registrations;
 use super::{Conn, Timestamp};
@@ -20,6 +21,16 @@ pub struct RegistrationRow {
     pub created_at: Timestamp,
     /// Purge time, fixed when the registration is made.
     pub expires_at: Timestamp,
+    /// A code of `shared::i18n::Language`: the language of the registration's mails, and then of the
+    /// account's.
+    pub language: String,
+}
+
+impl RegistrationRow {
+    /// The language of the registration's mails; English for a code this version no longer has.
+    pub fn language(&self) -> Language {
+        Language::from_code(&self.language).unwrap_or_default()
+    }
 }
 
 pub fn insert(conn: &mut Conn, row: &RegistrationRow) -> QueryResult<()> {
@@ -88,6 +99,14 @@ pub fn newest_for_login(
         .optional()
 }
 
+/// Mails about the registration follow the language of whoever last asked for one.
+pub fn set_language(conn: &mut Conn, id: &str, language: Language) -> QueryResult<()> {
+    diesel::update(registrations::table.find(id))
+        .set(registrations::language.eq(language.code()))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn delete(conn: &mut Conn, id: &str) -> QueryResult<()> {
     diesel::delete(registrations::table.find(id))
         .execute(conn)
@@ -117,6 +136,7 @@ mod tests {
             password_hash: "x".into(),
             created_at: at,
             expires_at: at + Duration::hours(24),
+            language: "en".into(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Account rows: verified accounts only (a registration waits in `registrations` until it is verified).
 
 use diesel::prelude::*;
+use shared::i18n::Language;
 
 use super::schema::users;
 use super::{Conn, Timestamp};
@@ -22,6 +23,15 @@ pub struct UserRow {
     pub verified_at: Option<Timestamp>,
     pub disabled_at: Option<Timestamp>,
     pub last_login_at: Option<Timestamp>,
+    /// A code of `shared::i18n::Language`: the language of the account's mails.
+    pub language: String,
+}
+
+impl UserRow {
+    /// The language of the account's mails; English for a code this version no longer has.
+    pub fn language(&self) -> Language {
+        Language::from_code(&self.language).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -35,6 +45,7 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub language: &'a str,
 }
 
 pub fn insert(conn: &mut Conn, user: &NewUser<'_>) -> QueryResult<()> {
@@ -121,6 +132,26 @@ pub fn set_password(
     Ok(updated == 1)
 }
 
+/// Sets the language of the account's mails; whether it changed.
+pub fn set_language(
+    conn: &mut Conn,
+    id: &str,
+    language: Language,
+    now: Timestamp,
+) -> QueryResult<bool> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::language.ne(language.code())),
+    )
+    .set((
+        users::language.eq(language.code()),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 pub const ROLE_USER: &str = "user";
 pub const ROLE_ADMIN: &str = "admin";
 
@@ -197,6 +228,7 @@ mod tests {
                 password_hash: "x",
                 created_at: at,
                 updated_at: at,
+                language: "en",
             },
         )
         .unwrap();
@@ -234,6 +266,7 @@ mod tests {
                 password_hash: "x",
                 created_at: now,
                 updated_at: now,
+                language: "en",
             },
         )
         .unwrap_err();

@@ -174,7 +174,7 @@ async fn a_recovery_code_works_once_and_the_owner_is_told_how_many_remain() {
         .wait_for_nth_mail("alice@example.com", SECURITY_NOTICE, 2)
         .await;
     assert!(
-        notice.text.contains("9 unused code(s) remain"),
+        notice.text.contains("9 unused codes remain"),
         "{}",
         notice.text
     );

@@ -1,0 +1,2 @@
+ALTER TABLE registrations DROP COLUMN language;
+ALTER TABLE users DROP COLUMN language;
