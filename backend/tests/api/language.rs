@@ -119,7 +119,10 @@ async fn without_accept_language_mails_and_account_are_english() {
 
 #[tokio::test]
 async fn a_resend_writes_in_the_language_of_the_request_that_asked() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|vars| {
+        vars.insert("OTP_RESEND_COOLDOWN_SECONDS".to_owned(), "0".to_owned());
+    })
+    .await;
     let answer = app
         .post_json_in(
             "/api/auth/register",
