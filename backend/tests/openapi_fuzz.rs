@@ -49,7 +49,11 @@ async fn every_documented_operation_survives_schemathesis() {
         return;
     };
 
-    let app = spawn_app_with(|vars| {
+    // A localhost PUBLIC_URL, so the passkey operations are live (browsers allow passkeys there).
+    let port = helpers::free_port();
+    let app = spawn_app_with(move |vars| {
+        vars.insert("BIND_ADDR".to_owned(), format!("127.0.0.1:{port}"));
+        vars.insert("PUBLIC_URL".to_owned(), format!("http://localhost:{port}"));
         // The per-client abuse limits would answer most of a fuzzer's requests from one address with
         // `428 captcha_required` or `429`, leaving the logic behind them unexercised; their own tests
         // cover them. The per-account login lockout stays on.
@@ -200,6 +204,10 @@ fn config_toml(token: &str, logout_token: &str, revoke_token: &str, admin_token:
     // Nor which id is the admin's own account (or a pending registration), which the admin actions
     // refuse with `422` (the stateful phase finds those ids in the user list).
     let own_account = positive(&["422"]);
+    // Nor that a `credential` object is an authenticator's real answer to a live ceremony: a well-formed
+    // one is refused with `422` (not a WebAuthn credential), `400 passkey_refused` or `410` (the
+    // ceremony is unknown); adding a passkey also takes the password (`422` when wrong).
+    let passkey = positive(&["400", "410", "422"]);
     format!(
         r#"[headers]
 Authorization = "Bearer {token}"
@@ -284,6 +292,10 @@ checks.negative_data_rejection.expected-statuses = {negative}
 [[operations]]
 include-path = "/api/me/mfa/totp/disable"
 checks.positive_data_acceptance.expected-statuses = {factor}
+checks.negative_data_rejection.expected-statuses = {negative}
+[[operations]]
+include-path-regex = "^/api/(me/passkeys|auth/passkey/)"
+checks.positive_data_acceptance.expected-statuses = {passkey}
 checks.negative_data_rejection.expected-statuses = {negative}
 [[operations]]
 include-path = "/api/me/mfa/recovery-codes"

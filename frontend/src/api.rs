@@ -16,6 +16,10 @@ use shared::api::{
     TotpSetupResponse, User, VerifyEmailRequest,
 };
 use shared::captcha::{self, Challenge};
+use shared::passkeys::{
+    PasskeyInfo, PasskeyLoginRequest, PasskeyOptionsResponse, PasskeyRegistrationOptionsRequest,
+    PasskeyRegistrationRequest, PasskeySecondFactorOptionsRequest, PasskeySecondFactorRequest,
+};
 use shared::problem::{Problem, ProblemCode};
 use uuid::Uuid;
 
@@ -393,6 +397,68 @@ pub async fn admin_stats(token: String, query: StatsQuery) -> Result<Stats, Prob
 /// `GET /api/captcha`: a puzzle to solve before repeating a call that answered `captcha_required`.
 pub async fn captcha() -> Result<Challenge, Problem> {
     json(send(request(Method::GET, "/api/captcha"), None::<&()>).await?).await
+}
+
+/// `GET /api/me/passkeys`: the account's passkeys, oldest first.
+pub async fn passkeys(token: String) -> Result<Vec<PasskeyInfo>, Problem> {
+    get_json("/api/me/passkeys", &token).await
+}
+
+/// `POST /api/me/passkeys/options`: the options `navigator.credentials.create()` takes.
+pub async fn passkey_registration_options(
+    token: String,
+    body: PasskeyRegistrationOptionsRequest,
+) -> Result<PasskeyOptionsResponse, Problem> {
+    let builder = authorized(Method::POST, "/api/me/passkeys/options", &token);
+    json(send(builder, Some(&body)).await?).await
+}
+
+/// `POST /api/me/passkeys`: the authenticator's answer; the new passkey.
+pub async fn add_passkey(
+    token: String,
+    body: PasskeyRegistrationRequest,
+) -> Result<PasskeyInfo, Problem> {
+    let builder = authorized(Method::POST, "/api/me/passkeys", &token);
+    json(send(builder, Some(&body)).await?).await
+}
+
+/// `DELETE /api/me/passkeys/{id}`.
+pub async fn remove_passkey(token: String, id: Uuid) -> Result<(), Problem> {
+    no_content(Method::DELETE, &format!("/api/me/passkeys/{id}"), &token).await
+}
+
+/// `POST /api/auth/passkey/login/options`: options for a sign-in with no username.
+pub async fn passkey_login_options() -> Result<PasskeyOptionsResponse, Problem> {
+    let builder = request(Method::POST, "/api/auth/passkey/login/options");
+    json(send(builder, Some(&serde_json::json!({}))).await?).await
+}
+
+/// `POST /api/auth/passkey/login`: signed in, or on to the second step.
+pub async fn passkey_login(body: &PasskeyLoginRequest) -> Result<LoginResponse, Problem> {
+    let builder = request(Method::POST, "/api/auth/passkey/login");
+    json(send(builder, Some(body)).await?).await
+}
+
+/// `POST /api/auth/passkey/second-factor/options`: options allowing the account's passkeys.
+pub async fn passkey_second_factor_options(
+    body: &PasskeySecondFactorOptionsRequest,
+) -> Result<PasskeyOptionsResponse, Problem> {
+    let builder = request(Method::POST, "/api/auth/passkey/second-factor/options");
+    json(send(builder, Some(body)).await?).await
+}
+
+/// `POST /api/auth/passkey/second-factor`: a passkey as the second step.
+pub async fn passkey_second_factor(
+    body: &PasskeySecondFactorRequest,
+) -> Result<TokenResponse, Problem> {
+    let builder = request(Method::POST, "/api/auth/passkey/second-factor");
+    json(send(builder, Some(body)).await?).await
+}
+
+/// `DELETE /api/admin/users/{id}/passkeys/{passkey_id}`.
+pub async fn admin_remove_passkey(token: String, id: Uuid, passkey: Uuid) -> Result<(), Problem> {
+    let path = format!("/api/admin/users/{id}/passkeys/{passkey}");
+    no_content(Method::DELETE, &path, &token).await
 }
 
 #[cfg(test)]

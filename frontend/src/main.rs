@@ -17,9 +17,11 @@ mod labels;
 mod messages;
 mod pages;
 mod paging;
+mod passkeys;
 mod registration_token;
 mod tab_lock;
 mod tickets;
+mod webauthn;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

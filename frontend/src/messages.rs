@@ -118,7 +118,7 @@ pub fn problem_message(lang: Language, problem: &Problem) -> String {
 
 /// Every problem code this client has words for: the list the tests hold the message files to.
 #[cfg(test)]
-const EVERY_CODE: [ProblemCode; 28] = [
+const EVERY_CODE: [ProblemCode; 33] = [
     ProblemCode::ValidationFailed,
     ProblemCode::UsernameTaken,
     ProblemCode::MfaAlreadyEnabled,
@@ -143,6 +143,11 @@ const EVERY_CODE: [ProblemCode; 28] = [
     ProblemCode::PayloadTooLarge,
     ProblemCode::UnsupportedMediaType,
     ProblemCode::NotFound,
+    ProblemCode::PasskeysUnavailable,
+    ProblemCode::PasskeyChallengeInvalid,
+    ProblemCode::PasskeyRefused,
+    ProblemCode::TooManyPasskeys,
+    ProblemCode::PasskeyNotAvailable,
     ProblemCode::MethodNotAllowed,
     ProblemCode::ServiceUnavailable,
     ProblemCode::InternalError,
@@ -229,6 +234,7 @@ pub fn label_of(lang: Language, field: &str) -> String {
         "current_password" => "field-name-current_password",
         "code" => "field-name-code",
         "login" => "field-name-login",
+        "name" => "field-name-passkey_name",
         _ => "field-name-other",
     })
 }

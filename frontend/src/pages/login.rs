@@ -17,6 +17,7 @@ use crate::components::{Card, ErrorBanner, FormField, Notice};
 use crate::hooks::{use_form_state, use_session, AuthState};
 use crate::i18n::{use_lang, Language, Words};
 use crate::messages::{check_required, problem_message};
+use crate::passkeys::PasskeySignIn;
 
 fn notice_text(lang: Language, key: Option<&str>) -> Option<String> {
     let id = match key? {
@@ -44,6 +45,8 @@ pub fn login() -> Html {
     let refs = use_memo((), |_| [NodeRef::default(), NodeRef::default()]);
     // The first step's answer for an account with a second factor, kept in memory only.
     let mfa_token = use_state(|| None::<String>);
+    // Whether that second step may be a passkey (the account has one, and the first step was not one).
+    let passkey_step = use_state(|| false);
     // Back from the second step: the password takes the caret, not the login.
     let returned = use_state(|| false);
 
@@ -64,11 +67,12 @@ pub fn login() -> Html {
             banner.clone(),
             busy.clone(),
         );
-        let (refs, session, navigator, mfa_token) = (
+        let (refs, session, navigator, mfa_token, passkey_step) = (
             refs.clone(),
             session.clone(),
             navigator.clone(),
             mfa_token.clone(),
+            passkey_step.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -98,7 +102,7 @@ pub fn login() -> Html {
                 navigator.clone(),
                 refs.clone(),
             );
-            let mfa_token = mfa_token.clone();
+            let (mfa_token, passkey_step) = (mfa_token.clone(), passkey_step.clone());
             busy.set(true);
             banner.set(None);
             form.set_server_errors(BTreeMap::new());
@@ -113,7 +117,8 @@ pub fn login() -> Html {
                         }
                     }
                     Ok(LoginResponse::MfaRequired(required)) => {
-                        mfa_token.set(Some(required.mfa_token))
+                        passkey_step.set(required.methods.iter().any(|m| m == "passkey"));
+                        mfa_token.set(Some(required.mfa_token));
                     }
                     Err(problem) => match problem.code {
                         ProblemCode::EmailNotVerified => {
@@ -159,10 +164,35 @@ pub fn login() -> Html {
     };
     if let Some(token) = (*mfa_token).clone() {
         return html! {
-            <SecondFactor mfa_token={token} on_expired={back_to_password.reform(Some)}
+            <SecondFactor mfa_token={token} passkey={*passkey_step} on_expired={back_to_password.reform(Some)}
                           on_cancel={back_to_password.reform(|()| None)} cancel_label={lang.t("login-back-to-password")} />
         };
     }
+
+    let on_passkey = {
+        let (session, navigator, mfa_token, passkey_step) = (
+            session.clone(),
+            navigator.clone(),
+            mfa_token.clone(),
+            passkey_step.clone(),
+        );
+        Callback::from(move |response: LoginResponse| match response {
+            LoginResponse::Tokens(tokens) => {
+                session.sign_in(tokens);
+                if let Some(navigator) = &navigator {
+                    navigator.push(&Route::Dashboard);
+                }
+            }
+            LoginResponse::MfaRequired(required) => {
+                passkey_step.set(required.methods.iter().any(|m| m == "passkey"));
+                mfa_token.set(Some(required.mfa_token));
+            }
+        })
+    };
+    let on_passkey_error = {
+        let banner = banner.clone();
+        Callback::from(move |message: String| banner.set(Some(message)))
+    };
 
     // The address typed as the login, if it is one, goes along to the page that e-mails a code.
     let by_code = CodeQuery {
@@ -180,7 +210,7 @@ pub fn login() -> Html {
             <form class="form" novalidate=true {onsubmit}>
                 <FormField id="login-login" label={lang.t("login-login-label")} value={(*login).clone()}
                            oninput={form.on_change(&login, "login")} onblur={form.on_blur("login")} error={login_error}
-                           autocomplete="username" autofocus={!*returned} node_ref={refs[0].clone()} />
+                           autocomplete="username webauthn" autofocus={!*returned} node_ref={refs[0].clone()} />
                 <FormField id="login-password" label={lang.t("login-password-label")} kind="password" value={(*password).clone()}
                            oninput={form.on_change(&password, "password")} onblur={form.on_blur("password")} error={password_error}
                            autocomplete="current-password" autofocus={*returned} node_ref={refs[1].clone()} />
@@ -189,6 +219,7 @@ pub fn login() -> Html {
                     { lang.t(if *busy { "login-submitting" } else { "login-submit" }) }
                 </button>
             </form>
+            <PasskeySignIn on_result={on_passkey} on_error={on_passkey_error} />
             <p class="aside">
                 <Link<Route, CodeQuery> to={Route::LoginCode} query={Some(by_code)} classes="link">
                     <span id="login-code-link" data-testid="login-code-link">{ lang.t("login-code-link") }</span>

@@ -35,8 +35,8 @@ enum Stage {
     /// A code is (or may be) on its way: the boxes.
     Code,
     /// The code was right and the account has an authenticator app: its second step, with the token
-    /// the code's answer gave (in memory only).
-    SecondFactor(String),
+    /// the code's answer gave (in memory only), and whether a passkey may be that step.
+    SecondFactor(String, bool),
 }
 
 /// What became of the current code, as far as this page knows.
@@ -294,7 +294,8 @@ fn login_code_page() -> Html {
                         // The code is spent: only the second step is left.
                         tickets::clear(Flow::Login);
                         notice.set(None);
-                        stage.set(Stage::SecondFactor(required.mfa_token));
+                        let passkey = required.methods.iter().any(|m| m == "passkey");
+                        stage.set(Stage::SecondFactor(required.mfa_token, passkey));
                         return;
                     }
                     Err(problem) => problem,
@@ -366,8 +367,8 @@ fn login_code_page() -> Html {
     };
 
     match (*stage).clone() {
-        Stage::SecondFactor(token) => html! {
-            <SecondFactor mfa_token={token} on_expired={to_address.reform(Some)}
+        Stage::SecondFactor(token, passkey) => html! {
+            <SecondFactor mfa_token={token} {passkey} on_expired={to_address.reform(Some)}
                           on_cancel={to_address.reform(|()| None)} cancel_label={lang.t("login-code-start-again")} />
         },
         Stage::Address => {

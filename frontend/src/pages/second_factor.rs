@@ -15,6 +15,7 @@ use crate::factor::FactorEntry;
 use crate::hooks::{use_form_state, use_session};
 use crate::i18n::{use_lang, Words};
 use crate::messages::{factor_problem_message, problem_message};
+use crate::passkeys::PasskeyStep;
 
 #[derive(Properties, PartialEq)]
 pub struct SecondFactorProps {
@@ -26,6 +27,9 @@ pub struct SecondFactorProps {
     pub on_cancel: Callback<()>,
     /// What going back means on this page: "Back to the password", say.
     pub cancel_label: AttrValue,
+    /// The server offered a passkey for this step.
+    #[prop_or_default]
+    pub passkey: bool,
 }
 
 #[function_component(SecondFactor)]
@@ -146,6 +150,9 @@ pub fn second_factor(props: &SecondFactorProps) -> Html {
                     { lang.t(if *busy { "second-factor-submitting" } else { "second-factor-submit" }) }
                 </button>
             </form>
+            if props.passkey {
+                <PasskeyStep mfa_token={props.mfa_token.clone()} on_expired={props.on_expired.clone()} />
+            }
             <p class="aside">
                 <button type="button" class="link-button" id="mfa-cancel" data-testid="mfa-cancel"
                         onclick={on_cancel}>

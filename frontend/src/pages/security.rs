@@ -11,6 +11,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::account_data::AccountData;
+use crate::passkeys::PasskeysSection;
 use crate::api;
 use crate::app::{Loading, Route};
 use crate::code::{joined, CodeBoxes};
@@ -285,6 +286,7 @@ fn security_page(props: &SecurityPageProps) -> Html {
                 { body }
             </section>
             if !step_open {
+                <PasskeysSection />
                 <AccountData user={props.user.clone()} />
             }
             <p class="aside no-print">

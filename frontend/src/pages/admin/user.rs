@@ -278,6 +278,8 @@ fn user_page(props: &UserPageProps) -> Html {
             }
             <h2 id="admin-sessions-heading">{ lang.t("admin-user-sessions-heading") }</h2>
             { sessions(lang, &detail.sessions) }
+            <crate::passkeys::AdminPasskeys user_id={props.id} passkeys={detail.passkeys.clone()}
+                                            on_changed={loaded.reload.clone()} />
             <h2 id="admin-timeline-heading">{ lang.t("admin-user-timeline-heading") }</h2>
             { timeline(lang, &detail.events) }
             <p class="aside-left">
