@@ -528,7 +528,7 @@ mod tests {
             "id": "6f1c1e0e-8a52-4a36-9a1e-0f4b8f0f2f11", "username": "ada", "email": "ada@example.com",
             "email_verified": true, "mfa_enabled": false, "role": "user",
             "created_at": "2026-11-29T08:00:00Z", "state": "disabled", "last_login_at": null,
-            "active_sessions": 0, "disabled_at": "2026-11-29T09:00:00Z"
+            "active_sessions": 0, "disabled_at": "2026-11-29T09:00:00Z", "language": "de"
         });
         let user: AdminUser = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(user.state, AccountState::Disabled);
