@@ -463,6 +463,9 @@ pub struct AccountExport {
     pub events: Vec<AuditEntry>,
     pub mails: Vec<MailEntry>,
     pub codes: Vec<CodeEntry>,
+    /// The account's passkeys (never a key: the public key and counter stay on the server).
+    #[serde(default)]
+    pub passkeys: Vec<crate::passkeys::PasskeyInfo>,
 }
 
 #[cfg(test)]

@@ -93,6 +93,10 @@ pub fn export(
             events: history.events,
             mails: history.mails,
             codes: history.codes,
+            passkeys: crate::store::passkeys::list(conn, &user.id)?
+                .iter()
+                .map(super::passkeys::info)
+                .collect(),
         })
     })
 }

@@ -127,6 +127,25 @@ async fn a_passkey_added_with_the_password_signs_in_without_a_username() {
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["id"], added["id"]);
 
+    // The account's own data names it, and nothing of the key.
+    let export = expect_json(
+        call(
+            &app,
+            Method::GET,
+            "/api/me/export",
+            Some(&session.access_token),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(export["passkeys"][0]["name"], "Laptop");
+    assert_eq!(
+        crate::helpers::keys(&export["passkeys"][0]),
+        ["created_at", "id", "last_used_at", "name", "user_verified"]
+    );
+
     let added_mail = app
         .smtp
         .wait_for_mail("alice@example.com", SECURITY_NOTICE)
