@@ -194,12 +194,11 @@ pub fn passkey_step(props: &PasskeyStepProps) -> Html {
             error.set(None);
             spawn_local(async move {
                 let result: Result<_, PasskeyError> = async {
-                    let options = api::passkey_second_factor_options(
-                        &PasskeySecondFactorOptionsRequest {
+                    let options =
+                        api::passkey_second_factor_options(&PasskeySecondFactorOptionsRequest {
                             mfa_token: mfa_token.clone(),
-                        },
-                    )
-                    .await?;
+                        })
+                        .await?;
                     let credential = webauthn::get(&options.public_key, None).await?;
                     let request = PasskeySecondFactorRequest {
                         mfa_token,
@@ -387,10 +386,7 @@ pub fn passkeys_section() -> Html {
             );
             spawn_local(async move {
                 let id = passkey.id;
-                match session
-                    .authed(|token| api::remove_passkey(token, id))
-                    .await
-                {
+                match session.authed(|token| api::remove_passkey(token, id)).await {
                     Ok(()) => {
                         notice.set(Some(lang.tf(
                             "passkeys-removed",

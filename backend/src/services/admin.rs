@@ -179,8 +179,12 @@ pub fn set_disabled(
             Event::AdminEnabledUser
         };
         if changed {
-            let notice =
-                templates::account_disabled(user.language(), &ctx.settings.public_url, &user.email, disabled);
+            let notice = templates::account_disabled(
+                user.language(),
+                &ctx.settings.public_url,
+                &user.email,
+                disabled,
+            );
             mail::queue(conn, MailKind::AccountDisabled, &user.email, notice, now)?;
             let hook = if disabled {
                 webhooks::Event::Disabled

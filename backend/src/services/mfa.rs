@@ -262,7 +262,12 @@ fn notify(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let message = templates::factor_changed(user.language(), &ctx.settings.public_url, &user.email, change);
+    let message = templates::factor_changed(
+        user.language(),
+        &ctx.settings.public_url,
+        &user.email,
+        change,
+    );
     mail::queue(conn, MailKind::SecurityNotice, &user.email, message, now)?;
     let (event, detail) = match change {
         FactorChange::Enabled => (Event::MfaEnabled, None),

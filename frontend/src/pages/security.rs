@@ -11,7 +11,6 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::account_data::AccountData;
-use crate::passkeys::PasskeysSection;
 use crate::api;
 use crate::app::{Loading, Route};
 use crate::code::{joined, CodeBoxes};
@@ -25,6 +24,7 @@ use crate::messages::{
     check_code, check_required, factor_problem_message, field_sentence, password_and_code_errors,
     problem_message,
 };
+use crate::passkeys::PasskeysSection;
 
 #[function_component(Security)]
 pub fn security() -> Html {
