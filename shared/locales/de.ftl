@@ -140,66 +140,76 @@ mail-throttled-not-you = Falls Sie das nicht waren: Ihr Passwort hat gehalten, u
 mail-throttled-not-you-html = Falls Sie das nicht waren: Ihr Passwort hat gehalten, und niemand hat sich angemeldet. Sicherheitshalber: { $link }.
 mail-throttled-new-password-link = Wählen Sie ein neues, einmaliges Passwort
 
+# Ein Passkey wurde hinzugefügt, zur Anmeldung verwendet oder entfernt. { $name } ist sein Name.
+mail-passkey-added-title = Ein Passkey wurde hinzugefügt
+mail-passkey-added-what = Mit dem Passkey „{ $name }“ kann man sich jetzt am Konto anmelden.
+mail-passkey-used-title = Anmeldung mit einem Passkey
+mail-passkey-used-what = Jemand hat sich mit dem Passkey „{ $name }“ am Konto angemeldet.
+mail-passkey-removed-title = Ein Passkey wurde entfernt
+mail-passkey-removed-what = Mit dem Passkey „{ $name }“ kann man sich nicht mehr am Konto anmelden.
+mail-passkey-not-you = Wenn Sie das nicht waren, entfernen Sie unbekannte Passkeys auf der Sicherheitsseite und setzen Sie Ihr Passwort jetzt zurück unter { $url }.
+mail-passkey-not-you-html = Wenn Sie das nicht waren, entfernen Sie unbekannte Passkeys auf der Sicherheitsseite und { $link }.
+
 ## Client
-# Wartezeiten, wie die Sätze unten sie verwenden: „Bitte versuche es { $wait } noch einmal.“
+# Wartezeiten, wie die Sätze unten sie verwenden: „Bitte versuchen Sie es { $wait } noch einmal.“
 wait-in = in { $duration }
 wait-moment = gleich
 # Eine lange Wartezeit, auf ganze Stunden gerundet: „etwa 24 Stunden“.
 wait-about = etwa { $duration }
 
-problem-network = Der Server ist nicht erreichbar. Prüfe deine Verbindung und versuche es noch einmal.
-problem-validation_failed = Bitte korrigiere die markierten Felder.
-problem-username_taken = Dieser Benutzername ist schon vergeben. Bitte wähle einen anderen.
-problem-already_registered = Für diese Adresse gibt es schon ein Konto. Melde dich an oder setze das Passwort zurück, falls du es vergessen hast.
-problem-mfa_already_enabled = Die Authenticator-App ist für dieses Konto schon eingeschaltet. Um eine andere einzurichten, schalte sie zuerst aus.
-problem-mfa_not_set_up = Diese Einrichtung ist abgelaufen oder wurde ersetzt. Bitte fang noch einmal an und scanne den neuen QR-Code.
-problem-rate_limited = Zu viele Versuche in kurzer Zeit. Bitte versuche es { $wait } noch einmal.
-problem-captcha_required = Die Prüfung, dass du kein Roboter bist, ließ sich nicht abschließen. Bitte warte eine Minute und versuche es noch einmal.
-problem-captcha_invalid = Die Prüfung, dass du kein Roboter bist, hat nicht geklappt. Bitte versuche es noch einmal.
-problem-invalid_code = Dieser Code stimmt nicht. Prüfe die E-Mail und versuche es noch einmal.
+problem-network = Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.
+problem-validation_failed = Bitte korrigieren Sie die markierten Felder.
+problem-username_taken = Dieser Benutzername ist schon vergeben. Bitte wählen Sie einen anderen.
+problem-already_registered = Für diese Adresse gibt es schon ein Konto. Melden Sie sich an, oder setzen Sie das Passwort zurück, falls Sie es vergessen haben.
+problem-mfa_already_enabled = Die Authenticator-App ist für dieses Konto schon eingeschaltet. Um eine andere einzurichten, schalten Sie sie zuerst aus.
+problem-mfa_not_set_up = Diese Einrichtung ist abgelaufen oder wurde ersetzt. Bitte fangen Sie noch einmal an und scannen Sie den neuen QR-Code.
+problem-rate_limited = Zu viele Versuche in kurzer Zeit. Bitte versuchen Sie es { $wait } noch einmal.
+problem-captcha_required = Die Prüfung, dass Sie kein Roboter sind, ließ sich nicht abschließen. Bitte warte eine Minute und versuchen Sie es noch einmal.
+problem-captcha_invalid = Die Prüfung, dass Sie kein Roboter sind, hat nicht geklappt. Bitte versuchen Sie es noch einmal.
+problem-invalid_code = Dieser Code stimmt nicht. Prüfen Sie die E-Mail und versuchen Sie es noch einmal.
 problem-invalid_code-attempts = Dieser Code stimmt nicht. { $attempts ->
     [one] 1 Versuch
    *[other] { $attempts } Versuche
 } übrig für diesen Code.
-problem-code_expired = Dieser Code ist abgelaufen oder wurde durch einen neueren ersetzt. Fordere einen neuen Code an oder fang von vorn an.
-problem-too_many_attempts = Zu viele falsche Codes: Dieser Code gilt nicht mehr. Fordere einen neuen Code an.
-problem-too_many_attempts-address = Zu viele falsche Codes für diese Adresse. Öffne den Link in der neuesten E-Mail von uns (oder fordere einen neuen Code an und öffne dessen Link).
-problem-too_many_attempts-address-wait = Zu viele falsche Codes für diese Adresse. Öffne den Link in der neuesten E-Mail von uns (oder fordere einen neuen Code an und öffne dessen Link). Von Hand eingegebene Codes gehen wieder in { $wait }.
-problem-resend_cooldown = Gerade wurde ein Code verschickt. Einen weiteren kannst du { $wait } anfordern.
+problem-code_expired = Dieser Code ist abgelaufen oder wurde durch einen neueren ersetzt. Fordern Sie einen neuen Code an, oder fangen Sie von vorn an.
+problem-too_many_attempts = Zu viele falsche Codes: Dieser Code gilt nicht mehr. Fordern Sie einen neuen Code an.
+problem-too_many_attempts-address = Zu viele falsche Codes für diese Adresse. Öffnen Sie den Link in unserer neuesten E-Mail (oder fordern Sie einen neuen Code an und öffnen Sie dessen Link).
+problem-too_many_attempts-address-wait = Zu viele falsche Codes für diese Adresse. Öffnen Sie den Link in unserer neuesten E-Mail (oder fordern Sie einen neuen Code an und öffnen Sie dessen Link). Von Hand eingegebene Codes gehen wieder in { $wait }.
+problem-resend_cooldown = Gerade wurde ein Code verschickt. Einen weiteren können Sie { $wait } anfordern.
 problem-invalid_credentials = Benutzername, E-Mail-Adresse oder Passwort stimmen nicht.
-problem-email_not_verified = Deine E-Mail-Adresse ist noch nicht bestätigt. Gib den Code ein, den wir dir geschickt haben, oder fordere einen neuen an.
+problem-email_not_verified = Ihre E-Mail-Adresse ist noch nicht bestätigt. Geben Sie den Code ein, den wir Ihnen geschickt haben, oder fordern Sie einen neuen an.
 problem-account_disabled = Dieses Konto wurde von einer Administratorin oder einem Administrator gesperrt und kann sich nicht anmelden.
 problem-forbidden = Diese Seite ist nur für Administratoren.
-problem-mfa_required = Für die Verwaltung muss die Authenticator-App an deinem Konto eingeschaltet sein. Schalte sie auf der Sicherheitsseite ein und komm dann zurück.
-problem-invalid_token = Deine Sitzung ist beendet. Bitte melde dich noch einmal an.
-problem-unauthorized = Deine Sitzung ist beendet. Bitte melde dich noch einmal an.
-problem-csrf_header_required = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
-problem-malformed_json = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
-problem-payload_too_large = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
-problem-unsupported_media_type = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
-problem-method_not_allowed = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuche es noch einmal.
-problem-not_found = Das gibt es nicht mehr. Lade die Seite neu.
-problem-service_unavailable = Der Dienst ist gerade ausgelastet. Bitte versuche es in ein paar Sekunden noch einmal.
-problem-internal_error = Bei uns ist etwas schiefgegangen. Bitte versuche es noch einmal.
-problem-unknown = Etwas Unerwartetes ist passiert. Bitte versuche es noch einmal.
+problem-mfa_required = Für die Verwaltung muss die Authenticator-App an Ihrem Konto eingeschaltet sein. Schalten Sie sie auf der Sicherheitsseite ein, und kommen Sie dann zurück.
+problem-invalid_token = Ihre Sitzung ist beendet. Bitte melden Sie sich noch einmal an.
+problem-unauthorized = Ihre Sitzung ist beendet. Bitte melden Sie sich noch einmal an.
+problem-csrf_header_required = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuchen Sie es noch einmal.
+problem-malformed_json = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuchen Sie es noch einmal.
+problem-payload_too_large = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuchen Sie es noch einmal.
+problem-unsupported_media_type = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuchen Sie es noch einmal.
+problem-method_not_allowed = Der Server konnte diese Anfrage nicht lesen. Lade die Seite neu und versuchen Sie es noch einmal.
+problem-not_found = Das gibt es nicht mehr. Laden Sie die Seite neu.
+problem-service_unavailable = Der Dienst ist gerade ausgelastet. Bitte versuchen Sie es in ein paar Sekunden noch einmal.
+problem-internal_error = Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.
+problem-unknown = Etwas Unerwartetes ist passiert. Bitte versuchen Sie es noch einmal.
 
-verify-problem-username_taken = Jemand anderes hat zuerst ein Konto mit diesem Benutzernamen bestätigt, deshalb lässt sich diese Registrierung nicht abschließen. Bitte registriere dich noch einmal mit einem anderen Benutzernamen.
-verify-problem-invalid_code-password = Der Code oder das Passwort stimmt nicht. Prüfe beides und versuche es noch einmal.
+verify-problem-username_taken = Jemand anderes hat zuerst ein Konto mit diesem Benutzernamen bestätigt, deshalb lässt sich diese Registrierung nicht abschließen. Bitte registrieren Sie sich noch einmal mit einem anderen Benutzernamen.
+verify-problem-invalid_code-password = Der Code oder das Passwort stimmt nicht. Prüfe beides und versuchen Sie es noch einmal.
 verify-problem-invalid_code-password-attempts = Der Code oder das Passwort stimmt nicht. { $attempts ->
     [one] 1 Versuch
    *[other] { $attempts } Versuche
 } übrig für diesen Code.
 
-factor-problem-invalid_code-app = Dieser Code stimmt nicht. Gib den Code ein, den deine Authenticator-App gerade zeigt (er wechselt alle 30 Sekunden).
+factor-problem-invalid_code-app = Dieser Code stimmt nicht. Geben Sie den Code ein, den Ihre Authenticator-App gerade zeigt (er wechselt alle 30 Sekunden).
 factor-problem-invalid_code-recovery = Dieser Wiederherstellungscode stimmt nicht oder wurde schon benutzt. Jeder funktioniert nur einmal.
 factor-attempts-left = { $attempts ->
     [one] Noch 1 Versuch.
    *[other] Noch { $attempts } Versuche.
 }
-factor-problem-invalid_token = Diese Anmeldung hat zu lange gedauert oder hatte zu viele falsche Codes. Bitte fang noch einmal an.
-factor-password-wrong = Das ist nicht dein Passwort.
-factor-code-hint = Gib die 6 Ziffern aus deiner Authenticator-App oder einen deiner Wiederherstellungscodes ein.
-factor-recovery-code-invalid = Gib einen deiner Wiederherstellungscodes ein: zehn Buchstaben und Ziffern, etwa k7qm2-xw9pa.
+factor-problem-invalid_token = Diese Anmeldung hat zu lange gedauert oder hatte zu viele falsche Codes. Bitte fangen Sie noch einmal an.
+factor-password-wrong = Das ist nicht Ihr Passwort.
+factor-code-hint = Geben Sie die 6 Ziffern aus Ihrer Authenticator-App oder einen Ihrer Wiederherstellungscodes ein.
+factor-recovery-code-invalid = Geben Sie einen Ihrer Wiederherstellungscodes ein: zehn Buchstaben und Ziffern, etwa k7qm2-xw9pa.
 
 field-name-username = Benutzername
 field-name-email = E-Mail-Adresse
@@ -213,17 +223,17 @@ field-length-between = { $field } muss { $min } bis { $max } Zeichen lang sein.
 field-length-min = { $field } muss mindestens { $min } Zeichen lang sein.
 field-length-max = { $field } darf höchstens { $max } Zeichen lang sein.
 field-username-characters = { $field } darf nur Buchstaben, Ziffern, „_“, „.“ und „-“ enthalten.
-field-email-invalid = Gib eine E-Mail-Adresse wie name@example.com ein.
-field-code-digits = Gib die 6 Ziffern des Codes ein.
-field-current-password-wrong = Das ist nicht dein aktuelles Passwort.
+field-email-invalid = Geben Sie eine E-Mail-Adresse wie name@example.com ein.
+field-code-digits = Geben Sie die 6 Ziffern des Codes ein.
+field-current-password-wrong = Das ist nicht Ihr aktuelles Passwort.
 
 recovery-codes-file-heading =
     { -product }: Wiederherstellungscodes für { $account }
     Erstellt { $created }
 recovery-codes-file-explanation =
-    Jeder Code meldet dich einmal an, anstelle des Codes aus deiner Authenticator-App.
-    Bewahre sie sicher auf: Zusammen mit deinem Passwort öffnet jeder einzelne dein Konto.
-    Wenn du neue Wiederherstellungscodes erstellst, gelten alle diese nicht mehr.
+    Jeder Code meldet Sie einmal an, anstelle des Codes aus Ihrer Authenticator-App.
+    Bewahren Sie sie sicher auf: Zusammen mit Ihrem Passwort öffnet jeder einzelne Ihr Konto.
+    Wenn Sie neue Wiederherstellungscodes erstellen, gelten alle diese nicht mehr.
 
 # Anmelden
 
@@ -237,12 +247,12 @@ login-forgot-password-link = Passwort vergessen?
 login-new-here = Neu hier?
 login-register-link = Konto anlegen
 login-back-to-password = Zurück zum Passwort
-login-notice-password-reset = Dein Passwort wurde geändert. Melde dich mit dem neuen an.
-login-notice-signed-out = Du bist abgemeldet.
-login-notice-session-ended = Deine Sitzung ist beendet. Bitte melde dich noch einmal an.
+login-notice-password-reset = Ihr Passwort wurde geändert. Melden Sie sich mit dem neuen an.
+login-notice-signed-out = Sie sind abgemeldet.
+login-notice-session-ended = Ihre Sitzung ist beendet. Bitte melden Sie sich noch einmal an.
 
 second-factor-title = Sicherheitscode eingeben
-second-factor-lead = Öffne deine Authenticator-App und gib den 6-stelligen Code ein, den sie für { -product } zeigt.
+second-factor-lead = Öffnen Sie Ihre Authenticator-App, und geben Sie den 6-stelligen Code ein, den sie für { -product } zeigt.
 second-factor-submit = Anmelden
 second-factor-submitting = Wird geprüft…
 
@@ -251,34 +261,34 @@ button-cancel = Abbrechen
 security-title = Sicherheit
 security-totp-heading = Authenticator-App
 security-status-on = An
-security-status-on-text = Bei der Anmeldung wird nach deinem Passwort der Code aus deiner Authenticator-App abgefragt.
+security-status-on-text = Bei der Anmeldung wird nach Ihrem Passwort der Code aus Ihrer Authenticator-App abgefragt.
 security-status-off = Aus
-security-status-off-text = Zur Anmeldung genügt dein Passwort oder ein Code per E-Mail. Mit einer Authenticator-App reicht ein gestohlenes Passwort nicht aus.
-security-notice-enabled = Die Authenticator-App ist eingeschaltet. Ab jetzt wird bei der Anmeldung nach deinem Passwort ihr Code abgefragt.
+security-status-off-text = Zur Anmeldung genügt Ihr Passwort oder ein Code per E-Mail. Mit einer Authenticator-App reicht ein gestohlenes Passwort nicht aus.
+security-notice-enabled = Die Authenticator-App ist eingeschaltet. Ab jetzt wird bei der Anmeldung nach Ihrem Passwort ihr Code abgefragt.
 security-notice-new-codes = Neue Wiederherstellungscodes sind bereit. Die bisherigen gelten nicht mehr.
-security-notice-disabled = Die Authenticator-App ist ausgeschaltet. Zur Anmeldung genügt jetzt dein Passwort.
+security-notice-disabled = Die Authenticator-App ist ausgeschaltet. Zur Anmeldung genügt jetzt Ihr Passwort.
 security-already-off = Die Authenticator-App ist für dieses Konto schon ausgeschaltet.
 security-regenerate = Neue Wiederherstellungscodes
 security-disable = App ausschalten
 security-setup-start = Authenticator-App einrichten
 security-setup-starting = Wird vorbereitet…
-security-back = Zurück zu deinem Konto
-security-setup-scan = Scanne diesen QR-Code mit deiner Authenticator-App
-security-setup-qr-alt = QR-Code mit dem Schlüssel für deine Authenticator-App
-security-setup-type-key = Scannen geht nicht? Lege in der App ein Konto an und tippe diesen Schlüssel ein (zeitbasiert):
+security-back = Zurück zu Ihrem Konto
+security-setup-scan = Scannen Sie diesen QR-Code mit Ihrer Authenticator-App
+security-setup-qr-alt = QR-Code mit dem Schlüssel für Ihre Authenticator-App
+security-setup-type-key = Scannen geht nicht? Legen Sie in der App ein Konto an, und tippen Sie diesen Schlüssel ein (zeitbasiert):
 security-setup-open-app = In einer Authenticator-App auf diesem Gerät hinzufügen
-security-setup-enter-code = Gib den 6-stelligen Code ein, den die App zeigt
+security-setup-enter-code = Geben Sie den 6-stelligen Code ein, den die App zeigt
 security-setup-submit = Einschalten
 security-setup-submitting = Wird geprüft…
 security-regenerate-title = Neue Wiederherstellungscodes
-security-regenerate-explanation = Du bekommst zehn neue Codes, und alle bisherigen gelten nicht mehr. Bestätige mit deinem Passwort und einem Code aus der App (oder einem Wiederherstellungscode).
+security-regenerate-explanation = Sie bekommen zehn neue Codes, und alle bisherigen gelten nicht mehr. Bestätigen Sie mit Ihrem Passwort und einem Code aus der App (oder einem Wiederherstellungscode).
 security-regenerate-submit = Neue Codes erstellen
 security-regenerate-submitting = Codes werden erstellt…
 security-disable-title = Authenticator-App ausschalten
-security-disable-explanation = Zur Anmeldung genügt dann wieder dein Passwort, und deine Wiederherstellungscodes gelten nicht mehr. Bestätige mit deinem Passwort und einem Code aus der App (oder einem Wiederherstellungscode).
+security-disable-explanation = Zur Anmeldung genügt dann wieder Ihr Passwort, und Ihre Wiederherstellungscodes gelten nicht mehr. Bestätigen Sie mit Ihrem Passwort und einem Code aus der App (oder einem Wiederherstellungscode).
 security-disable-submit = Ausschalten
 security-disable-submitting = Wird ausgeschaltet…
-security-password-label = Dein Passwort
+security-password-label = Ihr Passwort
 
 admin-user-title = Konto
 admin-user-loading = Das Konto wird geladen…
@@ -301,7 +311,7 @@ admin-user-delete-confirm = Endgültig löschen
 admin-user-deleting = Wird gelöscht…
 admin-user-delete-consequence-pending = Die offene Registrierung von { $name } ({ $email }) wird sofort gelöscht, mit ihrem Code. Benutzername und Adresse sind dann wieder frei für eine Registrierung.
 admin-user-delete-consequence = Das Konto { $name } wird sofort gelöscht, mit seinen Sitzungen, seinem zweiten Faktor und seinen Codes; es lässt sich nicht wiederherstellen. Der Benutzername und die Adresse { $email } werden frei, und an diese Adresse geht eine Abschieds-E-Mail.
-admin-user-own-account = Das ist dein eigenes Konto: Verwalte es über dein Konto und die Sicherheitsseite.
+admin-user-own-account = Das ist Ihr eigenes Konto: Verwalten Sie es über Ihr Konto und die Sicherheitsseite.
 admin-user-sessions-heading = Offene Sitzungen
 admin-user-timeline-heading = Verlauf
 admin-user-audit-link = Alle Ereignisse dieses Kontos im Audit-Protokoll
@@ -418,7 +428,7 @@ admin-nav-users = Benutzer
 admin-nav-mail = E-Mails
 admin-nav-codes = Codes
 admin-nav-audit = Audit
-admin-back-to-account = Zurück zu deinem Konto
+admin-back-to-account = Zurück zu Ihrem Konto
 admin-mfa-link = Authenticator-App einschalten
 pager-label = Seiten
 pager-previous = Zurück
@@ -546,12 +556,12 @@ change-password-done = Passwort geändert. Andere Geräte wurden abgemeldet.
 change-password-heading = Passwort ändern
 change-password-current-label = Aktuelles Passwort
 change-password-new-label = Neues Passwort
-change-password-new-hint = Mindestens 8 Zeichen. Deine anderen Geräte werden abgemeldet.
+change-password-new-hint = Mindestens 8 Zeichen. Ihre anderen Geräte werden abgemeldet.
 change-password-submitting = Wird geändert…
 change-password-submit = Passwort ändern
 
-register-notice-account-deleted = Dein Konto wurde gelöscht, mit seinen Sitzungen, dem zweiten Faktor und den Codes. Eine Abschieds-E-Mail ist unterwegs.
-register-lead = Das dauert eine Minute: Wir schicken dir einen 6-stelligen Code per E-Mail, um deine Adresse zu bestätigen.
+register-notice-account-deleted = Ihr Konto wurde gelöscht, mit seinen Sitzungen, dem zweiten Faktor und den Codes. Eine Abschieds-E-Mail ist unterwegs.
+register-lead = Das dauert eine Minute: Wir schicken Ihnen einen 6-stelligen Code per E-Mail, um Ihre Adresse zu bestätigen.
 register-have-account = Schon ein Konto?
 register-title = Konto anlegen
 register-username-label = Benutzername
@@ -563,7 +573,7 @@ register-submitting = Konto wird angelegt…
 register-submit = Konto anlegen
 register-login-link = Anmelden
 
-forgot-lead = Gib die Adresse deines Kontos ein, und wir schicken dir einen 6-stelligen Code per E-Mail, mit dem du ein neues Passwort setzt.
+forgot-lead = Geben Sie die Adresse Ihres Kontos ein, und wir schicken Ihnen einen 6-stelligen Code per E-Mail, mit dem Sie ein neues Passwort setzen.
 forgot-title = Passwort zurücksetzen
 forgot-email-label = E-Mail-Adresse
 forgot-submitting = Wird gesendet…
@@ -578,9 +588,9 @@ not-found-home = Zur Startseite
 dashboard-title = Willkommen, { $name }
 dashboard-session-last-active = Zuletzt aktiv { $at }
 dashboard-session-sign-out = Abmelden
-dashboard-sessions-loading = Deine Sitzungen werden geladen…
+dashboard-sessions-loading = Ihre Sitzungen werden geladen…
 dashboard-this-device = Dieses Gerät
-dashboard-account-heading = Dein Konto
+dashboard-account-heading = Ihr Konto
 dashboard-username = Benutzername
 dashboard-email = E-Mail-Adresse
 dashboard-email-confirmed = Bestätigt
@@ -591,18 +601,18 @@ dashboard-security-link = Sicherheitseinstellungen
 dashboard-security-set-up = Einrichten
 dashboard-member-since = Mitglied seit
 dashboard-role = Rolle
-dashboard-sessions-heading = Wo du angemeldet bist
+dashboard-sessions-heading = Wo Sie angemeldet sind
 dashboard-signing-out = Abmeldung läuft…
 dashboard-sign-out = Abmelden
 
-verify-notice-unverified = Deine Adresse ist noch nicht bestätigt. Gib den Code aus unserer E-Mail ein; ist er abgelaufen, fordere einen neuen an.
+verify-notice-unverified = Ihre Adresse ist noch nicht bestätigt. Geben Sie den Code aus unserer E-Mail ein; ist er abgelaufen, fordern Sie einen neuen an.
 verify-notice-resent = Wir haben einen neuen Code an { $email } geschickt. Codes aus früheren E-Mails gelten nicht mehr.
-verify-password-needed = Gib das Passwort ein, das du bei der Registrierung gewählt hast.
+verify-password-needed = Geben Sie das Passwort ein, das Sie bei der Registrierung gewählt haben.
 verify-lead-sent-before = Wir haben einen 6-stelligen Code an{ " " }
-verify-lead-sent-after = { " " }geschickt. Gib ihn unten ein, um die Adresse zu bestätigen.
-verify-lead = Gib deine E-Mail-Adresse und den 6-stelligen Code ein, den wir dorthin geschickt haben.
-verify-password-hint-link = Den Link auf einem anderen Gerät geöffnet? Gib das Passwort ein, das du bei der Registrierung gewählt hast.
-verify-password-hint-tab = Die Registrierung wurde nicht in diesem Browser-Tab begonnen: Gib das Passwort ein, das du dabei gewählt hast.
+verify-lead-sent-after = { " " }geschickt. Geben Sie ihn unten ein, um die Adresse zu bestätigen.
+verify-lead = Geben Sie Ihre E-Mail-Adresse und den 6-stelligen Code ein, den wir dorthin geschickt haben.
+verify-password-hint-link = Den Link auf einem anderen Gerät geöffnet? Geben Sie das Passwort ein, das Sie bei der Registrierung gewählt haben.
+verify-password-hint-tab = Die Registrierung wurde nicht in diesem Browser-Tab begonnen: Geben Sie das Passwort ein, das Sie dabei gewählt haben.
 verify-title = E-Mail-Adresse bestätigen
 verify-email-label = E-Mail-Adresse
 verify-password-label = Passwort
@@ -614,17 +624,17 @@ verify-register-other-username = Mit einem anderen Benutzernamen registrieren
 verify-sign-in = Anmelden
 verify-reset-password = Passwort zurücksetzen
 verify-expired = Dieser Code ist abgelaufen.
-verify-expired-text = Fordere einen neuen Code an dieselbe Adresse an, oder fang mit der Registrierung von vorn an.
+verify-expired-text = Fordern Sie einen neuen Code an dieselbe Adresse an, oder fangen Sie mit der Registrierung von vorn an.
 verify-countdown-label = Code läuft ab in
 verify-codes-valid = Codes bleiben nach dem Versand ein paar Minuten gültig.
 verify-back-to-register = Zurück zur Registrierung
 
 login-code-notice-resent = Falls { $email } ein Konto hat, ist ein neuer Code unterwegs. Codes aus früheren E-Mails gelten nicht mehr.
 login-code-notice-sent = Falls { $email } ein Konto hat, ist ein Code unterwegs. Es kann eine Minute dauern, bis er ankommt.
-login-code-lead-sent-before = Gib den 6-stelligen Code ein, den wir an{ " " }
+login-code-lead-sent-before = Geben Sie den 6-stelligen Code ein, den wir an{ " " }
 login-code-lead-sent-after = { " " }geschickt haben (falls es hier ein Konto hat).
 login-code-start-again = Von vorn anfangen
-login-code-lead = Gib die Adresse deines Kontos ein, und wir schicken dir einen 6-stelligen Code per E-Mail, mit dem du dich anmeldest.
+login-code-lead = Geben Sie die Adresse Ihres Kontos ein, und wir schicken Ihnen einen 6-stelligen Code per E-Mail, mit dem Sie sich anmelden.
 login-code-title = Mit einem Code per E-Mail anmelden
 login-code-sending = Wird gesendet…
 login-code-send = Code per E-Mail schicken
@@ -635,13 +645,13 @@ login-code-codes-valid = Codes bleiben nach dem Versand ein paar Minuten gültig
 login-code-submitting = Wird geprüft…
 login-code-submit = Anmelden
 login-code-change-address = Eine andere Adresse verwenden
-login-code-expired-send-new = Fordere unten einen neuen an.
+login-code-expired-send-new = Fordern Sie unten einen neuen an.
 
 reset-notice-resent = Falls { $email } ein Konto hat, ist ein neuer Code unterwegs. Frühere Codes gelten nicht mehr.
-reset-lead = Gib den 6-stelligen Code aus unserer E-Mail ein und wähle ein neues Passwort. Alle Geräte, die an deinem Konto angemeldet sind, werden abgemeldet.
+reset-lead = Geben Sie den 6-stelligen Code aus unserer E-Mail ein, und wählen Sie ein neues Passwort. Alle Geräte, die an Ihrem Konto angemeldet sind, werden abgemeldet.
 reset-title = Neues Passwort wählen
 reset-email-label = E-Mail-Adresse
-reset-expired = Dieser Code ist abgelaufen. Fordere unten einen neuen an.
+reset-expired = Dieser Code ist abgelaufen. Fordern Sie unten einen neuen an.
 reset-countdown-label = Code läuft ab in
 reset-password-label = Neues Passwort
 reset-password-hint = Mindestens 8 Zeichen.
@@ -649,47 +659,47 @@ reset-submitting = Wird gespeichert…
 reset-submit = Neues Passwort setzen
 reset-back-to-login = Zurück zur Anmeldung
 
-account-data-delete-consequence = Dein Konto wird sofort gelöscht, zusammen mit seinen Sitzungen auf allen Geräten, dem zweiten Faktor und den Wiederherstellungscodes sowie seinen Codes. Es lässt sich nicht wiederherstellen. Dein Benutzername und die Adresse { $email } werden für alle zur Registrierung frei, und wir schicken eine Abschieds-E-Mail an diese Adresse.
-account-data-saved = Gespeichert als { $name }, in deinen Downloads.
-account-data-save-refused = Dieser Browser hat der Seite das Speichern der Datei nicht erlaubt. Bitte versuche es noch einmal.
-account-data-not-written = Die Daten ließen sich nicht als Datei schreiben. Bitte versuche es noch einmal.
-account-data-delete-asks-code = Zur Bestätigung gib dein Passwort und einen Code aus deiner Authenticator-App (oder einen Wiederherstellungscode) ein.
-account-data-delete-asks-password = Zur Bestätigung gib dein Passwort ein.
-account-data-heading = Deine Daten
-account-data-text = Alles, was wir zu deinem Konto speichern, als Datei: deine Angaben, Sitzungen, Anmeldeverlauf, E-Mails und Codes (nie ein Passwort, einen Code oder einen Schlüssel).
-account-data-downloading = Deine Daten werden vorbereitet…
+account-data-delete-consequence = Ihr Konto wird sofort gelöscht, zusammen mit seinen Sitzungen auf allen Geräten, dem zweiten Faktor und den Wiederherstellungscodes sowie seinen Codes. Es lässt sich nicht wiederherstellen. Ihr Benutzername und die Adresse { $email } werden für alle zur Registrierung frei, und wir schicken eine Abschieds-E-Mail an diese Adresse.
+account-data-saved = Gespeichert als { $name }, in Ihren Downloads.
+account-data-save-refused = Dieser Browser hat der Seite das Speichern der Datei nicht erlaubt. Bitte versuchen Sie es noch einmal.
+account-data-not-written = Die Daten ließen sich nicht als Datei schreiben. Bitte versuchen Sie es noch einmal.
+account-data-delete-asks-code = Geben Sie zur Bestätigung Ihr Passwort und einen Code aus Ihrer Authenticator-App (oder einen Wiederherstellungscode) ein.
+account-data-delete-asks-password = Geben Sie zur Bestätigung Ihr Passwort ein.
+account-data-heading = Ihre Daten
+account-data-text = Alles, was wir zu Ihrem Konto speichern, als Datei: Ihre Angaben, Sitzungen, Anmeldeverlauf, E-Mails und Codes (nie ein Passwort, einen Code oder einen Schlüssel).
+account-data-downloading = Ihre Daten werden vorbereitet…
 account-data-download = Meine Daten herunterladen
 account-data-delete = Mein Konto löschen
-account-data-delete-heading = Dein Konto löschen?
-account-data-password-label = Dein Passwort
+account-data-delete-heading = Ihr Konto löschen?
+account-data-password-label = Ihr Passwort
 account-data-deleting = Wird gelöscht…
 account-data-delete-confirm = Mein Konto endgültig löschen
 account-data-keep = Mein Konto behalten
 
-captcha-solving = Wir prüfen, dass du kein Roboter bist…
+captcha-solving = Wir prüfen, dass Sie kein Roboter sind…
 code-input-legend = 6-stelliger Code
 code-input-digit = Ziffer { $digit } von { $digits }
 factor-recovery-label = Wiederherstellungscode
-factor-recovery-hint = Einer der zehn Codes, die du beim Einschalten der App gespeichert hast, etwa k7qm2-xw9pa. Jeder funktioniert einmal.
+factor-recovery-hint = Einer der zehn Codes, die Sie beim Einschalten der App gespeichert haben, etwa k7qm2-xw9pa. Jeder funktioniert einmal.
 factor-switch-to-recovery = Stattdessen einen Wiederherstellungscode verwenden
 factor-switch-to-app = Stattdessen den Code aus der App verwenden
 form-field-show = Zeigen
 form-field-hide = Verbergen
 form-field-password = Passwort
-resend-ready = Du kannst jetzt einen neuen Code anfordern.
+resend-ready = Sie können jetzt einen neuen Code anfordern.
 resend-sending = Wird gesendet…
 resend-button = Neuen Code senden
 resend-available-in = möglich in
 filter-search = Suchen
 filter-clear = Filter zurücksetzen
-recovery-codes-copied = Kopiert. Füge sie in deinen Passwort-Manager oder eine sichere Notiz ein.
-recovery-codes-copy-refused = Dieser Browser hat der Seite das Kopieren nicht erlaubt. Markiere die Codes und kopiere sie, oder lade sie herunter.
-recovery-codes-saved = Gespeichert als { $name }, in deinen Downloads.
-recovery-codes-save-refused = Die Datei ließ sich hier nicht speichern. Kopiere die Codes oder drucke sie stattdessen aus.
-recovery-codes-heading = Deine Wiederherstellungscodes
+recovery-codes-copied = Kopiert. Fügen Sie sie in Ihren Passwort-Manager oder eine sichere Notiz ein.
+recovery-codes-copy-refused = Dieser Browser hat der Seite das Kopieren nicht erlaubt. Markieren Sie die Codes und kopieren Sie sie, oder laden Sie sie herunter.
+recovery-codes-saved = Gespeichert als { $name }, in Ihren Downloads.
+recovery-codes-save-refused = Die Datei ließ sich hier nicht speichern. Kopieren Sie die Codes, oder drucken Sie sie stattdessen aus.
+recovery-codes-heading = Ihre Wiederherstellungscodes
 recovery-codes-print-heading = { -product } · { $account }
-recovery-codes-warning = Speichere diese Codes jetzt: Sie werden nur dieses eine Mal gezeigt.
-recovery-codes-explanation = Geht dein Telefon verloren, meldet dich jeder Code einmal an, anstelle des Codes aus der App.
+recovery-codes-warning = Speichern Sie diese Codes jetzt: Sie werden nur dieses eine Mal gezeigt.
+recovery-codes-explanation = Geht Ihr Telefon verloren, meldet Sie jeder Code einmal an, anstelle des Codes aus der App.
 recovery-codes-copy = Kopieren
 recovery-codes-download = Herunterladen
 recovery-codes-print = Drucken
@@ -705,40 +715,3 @@ app-nav-register = Konto anlegen
 app-skip-link = Zum Inhalt springen
 app-footer = Codes kommen per E-Mail und bleiben ein paar Minuten gültig.
 language-switch-label = Sprache
-
-# Passkeys: die Schaltfläche der Anmeldeseite, die des zweiten Schritts und die Liste der Sicherheitsseite.
-passkey-sign-in = Mit einem Passkey anmelden
-passkey-sign-in-busy = Warte auf Ihren Passkey…
-passkey-second-factor = Stattdessen einen Passkey verwenden
-passkey-unsupported = Passkeys können hier nicht verwendet werden: Dieser Browser oder diese Adresse des Portals erlaubt sie nicht.
-passkey-cancelled = Es wurde kein Passkey verwendet. Versuchen Sie es erneut oder melden Sie sich anders an.
-passkey-already-registered = Dieses Gerät hat bereits einen Passkey für Ihr Konto.
-passkey-failed = Der Passkey hat nicht funktioniert: { $why }
-passkeys-heading = Passkeys
-passkeys-text = Melden Sie sich mit Fingerabdruck, Gesicht, Bildschirmsperre oder einem Sicherheitsschlüssel an statt mit dem Passwort. Ein Passkey funktioniert nur auf dieser Website und kann daher nicht abgefischt werden.
-passkeys-empty = Noch keine Passkeys.
-passkeys-name-label = Name des neuen Passkeys
-passkeys-name-hint = Zum Beispiel „Laptop“ oder „Handy“.
-passkeys-password-label = Ihr Passwort
-passkeys-add = Passkey hinzufügen
-passkeys-adding = Warte auf Ihr Gerät…
-passkeys-added = Passkey „{ $name }“ hinzugefügt: Sie können sich jetzt damit anmelden.
-passkeys-removed = Passkey „{ $name }“ entfernt.
-passkeys-remove = Entfernen
-passkeys-remove-label = Den Passkey { $name } entfernen
-passkeys-created = Hinzugefügt { $when }
-passkeys-last-used = zuletzt verwendet { $when }
-passkeys-never-used = noch nicht verwendet
-passkeys-verifies = meldet allein an
-passkeys-presence-only = fragt zusätzlich nach Ihrem zweiten Faktor
-field-name-passkey_name = Name
-problem-passkeys_unavailable = Passkeys sind auf dieser Website nicht verfügbar.
-problem-passkey_challenge_invalid = Die Passkey-Anfrage ist abgelaufen. Bitte versuchen Sie es erneut.
-problem-passkey_refused = Der Passkey wurde nicht angenommen. Versuchen Sie es erneut oder melden Sie sich anders an.
-problem-too_many_passkeys = Ihr Konto hat bereits die größte erlaubte Zahl an Passkeys (20). Entfernen Sie zuerst einen.
-problem-passkey_not_available = Für diesen Schritt kann kein Passkey verwendet werden. Nehmen Sie Ihre Authenticator-App oder einen Wiederherstellungscode.
-admin-user-passkeys-heading = Passkeys
-admin-user-passkeys-empty = Keine Passkeys.
-admin-user-passkey-remove = Entfernen
-admin-user-passkey-remove-label = Den Passkey { $name } entfernen
-admin-user-passkey-removed = Passkey „{ $name }“ entfernt; der Inhaber wurde per E-Mail informiert.

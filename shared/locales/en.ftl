@@ -141,6 +141,16 @@ mail-throttled-not-you = If it was not you: your password held, and nobody signe
 mail-throttled-not-you-html = If it was not you: your password held, and nobody signed in. To be safe, { $link }.
 mail-throttled-new-password-link = choose a new, unique password
 
+# A passkey was added, used to sign in, or removed. { $name } is the name its owner gave it.
+mail-passkey-added-title = A passkey was added
+mail-passkey-added-what = The passkey “{ $name }” can now sign in to the account.
+mail-passkey-used-title = Signed in with a passkey
+mail-passkey-used-what = Someone signed in to the account with the passkey “{ $name }”.
+mail-passkey-removed-title = A passkey was removed
+mail-passkey-removed-what = The passkey “{ $name }” can no longer sign in to the account.
+mail-passkey-not-you = If this was not you, remove the passkeys you do not know on the security page and reset your password now at { $url }.
+mail-passkey-not-you-html = If this was not you, remove the passkeys you do not know on the security page and { $link }.
+
 ## Client
 # Waits, as the sentences below use them: "Please try again { $wait }."
 wait-in = in { $duration }
@@ -745,40 +755,3 @@ app-nav-register = Create account
 app-skip-link = Skip to content
 app-footer = Codes are sent by e-mail and stay valid for a few minutes.
 language-switch-label = Language
-
-# Passkeys: the sign-in page's button, the second step's, and the security page's list.
-passkey-sign-in = Sign in with a passkey
-passkey-sign-in-busy = Waiting for your passkey…
-passkey-second-factor = Use a passkey instead
-passkey-unsupported = Passkeys cannot be used here: this browser or this address of the portal does not allow them.
-passkey-cancelled = No passkey was used. Try again, or sign in another way.
-passkey-already-registered = This device already holds a passkey for your account.
-passkey-failed = The passkey did not work: { $why }
-passkeys-heading = Passkeys
-passkeys-text = Sign in with your fingerprint, face, screen lock or a security key instead of the password. A passkey works only on this site, so it cannot be phished.
-passkeys-empty = No passkeys yet.
-passkeys-name-label = Name of the new passkey
-passkeys-name-hint = For example “Laptop” or “Phone”.
-passkeys-password-label = Your password
-passkeys-add = Add a passkey
-passkeys-adding = Waiting for your device…
-passkeys-added = Passkey “{ $name }” added: you can sign in with it now.
-passkeys-removed = Passkey “{ $name }” removed.
-passkeys-remove = Remove
-passkeys-remove-label = Remove the passkey { $name }
-passkeys-created = Added { $when }
-passkeys-last-used = last used { $when }
-passkeys-never-used = not used yet
-passkeys-verifies = signs in alone
-passkeys-presence-only = asks for your second factor too
-field-name-passkey_name = Name
-problem-passkeys_unavailable = Passkeys are not available on this site.
-problem-passkey_challenge_invalid = The passkey request has expired. Please try again.
-problem-passkey_refused = The passkey was not accepted. Try again, or sign in another way.
-problem-too_many_passkeys = Your account has the most passkeys it may keep (20). Remove one first.
-problem-passkey_not_available = A passkey cannot be used for this step. Use your authenticator app or a recovery code.
-admin-user-passkeys-heading = Passkeys
-admin-user-passkeys-empty = No passkeys.
-admin-user-passkey-remove = Remove
-admin-user-passkey-remove-label = Remove the passkey { $name }
-admin-user-passkey-removed = Passkey “{ $name }” removed; the owner was told by mail.

@@ -657,6 +657,7 @@ pub enum PasskeyChange {
 
 /// Tells the owner that a passkey of their account was added, used to sign in, or removed.
 pub fn passkey_changed(
+    lang: Language,
     public_url: &str,
     email: &str,
     name: &str,
@@ -664,42 +665,46 @@ pub fn passkey_changed(
 ) -> Rendered {
     let security = format!("{public_url}/security");
     let forgot = format!("{public_url}/forgot-password");
-    let (title, what, advice) = match change {
-        PasskeyChange::Added => (
-            "A passkey was added",
-            format!("The passkey \"{name}\" can now sign in to the account."),
-            "If this was not you, remove it on the security page and reset your password now: someone \
-             was signed in as you.",
-        ),
-        PasskeyChange::Used => (
-            "Signed in with a passkey",
-            format!("Someone signed in to the account with the passkey \"{name}\"."),
-            "If this was not you, remove that passkey on the security page and reset your password now.",
-        ),
-        PasskeyChange::Removed => (
-            "A passkey was removed",
-            format!("The passkey \"{name}\" can no longer sign in to the account."),
-            "If this was not you, reset your password now: someone was signed in as you.",
-        ),
+    let id = match change {
+        PasskeyChange::Added => "mail-passkey-added",
+        PasskeyChange::Used => "mail-passkey-used",
+        PasskeyChange::Removed => "mail-passkey-removed",
     };
+    let title = text(lang, &format!("{id}-title"), &[]);
+    let what = text(lang, &format!("{id}-what"), &[("name", name.into())]);
     Rendered {
-        subject: format!("{PRODUCT}: {title}"),
-        text: format!(
-            "{what}\n\nAccount: {email}\nSecurity settings: {security}\n\n{advice}\nReset: {forgot}\n\n-- {PRODUCT}\n"
+        subject: text(lang, "mail-notice-subject", &[("title", (&title).into())]),
+        text: text_body(
+            lang,
+            &[
+                what.clone(),
+                format!(
+                    "{}\n{}",
+                    text(lang, "mail-account-line", &[("email", email.into())]),
+                    text(lang, "mail-security-line", &[("url", (&security).into())])
+                ),
+                text(lang, "mail-passkey-not-you", &[("url", (&forgot).into())]),
+            ],
         ),
         html: html_page(
-            Language::ENGLISH,
-            title,
+            lang,
+            &title,
             None,
-            &format!(
-                "<p>{what}</p><p>Account: {email}</p><p><a href=\"{security}\">Security settings</a></p>\
-                 <p>{advice} <a href=\"{forgot}\">Reset the password</a>.</p>",
-                what = escape(&what),
-                email = escape(email),
-                security = escape(&security),
-                advice = escape(advice),
-                forgot = escape(&forgot),
-            ),
+            &[
+                p(&escape(&what)),
+                p(&html(
+                    lang,
+                    "mail-account-line",
+                    &[("email", Html::Text(email))],
+                )),
+                p(&a(lang, &security, "mail-security-link")),
+                p(&html(
+                    lang,
+                    "mail-passkey-not-you-html",
+                    &[("link", anchor(lang, &forgot, "mail-reset-now-link"))],
+                )),
+            ]
+            .concat(),
         ),
     }
 }
@@ -955,7 +960,37 @@ mod tests {
         ] {
             mails.push(factor_changed(lang, url, email, change));
         }
+        for change in [
+            PasskeyChange::Added,
+            PasskeyChange::Used,
+            PasskeyChange::Removed,
+        ] {
+            mails.push(passkey_changed(lang, url, email, "Laptop", change));
+        }
         mails
+    }
+
+    #[test]
+    fn a_passkey_notice_names_the_passkey_escaped_in_the_readers_language() {
+        let m = passkey_changed(
+            de(),
+            "https://portal.test",
+            "a@example.com",
+            "<Mein> Laptop",
+            PasskeyChange::Added,
+        );
+        assert_eq!(m.subject, "OTP Portal: Ein Passkey wurde hinzugefügt");
+        assert!(m.text.contains("„<Mein> Laptop“"), "{}", m.text);
+        assert!(m.html.contains("&lt;Mein&gt; Laptop"), "{}", m.html);
+        assert!(!m.html.contains("<Mein>"));
+        let used = passkey_changed(
+            EN,
+            "https://portal.test",
+            "a@example.com",
+            "Key",
+            PasskeyChange::Used,
+        );
+        assert_eq!(used.subject, "OTP Portal: Signed in with a passkey");
     }
 
     #[test]

@@ -611,8 +611,13 @@ fn notify(
     meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let message =
-        templates::passkey_changed(&ctx.settings.public_url, &user.email, &passkey.name, change);
+    let message = templates::passkey_changed(
+        user.language(),
+        &ctx.settings.public_url,
+        &user.email,
+        &passkey.name,
+        change,
+    );
     mail::queue(conn, MailKind::SecurityNotice, &user.email, message, now)?;
     let event = match change {
         PasskeyChange::Added => Event::PasskeyAdded,
