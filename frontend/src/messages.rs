@@ -382,7 +382,7 @@ mod tests {
         p.retry_after = Some(299);
         assert_eq!(
             problem_message(de(), &p),
-            "Gerade wurde ein Code verschickt. Einen weiteren kannst du in 4 Minuten 59 Sekunden \
+            "Gerade wurde ein Code verschickt. Einen weiteren können Sie in 4 Minuten 59 Sekunden \
              anfordern."
         );
         assert_eq!(

@@ -227,6 +227,12 @@ field-email-invalid = Geben Sie eine E-Mail-Adresse wie name@example.com ein.
 field-code-digits = Geben Sie die 6 Ziffern des Codes ein.
 field-current-password-wrong = Das ist nicht Ihr aktuelles Passwort.
 
+problem-passkeys_unavailable = Passkeys sind in diesem Portal nicht verfügbar. Melden Sie sich mit Ihrem Passwort oder einem Code per E-Mail an.
+problem-passkey_challenge_invalid = Diese Passkey-Anfrage ist abgelaufen oder wurde schon benutzt. Bitte versuchen Sie es noch einmal.
+problem-passkey_refused = Dieser Passkey wurde nicht angenommen. Versuchen Sie einen anderen, oder melden Sie sich mit Ihrem Passwort an.
+problem-too_many_passkeys = Dieses Konto hat schon so viele Passkeys, wie es haben kann. Entfernen Sie einen, den Sie nicht mehr benutzen, und fügen Sie dann den neuen hinzu.
+problem-passkey_not_available = Für diesen Schritt gibt es keinen Passkey. Geben Sie stattdessen den Code aus Ihrer Authenticator-App oder einen Wiederherstellungscode ein.
+
 recovery-codes-file-heading =
     { -product }: Wiederherstellungscodes für { $account }
     Erstellt { $created }

@@ -232,6 +232,13 @@ field-email-invalid = Enter an e-mail address like name@example.com.
 field-code-digits = Enter the 6 digits of the code.
 field-current-password-wrong = That is not your current password.
 
+# Passkeys.
+problem-passkeys_unavailable = Passkeys are not available on this portal. Sign in with your password or an e-mailed code.
+problem-passkey_challenge_invalid = This passkey request has expired or was already used. Please try again.
+problem-passkey_refused = This passkey was not accepted. Try another one, or sign in with your password.
+problem-too_many_passkeys = This account has as many passkeys as it can hold. Remove one you no longer use, then add the new one.
+problem-passkey_not_available = There is no passkey for this step. Enter the code from your authenticator app or a recovery code instead.
+
 # The text file (and clipboard text) of the recovery codes; the codes follow, one a line.
 recovery-codes-file-heading =
     { -product } recovery codes for { $account }
