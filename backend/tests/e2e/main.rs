@@ -28,6 +28,7 @@ mod change_password;
 mod code_entry;
 mod guessed_address;
 mod keyboard;
+mod language;
 mod layout;
 mod layout_second_factor;
 mod mail_link;
