@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::browser::{run, Page, DEADLINE, PHONE};
-use crate::helpers::{poll_until, PASSWORD, VERIFY_EMAIL};
+use crate::helpers::{poll_until, PASSWORD, PASSWORD_RESET, VERIFY_EMAIL};
 
 /// Makes this browser prefer German, as one set up in German would: `navigator.languages` and the
 /// `Accept-Language` of its requests.
@@ -203,6 +203,82 @@ async fn the_language_switch_is_labelled_in_the_language_shown_and_fits_a_phone(
             );
             page.assert_no_horizontal_scroll("the login page in German")
                 .await;
+        },
+    )
+    .await;
+}
+
+/// German words run longer than English ones: no page may scroll sideways at 360 px in German either.
+async fn check_german_phone_page(page: &Page, name: &str) {
+    page.set_viewport(PHONE).await;
+    page.assert_no_horizontal_scroll(&format!("the {name} page in German on a phone"))
+        .await;
+    page.screenshot(&format!("{name}-de-phone")).await;
+}
+
+#[tokio::test]
+async fn no_page_scrolls_sideways_on_a_phone_in_german() {
+    run(
+        |_| {},
+        |page: Page| async move {
+            prefer_german(&page).await;
+            let email = "hildegard@example.com";
+            page.goto("/register").await;
+            wait_for_title(&page, "Konto anlegen").await;
+            check_german_phone_page(&page, "register").await;
+
+            page.register("hildegard", email, PASSWORD).await;
+            page.find("code-countdown").await;
+            check_german_phone_page(&page, "verify").await;
+
+            let code = page.verification_code(email).await;
+            page.type_code(&code).await;
+            page.click("verify-submit").await;
+            page.wait_for_path("/dashboard").await;
+            wait_for_title(&page, "Willkommen, hildegard").await;
+            page.find("session-row").await;
+            check_german_phone_page(&page, "dashboard").await;
+
+            page.click("security-link").await;
+            page.wait_for_path("/security").await;
+            wait_for_title(&page, "Sicherheit").await;
+            check_german_phone_page(&page, "security").await;
+            page.click("totp-setup-start").await;
+            page.find("totp-qr").await;
+            check_german_phone_page(&page, "security-setup").await;
+            page.click("totp-setup-cancel").await;
+            page.click("delete-account").await;
+            page.find("delete-account-panel").await;
+            check_german_phone_page(&page, "security-delete-account").await;
+            page.click("delete-cancel").await;
+
+            page.goto("/dashboard").await;
+            page.click("logout-button").await;
+            page.wait_for_path("/login").await;
+            page.wait_for_text("notice-banner", "the German signed-out notice", |t| {
+                t == "Sie sind abgemeldet."
+            })
+            .await;
+            check_german_phone_page(&page, "login").await;
+
+            page.click("login-code-link").await;
+            page.wait_for_path("/login/code").await;
+            page.find("login-code-send").await;
+            check_german_phone_page(&page, "login-code").await;
+
+            page.goto("/forgot-password").await;
+            page.find("forgot-submit").await;
+            check_german_phone_page(&page, "forgot-password").await;
+            page.fill("forgot-email", email).await;
+            page.click("forgot-submit").await;
+            page.wait_for_path("/reset-password").await;
+            page.app.smtp.wait_for_mail(email, PASSWORD_RESET).await;
+            page.find("code-countdown").await;
+            check_german_phone_page(&page, "reset-password").await;
+
+            page.goto("/no/such/page").await;
+            wait_for_title(&page, "Seite nicht gefunden").await;
+            check_german_phone_page(&page, "not-found").await;
         },
     )
     .await;
