@@ -2,7 +2,8 @@
 //! person's explicit choice kept in localStorage, else the browser's preferences, else English), and the
 //! short forms pages use to fetch their words from the shared message files.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use gloo_storage::{LocalStorage, Storage};
 use shared::i18n::Arg;
@@ -36,15 +37,94 @@ pub trait Words: Copy {
 
 impl Words for Language {
     fn t(self, id: &str) -> String {
-        shared::i18n::text(self, id)
+        let text = shared::i18n::text(self, id);
+        remember(&text, Said::Message(id.to_owned(), Vec::new()));
+        text
     }
 
     fn tf(self, id: &str, args: &[(&str, Arg)]) -> String {
-        shared::i18n::format(self, id, args)
+        let text = shared::i18n::format(self, id, args);
+        let owned = args
+            .iter()
+            .map(|(name, value)| {
+                let value = match *value {
+                    Arg::Str(s) => OwnedArg::Str(s.to_owned()),
+                    Arg::Num(n) => OwnedArg::Num(n),
+                };
+                ((*name).to_owned(), value)
+            })
+            .collect();
+        remember(&text, Said::Message(id.to_owned(), owned));
+        text
     }
 
     fn duration(self, seconds: u64) -> String {
-        shared::i18n::duration(self, seconds)
+        let text = shared::i18n::duration(self, seconds);
+        remember(&text, Said::Duration(seconds));
+        text
+    }
+}
+
+/// How a text the client showed was made, so that it can be made again in another language.
+#[derive(Clone)]
+enum Said {
+    Message(String, Vec<(String, OwnedArg)>),
+    Duration(u64),
+}
+
+#[derive(Clone)]
+enum OwnedArg {
+    Str(String),
+    Num(i64),
+}
+
+/// More distinct texts than a session shows; past it the memory starts afresh.
+const SAID_LIMIT: usize = 4096;
+
+thread_local! {
+    /// Every text made from the message files, by the text. Pages keep messages they showed (a
+    /// banner, a field's error from the server) as text; after a switch of language the components
+    /// that show them say them again in the new one through [`in_language`].
+    static SAID: RefCell<HashMap<String, Said>> = RefCell::new(HashMap::new());
+}
+
+fn remember(text: &str, said: Said) {
+    SAID.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() >= SAID_LIMIT && !memory.contains_key(text) {
+            memory.clear();
+        }
+        memory.insert(text.to_owned(), said);
+    });
+}
+
+/// `text` as it reads in `lang`, when the client made it from the message files (its arguments, if
+/// they were such texts, translated too); any other text as it is.
+pub fn in_language(text: &str, lang: Language) -> String {
+    let said = SAID.with(|memory| memory.borrow().get(text).cloned());
+    match said {
+        None => text.to_owned(),
+        Some(Said::Duration(seconds)) => lang.duration(seconds),
+        Some(Said::Message(id, args)) => {
+            let translated: Vec<(String, OwnedArg)> = args
+                .into_iter()
+                .map(|(name, value)| match value {
+                    OwnedArg::Str(s) => (name, OwnedArg::Str(in_language(&s, lang))),
+                    number => (name, number),
+                })
+                .collect();
+            let args: Vec<(&str, Arg)> = translated
+                .iter()
+                .map(|(name, value)| {
+                    let value = match value {
+                        OwnedArg::Str(s) => Arg::Str(s),
+                        OwnedArg::Num(n) => Arg::Num(*n),
+                    };
+                    (name.as_str(), value)
+                })
+                .collect();
+            lang.tf(&id, &args)
+        }
     }
 }
 
@@ -308,6 +388,26 @@ pub mod tests {
         assert_eq!(
             initial_language(None, &["fr-FR".to_owned(), "de".to_owned()]),
             german()
+        );
+    }
+
+    #[test]
+    fn a_shown_message_is_said_again_in_another_language() {
+        let en = Language::ENGLISH;
+        let wait = en.tf("wait-in", &[("duration", (&en.duration(299)).into())]);
+        let shown = en.tf("problem-resend_cooldown", &[("wait", (&wait).into())]);
+        assert_eq!(
+            in_language(&shown, german()),
+            "Gerade wurde ein Code verschickt. Einen weiteren können Sie in 4 Minuten 59 Sekunden \
+             anfordern."
+        );
+        let notice = en.t("login-notice-signed-out");
+        assert_eq!(in_language(&notice, german()), "Sie sind abgemeldet.");
+        assert_eq!(in_language(&notice, en), notice);
+        // Words that never came from the files (the server's own, say) stay as they are.
+        assert_eq!(
+            in_language("is your own account", german()),
+            "is your own account"
         );
     }
 

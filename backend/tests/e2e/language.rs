@@ -188,8 +188,21 @@ async fn the_language_switch_is_labelled_in_the_language_shown_and_fits_a_phone(
             page.assert_no_horizontal_scroll("the login page with the language switch")
                 .await;
 
+            // A message already on the page (the server's refusal) is said again in the new language.
+            page.fill("login-login", "nobody").await;
+            page.fill("login-password", "not the password").await;
+            page.click("login-submit").await;
+            page.wait_for_text("login-password-error", "the refusal in English", |t| {
+                t == "The username, e-mail address or password is not right."
+            })
+            .await;
+
             switch_to(&page, "de").await;
             wait_for_title(&page, "Anmelden").await;
+            page.wait_for_text("login-password-error", "the refusal in German", |t| {
+                t == "Benutzername, E-Mail-Adresse oder Passwort stimmen nicht."
+            })
+            .await;
             let label = page
                 .eval(
                     "return document.querySelector('label[for=language-select]').textContent",

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::CodeInput;
 use crate::factor::{CodeKind, FactorEntry};
-use crate::i18n::{use_lang, Words};
+use crate::i18n::{in_language, use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct FactorCodeInputProps {
@@ -98,7 +98,7 @@ pub fn factor_code_input(props: &FactorCodeInputProps) -> Html {
                 </div>
             }
             <p class="field-error" id={error_id.clone()} data-testid={error_id} aria-live="polite">
-                { props.error.clone().unwrap_or_default() }
+                { props.error.as_deref().map(|e| in_language(e, lang)).unwrap_or_default() }
             </p>
             <button type="button" class="link-button" id={format!("{id}-switch")}
                     data-testid={format!("{id}-switch")} disabled={props.disabled} onclick={on_switch}>

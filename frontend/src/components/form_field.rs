@@ -3,7 +3,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::i18n::{use_lang, Words};
+use crate::i18n::{in_language, use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct FormFieldProps {
@@ -102,7 +102,7 @@ pub fn form_field(props: &FormFieldProps) -> Html {
                 <p class="hint" id={hint_id}>{ hint }</p>
             }
             <p class="field-error" id={error_id.clone()} data-testid={error_id} aria-live="polite">
-                { props.error.clone().unwrap_or_default() }
+                { props.error.as_deref().map(|e| in_language(e, lang)).unwrap_or_default() }
             </p>
         </div>
     }

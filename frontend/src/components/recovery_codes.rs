@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::download;
 use crate::factor::{recovery_codes_file_name, recovery_codes_text};
-use crate::i18n::{use_lang, Words};
+use crate::i18n::{self, use_lang, Words};
 
 #[derive(Properties, PartialEq)]
 pub struct RecoveryCodesProps {
@@ -112,7 +112,7 @@ pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
             </div>
             <p class="hint no-print" id="recovery-codes-status" data-testid="recovery-codes-status"
                role="status" aria-live="polite">
-                { (*status).clone().unwrap_or_default() }
+                { status.as_deref().map(|s| i18n::in_language(s, lang)).unwrap_or_default() }
             </p>
             <div class="actions no-print">
                 <button type="button" class="button button-primary" id="recovery-codes-done"

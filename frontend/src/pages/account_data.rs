@@ -16,7 +16,7 @@ use crate::components::{ErrorBanner, FactorCodeInput, FormField};
 use crate::download;
 use crate::factor::FactorEntry;
 use crate::hooks::{use_form_state, use_session};
-use crate::i18n::{use_lang, Language, Words};
+use crate::i18n::{self, use_lang, Language, Words};
 use crate::messages::{
     check_required, factor_problem_message, password_and_code_errors, problem_message,
 };
@@ -130,7 +130,7 @@ pub fn account_data(props: &AccountDataProps) -> Html {
             </div>
             <p class="hint status-line" id="download-data-status" data-testid="download-data-status"
                role="status" aria-live="polite">
-                { (*status).clone().unwrap_or_default() }
+                { status.as_deref().map(|s| i18n::in_language(s, lang)).unwrap_or_default() }
             </p>
             if *deleting {
                 <DeleteAccount user={props.user.clone()} {on_cancel} />

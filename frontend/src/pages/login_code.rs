@@ -414,7 +414,7 @@ fn login_code_page() -> Html {
                                    invalid={code_error.is_some()} disabled={!usable}
                                    describedby="code-error code-status" focus_request={*focus_request} />
                         <p class="field-error" id="code-error" data-testid="code-error" aria-live="polite">
-                            { code_error.clone().unwrap_or_default() }
+                            { code_error.as_deref().map(|e| i18n::in_language(e, lang)).unwrap_or_default() }
                         </p>
                         <div id="code-status">
                             if expired {

@@ -240,7 +240,7 @@ fn reset_password_page() -> Html {
                 <CodeInput value={(*boxes).clone()} onchange={form.on_change(&boxes, "code")} invalid={code_error.is_some()}
                            describedby="code-error" focus_request={*focus_request} />
                 <p class="field-error" id="code-error" data-testid="code-error" aria-live="polite">
-                    { code_error.clone().unwrap_or_default() }
+                    { code_error.as_deref().map(|e| i18n::in_language(e, lang)).unwrap_or_default() }
                 </p>
                 if expired {
                     <p class="expired" role="alert" data-testid="code-expired">
