@@ -32,6 +32,7 @@ mod language;
 mod layout;
 mod layout_second_factor;
 mod mail_link;
+mod passkeys;
 mod password_reset;
 mod second_factor;
 mod security;
