@@ -189,9 +189,9 @@ pub fn factor_problem_message(lang: Language, problem: &Problem, kind: CodeKind)
             });
             // Only the second step of a sign-in counts its tries; elsewhere the server says 0.
             match problem.attempts_remaining {
-                Some(n) if n > 0 => format!(
-                    "{what} {}",
-                    lang.tf("factor-attempts-left", &[("attempts", n.into())])
+                Some(n) if n > 0 => lang.tf(
+                    "factor-attempts-left",
+                    &[("what", (&what).into()), ("attempts", n.into())],
                 ),
                 _ => what,
             }

@@ -202,7 +202,7 @@ verify-problem-invalid_code-password-attempts = Der Code oder das Passwort stimm
 
 factor-problem-invalid_code-app = Dieser Code stimmt nicht. Geben Sie den Code ein, den Ihre Authenticator-App gerade zeigt (er wechselt alle 30 Sekunden).
 factor-problem-invalid_code-recovery = Dieser Wiederherstellungscode stimmt nicht oder wurde schon benutzt. Jeder funktioniert nur einmal.
-factor-attempts-left = { $attempts ->
+factor-attempts-left = { $what } { $attempts ->
     [one] Noch 1 Versuch.
    *[other] Noch { $attempts } Versuche.
 }

@@ -206,7 +206,8 @@ verify-problem-invalid_code-password-attempts = The code or the password is not 
 # Codes of the authenticator app and recovery codes.
 factor-problem-invalid_code-app = That code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds).
 factor-problem-invalid_code-recovery = That recovery code is not right, or it was used before. Each one works once.
-factor-attempts-left = { $attempts ->
+# $what is the sentence saying the code is wrong; the count of tries left follows it.
+factor-attempts-left = { $what } { $attempts ->
     [one] 1 attempt left.
    *[other] { $attempts } attempts left.
 }
