@@ -19,7 +19,7 @@ use crate::components::{
 };
 use crate::factor::{secret_in_groups, svg_data_url, CodeKind, FactorEntry};
 use crate::hooks::{use_form_state, use_session, AuthState, Session};
-use crate::i18n::{msg, use_lang, Words};
+use crate::i18n::{self, msg, use_lang, Words};
 use crate::messages::{
     check_code, check_required, factor_problem_message, field_sentence, password_and_code_errors,
     problem_message,
@@ -420,7 +420,7 @@ fn totp_setup(props: &TotpSetupProps) -> Html {
                                invalid={code_error.is_some()} describedby="code-error"
                                focus_request={*focus_request} />
                     <p class="field-error" id="code-error" data-testid="code-error" aria-live="polite">
-                        { code_error.clone().unwrap_or_default() }
+                        { code_error.as_deref().map(|e| i18n::in_language(e, lang)).unwrap_or_default() }
                     </p>
                     <div class="actions">
                         <button type="submit" class="button button-primary" id="totp-enable-submit"
