@@ -24,3 +24,29 @@ ensure_rust() {
         done
     fi
 }
+
+# Runs a command as root: directly, or through sudo where there is one.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        return 1
+    fi
+}
+
+# The server links PostgreSQL's client library (libpq); building it needs Debian's libpq-dev.
+ensure_libpq() {
+    if [ -e /usr/include/postgresql/libpq-fe.h ] || pkg-config --exists libpq 2>/dev/null; then
+        return
+    fi
+    log "installing Debian's libpq-dev (PostgreSQL's client library, which the server links)"
+    if command -v apt-get >/dev/null 2>&1 &&
+        as_root apt-get update -qq &&
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpq-dev; then
+        return
+    fi
+    log "libpq-dev could not be installed: install PostgreSQL's client library (libpq) and try again"
+    exit 1
+}

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 ensure_rust
+ensure_libpq
 if ! scripts/build-frontend.sh; then
     log "the browser client could not be built (see above): starting the API alone. / answers with how to"
     log "build the client; the API (curl, Postman) works as usual at /api."

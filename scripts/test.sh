@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 ensure_rust
+ensure_libpq
 
 # The OpenAPI fuzz test (backend/tests/openapi_fuzz.rs) runs schemathesis from this venv; it is
 # (re)installed only when the pinned requirements changed since the last install.
@@ -96,6 +97,33 @@ if newest[0][:len(declared)] > declared:
     log "rust-version $declared holds for every locked dependency; building with $(rustc --version)"
 }
 
+# The API suite runs a second time on PostgreSQL (each test in a database of its own). The server is the
+# one on 127.0.0.1:5432 (trust auth, user postgres, database test), started here if it is installed but
+# stopped. Without one the PostgreSQL pass is skipped, except under CI=true, where it is an error.
+POSTGRES_TEST_URL="${POSTGRES_TEST_URL:-postgres://postgres@127.0.0.1:5432/test}"
+postgres_up() {
+    (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
+}
+ensure_postgres() {
+    if postgres_up; then
+        return 0
+    fi
+    log "PostgreSQL is not answering on 127.0.0.1:5432: trying to start it"
+    as_root service postgresql start >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do
+        if postgres_up; then
+            return 0
+        fi
+        sleep 1
+    done
+    if [ "${CI:-}" = "true" ]; then
+        log "no PostgreSQL on 127.0.0.1:5432, and CI=true needs the PostgreSQL pass of the API suite"
+        exit 1
+    fi
+    log "no PostgreSQL on 127.0.0.1:5432: skipping the PostgreSQL pass of the API suite"
+    return 1
+}
+
 log "cargo fmt --check"
 cargo fmt --all -- --check
 check_rust_version
@@ -114,4 +142,8 @@ if ! ./scripts/build-frontend.sh; then
 fi
 log "cargo test"
 cargo test --workspace --locked
+if ensure_postgres; then
+    log "the API suite again, on PostgreSQL ($POSTGRES_TEST_URL)"
+    TEST_DATABASE_URL="$POSTGRES_TEST_URL" cargo test --locked -p otp-portal --test api
+fi
 log "all checks passed"

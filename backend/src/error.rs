@@ -271,9 +271,13 @@ impl AppError {
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
-        // SQLite reports a write lock held past the busy timeout as an unclassified error.
-        let busy = matches!(&e, Error::DatabaseError(DatabaseErrorKind::Unknown, info)
-            if info.message().contains("database is locked") || info.message().contains("busy"));
+        // SQLite reports a write lock held past the busy timeout as an unclassified error, PostgreSQL
+        // one held past `lock_timeout` as "canceling statement due to lock timeout"; a server that went
+        // away mid-request is unclassified too.
+        let busy = matches!(&e, Error::DatabaseError(DatabaseErrorKind::Unknown | DatabaseErrorKind::ClosedConnection, info)
+            if ["database is locked", "busy", "lock timeout", "terminating connection", "server closed the connection"]
+                .iter()
+                .any(|m| info.message().contains(m)));
         let e = anyhow::Error::new(e).context("database query");
         if busy {
             Self::Unavailable(e)

@@ -90,8 +90,7 @@ fn set_role(login: &str, role: &str) -> ExitCode {
     let result = (|| -> anyhow::Result<Option<bool>> {
         let settings = Settings::from_env()?;
         private_files::create_dir_all(&settings.data_dir)?;
-        let pool = store::connect(&settings.database_url)?;
-        let mut conn = pool.get()?;
+        let mut conn = store::connect_one(&settings.database_url)?;
         Ok(admin::set_role(&mut conn, login, role, now())?)
     })();
     match result {
@@ -126,8 +125,7 @@ fn rotate_keys() -> ExitCode {
         );
         private_files::create_dir_all(&settings.data_dir)?;
         let seal_key = keys::signing_seal_key(&settings)?;
-        let pool = store::connect(&settings.database_url)?;
-        let mut conn = pool.get()?;
+        let mut conn = store::connect_one(&settings.database_url)?;
         keyring::rotate(&mut conn, &seal_key, now())
     })();
     match result {

@@ -13,6 +13,8 @@ use secrecy::SecretString;
 pub struct Settings {
     pub bind_addr: String,
     pub database_url: String,
+    /// At most this many database connections per instance; `None`: 8 on SQLite, 16 on PostgreSQL.
+    pub database_pool_size: Option<u32>,
     /// Where generated keys and development mail live.
     pub data_dir: PathBuf,
     /// `None`: the development mailer.
@@ -318,6 +320,15 @@ impl Settings {
             webhook,
             database_url: get("DATABASE_URL")
                 .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display())),
+            database_pool_size: match get("DATABASE_POOL_SIZE") {
+                None => None,
+                Some(v) => match v.trim().parse::<u32>() {
+                    Ok(n @ 1..=1000) => Some(n),
+                    _ => {
+                        bail!("DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got {v:?}")
+                    }
+                },
+            },
             data_dir,
             smtp_url: smtp_url.map(SecretString::from),
             smtp_ca_file: get("SMTP_CA_FILE").map(PathBuf::from),

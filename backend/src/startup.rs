@@ -57,8 +57,11 @@ impl Application {
         if let Some(why) = crate::services::passkeys::unavailable_reason(&settings.public_url) {
             tracing::info!("passkeys are off: {why}");
         }
-        let database_url = settings.database_url.clone();
-        let pool = tokio::task::spawn_blocking(move || store::connect(&database_url)).await??;
+        let (database_url, pool_size) =
+            (settings.database_url.clone(), settings.database_pool_size);
+        let pool =
+            tokio::task::spawn_blocking(move || store::connect_with(&database_url, pool_size))
+                .await??;
         let keys = {
             let (settings, pool) = (settings.clone(), pool.clone());
             tokio::task::spawn_blocking(move || Keys::load(&settings, &pool)).await??

@@ -3,9 +3,10 @@
 //! [`Stop::Refused`] commits and answers the refusal, [`Stop::Failed`] rolls back. [`commit`] runs one
 //! such transaction and gives the caller a single `Result`.
 //!
-//! Isolation: every flow's transaction is a write transaction (`store::write`: SQLite's `BEGIN
-//! IMMEDIATE`, one writer at a time), so its reads and the writes that depend on them cannot interleave
-//! with another's. Where a decision must also survive a backend with concurrent writers, the write
+//! Isolation: every flow's transaction is a write transaction (`store::write`), and write transactions
+//! run one at a time: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's transaction-scoped advisory lock taken
+//! first, which every instance sharing the database waits for. So a flow's reads and the writes that
+//! depend on them cannot interleave with another's, on one instance or several. Where a decision must also survive a backend with concurrent writers, the write
 //! itself re-checks it: codes are spent by a delete that names the checked hash, passwords are
 //! replaced only over the hash that was verified (compare-and-set), refresh tokens are spent by an
 //! update that requires them unspent, and the unique indexes decide between two verifications of one

@@ -76,9 +76,9 @@ pub fn page(
     limit: i64,
 ) -> QueryResult<(Vec<AccountListRow>, i64)> {
     let pattern = filter.query.map(super::contains_pattern);
-    let total = diesel::sql_query(format!(
+    let total = diesel::sql_query(conn.placeholders(&format!(
         "SELECT COUNT(*) AS n FROM ({ALL}) a WHERE {MATCHING}"
-    ))
+    )))
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .bind::<Nullable<Text>, _>(pattern.as_deref())
@@ -88,11 +88,11 @@ pub fn page(
     .bind::<Nullable<Text>, _>(filter.state)
     .get_result::<Count>(conn)?
     .n;
-    let rows = diesel::sql_query(format!(
+    let rows = diesel::sql_query(conn.placeholders(&format!(
         "SELECT a.id, a.username, a.email, a.email_verified, a.mfa_enabled, a.role, a.created_at, \
            a.disabled_at, a.last_login_at, a.active_sessions, a.state, a.language \
          FROM ({ALL}) a WHERE {MATCHING} ORDER BY a.created_at DESC, a.id LIMIT ? OFFSET ?"
-    ))
+    )))
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .bind::<Nullable<Text>, _>(pattern.as_deref())
@@ -108,11 +108,11 @@ pub fn page(
 
 /// One line of the user table by id (an account or a live registration).
 pub fn find(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<Option<AccountListRow>> {
-    diesel::sql_query(format!(
+    diesel::sql_query(conn.placeholders(&format!(
         "SELECT a.id, a.username, a.email, a.email_verified, a.mfa_enabled, a.role, a.created_at, \
            a.disabled_at, a.last_login_at, a.active_sessions, a.state, a.language \
          FROM ({ALL}) a WHERE a.id = ?"
-    ))
+    )))
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .bind::<Text, _>(id)

@@ -59,7 +59,7 @@ pub struct Filter<'a> {
     pub kind: Option<&'a str>,
 }
 
-fn filtered<'a>(filter: Filter<'a>) -> audit_events::BoxedQuery<'a, diesel::sqlite::Sqlite> {
+fn filtered<'a>(filter: Filter<'a>) -> audit_events::BoxedQuery<'a, super::Db> {
     let mut query = audit_events::table.into_boxed();
     if let Some(id) = filter.user_id {
         query = query.filter(audit_events::user_id.eq(id));
@@ -138,10 +138,10 @@ pub struct DayCount {
 
 pub fn daily_counts(conn: &mut Conn, since: Timestamp) -> QueryResult<Vec<DayCount>> {
     // The day is the first ten characters of the stored timestamp (`YYYY-MM-DD HH:MM:SS…`).
-    diesel::sql_query(
+    diesel::sql_query(conn.placeholders(
         "SELECT substr(CAST(at AS TEXT), 1, 10) AS day, event AS kind, COUNT(*) AS n \
          FROM audit_events WHERE at >= ? GROUP BY day, kind",
-    )
+    ))
     .bind::<diesel::sql_types::Timestamp, _>(since)
     .load(conn)
 }

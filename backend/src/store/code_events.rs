@@ -42,7 +42,7 @@ pub struct Filter<'a> {
     pub purpose: Option<&'a str>,
 }
 
-fn filtered<'a>(filter: Filter<'a>) -> code_events::BoxedQuery<'a, diesel::sqlite::Sqlite> {
+fn filtered<'a>(filter: Filter<'a>) -> code_events::BoxedQuery<'a, super::Db> {
     let mut query = code_events::table.into_boxed();
     if let Some(part) = filter.email {
         query = query.filter(

@@ -24,13 +24,13 @@ pub fn find(conn: &mut Conn, key: &str) -> QueryResult<Option<ThrottleRow>> {
 }
 
 pub fn save(conn: &mut Conn, row: &ThrottleRow) -> QueryResult<()> {
-    diesel::insert_into(login_throttle::table)
+    super::on_backend!(conn, |c| diesel::insert_into(login_throttle::table)
         .values(row)
         .on_conflict(login_throttle::key)
         .do_update()
         .set(row)
-        .execute(conn)
-        .map(drop)
+        .execute(c)
+        .map(drop))
 }
 
 pub fn clear(conn: &mut Conn, key: &str) -> QueryResult<()> {

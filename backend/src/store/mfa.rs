@@ -32,11 +32,11 @@ pub fn replace_unconfirmed_totp(conn: &mut Conn, row: &TotpRow) -> QueryResult<b
             .filter(totp_factors::confirmed_at.is_null()),
     )
     .execute(conn)?;
-    diesel::insert_into(totp_factors::table)
+    super::on_backend!(conn, |c| diesel::insert_into(totp_factors::table)
         .values(row)
         .on_conflict_do_nothing()
-        .execute(conn)
-        .map(|n| n == 1)
+        .execute(c)
+        .map(|n| n == 1))
 }
 
 /// Records that the code of `step` was accepted, if no code of that step or a later one was before:
@@ -101,10 +101,10 @@ pub fn replace_recovery_codes(
             )
         })
         .collect();
-    diesel::insert_into(recovery_codes::table)
+    super::on_backend!(conn, |c| diesel::insert_into(recovery_codes::table)
         .values(&rows)
-        .execute(conn)
-        .map(drop)
+        .execute(c)
+        .map(drop))
 }
 
 /// Spends the unused recovery code with this hash; `false` if there is none (wrong, or used before).

@@ -21,39 +21,227 @@ use std::time::Duration;
 use anyhow::{anyhow, Context};
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-/// The one connection type the rest of the program names, so a second backend changes only this module.
-pub type Conn = SqliteConnection;
-pub type DbPool = Pool<ConnectionManager<Conn>>;
-pub type PooledConn = PooledConnection<ConnectionManager<Conn>>;
+/// The backend type of [`Conn`], for boxed queries.
+pub type Db = MultiBackend;
+
+/// Runs `$body` with `$c` bound to the backend's own connection, the statement compiled once for each:
+/// for what diesel's common subset of the backends leaves out (upserts, batch inserts, `RETURNING`).
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::store::Conn::Postgres($c) => $body,
+            $crate::store::Conn::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+/// The one connection type the rest of the program names: SQLite (the embedded default) or PostgreSQL
+/// (several instances sharing one database), chosen by `DATABASE_URL`. Queries are written once with
+/// diesel's DSL and run on either.
+#[derive(diesel::MultiConnection)]
+pub enum Conn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<Manager>;
+pub type PooledConn = PooledConnection<Manager>;
+
+/// Opens the pool's connections with the backend `DATABASE_URL` names, and nothing else (diesel's own
+/// manager would try each backend in turn with any URL).
+#[derive(Debug)]
+pub struct Manager {
+    url: String,
+    kind: Kind,
+}
+
+impl Manager {
+    fn establish(&self) -> diesel::ConnectionResult<Conn> {
+        match self.kind {
+            Kind::Sqlite => SqliteConnection::establish(&self.url).map(Conn::Sqlite),
+            Kind::Postgres => PgConnection::establish(&self.url).map(Conn::Postgres),
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        self.establish()
+            .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
 /// Timestamps are stored as UTC without zone.
 pub type Timestamp = NaiveDateTime;
 
-#[derive(Debug)]
-struct SqlitePragmas;
+/// Which database `DATABASE_URL` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        // WAL lets readers proceed during a write; the busy timeout makes concurrent writers queue
-        // instead of failing at once.
-        // The busy timeout comes first so that the statements after it wait for a lock too.
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+impl Conn {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Sqlite(_) => Kind::Sqlite,
+            Self::Postgres(_) => Kind::Postgres,
+        }
+    }
+
+    /// `sql` with its `?` placeholders as this database writes them (`$1`, `$2`… on PostgreSQL), for
+    /// the few queries written in SQL rather than the DSL. No `?` may appear inside a literal.
+    pub fn placeholders(&self, sql: &str) -> String {
+        match self {
+            Self::Sqlite(_) => sql.to_owned(),
+            Self::Postgres(_) => {
+                let mut out = String::with_capacity(sql.len() + 16);
+                let mut n = 0;
+                for c in sql.chars() {
+                    if c == '?' {
+                        n += 1;
+                        out.push('$');
+                        out.push_str(&n.to_string());
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+        }
     }
 }
 
-/// Opens the database named by `database_url`, creating the file and its folder, and applies pending
-/// migrations.
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        let setup = match conn {
+            // WAL lets readers proceed during a write; the busy timeout makes concurrent writers queue
+            // instead of failing at once. The busy timeout comes first so that the statements after it
+            // wait for a lock too.
+            Conn::Sqlite(_) => {
+                "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+            }
+            // Timestamps are written and read as UTC wall-clock values; a lock held past this is a bug
+            // or an outage, and the request fails rather than piling up.
+            Conn::Postgres(_) => "SET TIME ZONE 'UTC'; SET lock_timeout = '5s';",
+        };
+        conn.batch_execute(setup)
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Opens the database named by `database_url` (`sqlite://PATH` or `postgres://…`), creating a SQLite
+/// file and its folder, and applies pending migrations.
 pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
-    let path = sqlite_path(database_url)?;
+    connect_with(database_url, None)
+}
+
+/// As [`connect`], with at most `pool_size` connections (the default suits each backend).
+pub fn connect_with(database_url: &str, pool_size: Option<u32>) -> anyhow::Result<DbPool> {
+    let manager = manager_for(database_url)?;
+    let kind = manager.kind;
+    let pool = Pool::builder()
+        .max_size(pool_size.unwrap_or(match kind {
+            Kind::Sqlite => 8,
+            Kind::Postgres => 16,
+        }))
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(5))
+        .connection_customizer(Box::new(Pragmas))
+        .build(manager)
+        .with_context(|| match kind {
+            Kind::Sqlite => format!("opening the SQLite database {database_url}"),
+            // Not the URL: it may carry a password.
+            Kind::Postgres => "connecting to the PostgreSQL server of DATABASE_URL".to_owned(),
+        })?;
+    let mut conn = pool.get().context("checking out a connection to migrate")?;
+    migrate(&mut conn)?;
+    Ok(pool)
+}
+
+/// Applies the pending migrations of the connection's backend. On PostgreSQL several instances may
+/// start at once: an advisory lock lets one migrate while the others wait.
+pub fn migrate(conn: &mut Conn) -> anyhow::Result<()> {
+    let applied = match conn {
+        Conn::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+        Conn::Postgres(conn) => {
+            conn.batch_execute("SELECT pg_advisory_lock(7013)")
+                .context("waiting for the migration lock")?;
+            let applied = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop);
+            conn.batch_execute("SELECT pg_advisory_unlock(7013)")
+                .context("releasing the migration lock")?;
+            applied
+        }
+    };
+    applied.map_err(|e| anyhow!("applying database migrations: {e}"))
+}
+
+fn manager_for(database_url: &str) -> anyhow::Result<Manager> {
+    Ok(match backend_of(database_url)? {
+        Kind::Sqlite => {
+            let path = sqlite_path(database_url)?;
+            prepare_sqlite_file(path)?;
+            Manager {
+                url: path.to_owned(),
+                kind: Kind::Sqlite,
+            }
+        }
+        Kind::Postgres => Manager {
+            url: database_url.to_owned(),
+            kind: Kind::Postgres,
+        },
+    })
+}
+
+/// One connection, set up and migrated like the pool's, for the command line: a pool keeps threads
+/// that may still be connecting when a short-lived process exits, and PostgreSQL's client library
+/// does not survive being torn down under them.
+pub fn connect_one(database_url: &str) -> anyhow::Result<Conn> {
+    let manager = manager_for(database_url)?;
+    let mut conn = manager.establish().with_context(|| match manager.kind {
+        Kind::Sqlite => format!("opening the SQLite database {database_url}"),
+        Kind::Postgres => "connecting to the PostgreSQL server of DATABASE_URL".to_owned(),
+    })?;
+    Pragmas
+        .on_acquire(&mut conn)
+        .context("setting up the database connection")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn backend_of(database_url: &str) -> anyhow::Result<Kind> {
+    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        return Ok(Kind::Postgres);
+    }
+    sqlite_path(database_url).map(|_| Kind::Sqlite)
+}
+
+/// The file exists, private, and in WAL mode before several connections race for it.
+fn prepare_sqlite_file(path: &str) -> anyhow::Result<()> {
     if let Some(dir) = Path::new(path)
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -63,24 +251,11 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
     }
     make_database_files_private(path)?;
     // WAL is a property of the file: set it once, before several connections race for it.
-    {
-        use diesel::Connection;
-        let mut conn = SqliteConnection::establish(path)
-            .with_context(|| format!("opening the SQLite database {path}"))?;
-        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
-            .context("switching the database to WAL mode")?;
-    }
-    let pool = Pool::builder()
-        .max_size(8)
-        .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(5))
-        .connection_customizer(Box::new(SqlitePragmas))
-        .build(ConnectionManager::<Conn>::new(path))
+    let mut conn = SqliteConnection::establish(path)
         .with_context(|| format!("opening the SQLite database {path}"))?;
-    let mut conn = pool.get().context("checking out a connection to migrate")?;
-    conn.run_pending_migrations(SQLITE_MIGRATIONS)
-        .map_err(|e| anyhow!("applying database migrations: {e}"))?;
-    Ok(pool)
+    conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+        .context("switching the database to WAL mode")?;
+    Ok(())
 }
 
 /// The database holds password hashes and sessions: its file is created 0600 before SQLite opens it, and
@@ -109,25 +284,48 @@ fn sqlite_path(database_url: &str) -> anyhow::Result<&str> {
     if let Some(path) = database_url.strip_prefix("sqlite:") {
         return Ok(path);
     }
-    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        anyhow::bail!(
-            "PostgreSQL is not supported by this build yet; use DATABASE_URL=sqlite://PATH"
-        );
-    }
     // Not the URL itself: one meant for another server may carry its password.
     let scheme = database_url
         .split_once("://")
         .map_or("", |(scheme, _)| scheme);
-    anyhow::bail!("DATABASE_URL must look like sqlite://PATH, got a {scheme:?} URL")
+    anyhow::bail!(
+        "DATABASE_URL must look like sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE, got a \
+         {scheme:?} URL"
+    )
 }
 
-/// Runs `f` in a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so two
-/// writers queue on the busy timeout instead of one failing when it upgrades a read lock.
+/// The advisory lock every PostgreSQL write transaction takes first.
+pub const WRITE_LOCK: i64 = 7014;
+
+/// Runs `f` in a write transaction. Write transactions run one at a time, on every backend and across
+/// every instance sharing the database: SQLite takes its write lock up front (`BEGIN IMMEDIATE`), and
+/// PostgreSQL a transaction-scoped advisory lock, so a flow's reads and the writes that depend on them
+/// never interleave with another's (see `services::flow` for what each flow relies on).
 pub fn write<T, E>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
-    conn.immediate_transaction(f)
+    match conn {
+        Conn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    <Conn as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(error) => {
+                    match <Conn as Connection>::TransactionManager::rollback_transaction(conn) {
+                        Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                        Err(rollback) => Err(rollback.into()),
+                    }
+                }
+            }
+        }
+        Conn::Postgres(_) => conn.transaction(|conn| {
+            conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+            f(conn)
+        }),
+    }
 }
 
 /// A `LIKE` pattern (with `\\` as its escape character) matching values that contain `part`, lower-cased:
@@ -157,9 +355,8 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
 /// A fresh in-memory database with the schema, for the query modules' unit tests.
 #[cfg(test)]
 pub fn test_conn() -> Conn {
-    use diesel::Connection;
     let mut conn = SqliteConnection::establish(":memory:").unwrap();
     conn.batch_execute("PRAGMA foreign_keys = ON;").unwrap();
     conn.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
-    conn
+    Conn::Sqlite(conn)
 }

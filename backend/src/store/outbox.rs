@@ -94,7 +94,7 @@ pub fn claim_due(
         .load(conn)?;
     let mut claimed = Vec::with_capacity(due.len());
     for id in due {
-        let row = diesel::update(
+        let row = super::on_backend!(conn, |c| diesel::update(
             outbox::table.find(&id).filter(
                 outbox::locked_until
                     .is_null()
@@ -103,8 +103,8 @@ pub fn claim_due(
         )
         .set(outbox::locked_until.eq(lease_until))
         .returning(OutboxRow::as_returning())
-        .get_result(conn)
-        .optional()?;
+        .get_result(c)
+        .optional())?;
         claimed.extend(row);
     }
     Ok(claimed)
@@ -183,7 +183,7 @@ pub struct Filter<'a> {
     pub channel: Option<&'a str>,
 }
 
-fn filtered<'a>(filter: Filter<'a>) -> outbox::BoxedQuery<'a, diesel::sqlite::Sqlite> {
+fn filtered<'a>(filter: Filter<'a>) -> outbox::BoxedQuery<'a, super::Db> {
     let mut query = outbox::table.into_boxed();
     if let Some(part) = filter.recipient {
         query = query.filter(
@@ -265,11 +265,11 @@ pub fn failed_per_day(
     conn: &mut Conn,
     since: Timestamp,
 ) -> QueryResult<Vec<super::audit::DayCount>> {
-    diesel::sql_query(
+    diesel::sql_query(conn.placeholders(
         "SELECT substr(CAST(created_at AS TEXT), 1, 10) AS day, status AS kind, COUNT(*) AS n \
          FROM outbox WHERE created_at >= ? AND status = 'failed' AND channel = 'mail' \
-         GROUP BY day, kind",
-    )
+         GROUP BY day, status",
+    ))
     .bind::<diesel::sql_types::Timestamp, _>(since)
     .load(conn)
 }

@@ -63,11 +63,11 @@ pub fn find(conn: &mut Conn, user_id: &str, id: &str) -> QueryResult<Option<Pass
 
 /// `false` when the credential id is already registered (to this account or another).
 pub fn insert(conn: &mut Conn, row: &PasskeyRow) -> QueryResult<bool> {
-    diesel::insert_into(passkeys::table)
+    super::on_backend!(conn, |c| diesel::insert_into(passkeys::table)
         .values(row)
         .on_conflict_do_nothing()
-        .execute(conn)
-        .map(|n| n == 1)
+        .execute(c)
+        .map(|n| n == 1))
 }
 
 /// Records a use: the credential's new counter and flags, only over the state that was checked
@@ -104,14 +104,14 @@ pub fn rename(conn: &mut Conn, user_id: &str, id: &str, name: &str) -> QueryResu
 }
 
 pub fn delete(conn: &mut Conn, user_id: &str, id: &str) -> QueryResult<Option<PasskeyRow>> {
-    diesel::delete(
+    super::on_backend!(conn, |c| diesel::delete(
         passkeys::table
             .find(id)
             .filter(passkeys::user_id.eq(user_id)),
     )
     .returning(PasskeyRow::as_returning())
-    .get_result(conn)
-    .optional()
+    .get_result(c)
+    .optional())
 }
 
 pub fn count(conn: &mut Conn, user_id: &str) -> QueryResult<i64> {
@@ -136,14 +136,14 @@ pub fn spend_ceremony(
     purpose: &str,
     now: Timestamp,
 ) -> QueryResult<Option<CeremonyRow>> {
-    let spent = diesel::delete(
+    let spent = super::on_backend!(conn, |c| diesel::delete(
         passkey_ceremonies::table
             .find(token_hash)
             .filter(passkey_ceremonies::purpose.eq(purpose)),
     )
     .returning(CeremonyRow::as_returning())
-    .get_result(conn)
-    .optional()?;
+    .get_result(c)
+    .optional())?;
     Ok(spent.filter(|ceremony| ceremony.expires_at > now))
 }
 

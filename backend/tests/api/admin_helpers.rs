@@ -2,7 +2,7 @@
 //! app's configuration, turning the second factor on, making an admin, and looking for secrets in what
 //! the server answers.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use reqwest::header::USER_AGENT;
@@ -17,13 +17,9 @@ const TEST_JWT_SECRET: &str = "test-secret-0123456789abcdef-test-secret-01234567
 /// The `User-Agent` the tests send where they check that it is recorded.
 pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AdminTests/1.0";
 
-/// The folder holding the app's SQLite file, which is also its `DATA_DIR`.
+/// The app's `DATA_DIR` (its keys, and its SQLite file unless it runs on PostgreSQL).
 fn data_dir(app: &TestApp) -> PathBuf {
-    let file = app
-        .database_url
-        .strip_prefix("sqlite://")
-        .unwrap_or_else(|| panic!("not a SQLite URL: {}", app.database_url));
-    Path::new(file).parent().unwrap().to_owned()
+    PathBuf::from(&app.data_dir)
 }
 
 /// Runs `otp-portal ARGS` on the app's database, with nothing of this process's environment and in an

@@ -410,11 +410,63 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub smtp: SmtpSink,
     pub database_url: String,
+    /// The app's `DATA_DIR` (its generated keys; the SQLite file, unless on PostgreSQL).
+    pub data_dir: String,
     /// The `registration_token` of the latest registration of each address (lower-cased) made through
     /// this app, as the browser that registered keeps it.
     pub registration_tokens: Arc<Mutex<HashMap<String, String>>>,
     /// Where the database and generated files live; removed when the test ends.
     _tmp: TempDir,
+    /// The test's own PostgreSQL database, dropped when the test ends.
+    _database: Option<PgDatabase>,
+}
+
+/// The server `TEST_DATABASE_URL` names (`postgres://USER@HOST:PORT/DB`), if the tests are to run on
+/// PostgreSQL instead of SQLite.
+pub fn test_postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+}
+
+/// A database of its own for one test on the `TEST_DATABASE_URL` server: created empty, dropped (with
+/// any connection still open to it) when the test ends.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    pub fn create(admin_url: &str) -> Self {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        let name = format!("otp_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("connecting to TEST_DATABASE_URL: {e}"));
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .unwrap();
+        let mut url = url::Url::parse(admin_url).unwrap();
+        url.set_path(&name);
+        Self {
+            admin_url: admin_url.to_owned(),
+            name,
+            url: url.to_string(),
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
+        }
+    }
 }
 
 /// Starts the application with the default test configuration.
@@ -453,6 +505,10 @@ pub async fn spawn_app_with_sink(
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     assert_eq!(vars["JWT_SECRET"].len(), 64);
+    let database = test_postgres_url().map(|server| PgDatabase::create(&server));
+    if let Some(database) = &database {
+        vars.insert("DATABASE_URL".to_owned(), database.url.clone());
+    }
     configure(&mut vars);
     let database_url = vars["DATABASE_URL"].clone();
     let local_public_url = vars
@@ -478,7 +534,9 @@ pub async fn spawn_app_with_sink(
         client,
         smtp,
         database_url,
+        data_dir: vars.get("DATA_DIR").cloned().unwrap_or(dir),
         _tmp: tmp,
+        _database: database,
     }
 }
 

@@ -33,10 +33,7 @@ async fn app_with_published_keys(shared_with: Option<&TestApp>) -> TestApp {
 }
 
 fn data_dir(app: &TestApp) -> String {
-    app.database_url
-        .trim_start_matches("sqlite://")
-        .trim_end_matches("/portal.db")
-        .to_owned()
+    app.data_dir.clone()
 }
 
 async fn jwks(app: &TestApp) -> Value {
