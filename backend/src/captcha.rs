@@ -64,8 +64,8 @@ impl From<Malformed> for CaptchaError {
 /// Issues and verifies challenges. Share one instance (e.g. in `web::Data`) across all workers: the
 /// replay store lives inside it.
 ///
-/// Replay protection is per process: several instances behind a load balancer would each accept the same
-/// solution once. Sharing the spent set (database table or Redis with the expiry as TTL) is a later step.
+/// Replay protection here is per process; the routes also record each accepted solution in the database
+/// ([`spent_key`], `store::captcha`), so several instances behind a load balancer accept it once in all.
 pub struct Captcha {
     key: Vec<u8>,
     difficulty: u64,
@@ -204,6 +204,13 @@ impl Captcha {
             .unwrap_or_else(PoisonError::into_inner)
             .len()
     }
+}
+
+/// What the shared record of used solutions keys a solution by: its challenge (hex) and its expiry.
+/// Call it after [`Captcha::verify`] accepted the solution.
+pub fn spent_key(solution: &Solution) -> Result<(String, DateTime<Utc>), CaptchaError> {
+    let challenge = decode_digest(&solution.challenge)?;
+    Ok((hex::encode(challenge), expiry_from_salt(&solution.salt)?))
 }
 
 /// A digest in the only spelling we issue (see [`shared::captcha::decode_digest`]).

@@ -55,8 +55,9 @@ fn tokens(ctx: &Ctx, req: &HttpRequest, tokens: TokenResponse) -> HttpResponse {
         .json(tokens)
 }
 
-/// Whether the request carries a valid CAPTCHA solution in `X-Captcha`; a bad one is an error.
-fn captcha_solved(req: &HttpRequest, ctx: &Ctx) -> Result<bool, AppError> {
+/// Whether the request carries a valid CAPTCHA solution in `X-Captcha`; a bad one is an error. A solution
+/// is accepted once by all the instances sharing the database.
+async fn captcha_solved(req: &HttpRequest, ctx: &Ctx) -> Result<bool, AppError> {
     let Some(value) = req.headers().get(captcha::HEADER_NAME) else {
         return Ok(false);
     };
@@ -71,6 +72,19 @@ fn captcha_solved(req: &HttpRequest, ctx: &Ctx) -> Result<bool, AppError> {
     ctx.captcha
         .verify(&solution, now().and_utc())
         .map_err(invalid)?;
+    let (digest, expires_at) = captcha::spent_key(&solution).map_err(invalid)?;
+    let ctx = ctx.clone();
+    let first = blocking(move || {
+        Ok(crate::store::captcha::spend(
+            &mut *ctx.conn()?,
+            &digest,
+            expires_at.naive_utc(),
+        )?)
+    })
+    .await?;
+    if !first {
+        return Err(invalid(CaptchaError::Replayed));
+    }
     Ok(true)
 }
 
@@ -102,7 +116,7 @@ pub async fn register(
 ) -> Result<HttpResponse, AppError> {
     let registration = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    let solved = captcha_solved(&req, &ctx)?;
+    let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
     let sent = blocking_hashing(ctx.hasher.admit()?, move || {
         registration::register(&ctx, registration, solved, &meta, now())
@@ -194,7 +208,7 @@ pub async fn resend_code(
 ) -> Result<HttpResponse, AppError> {
     let (email, token) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    let solved = captcha_solved(&req, &ctx)?;
+    let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
     let sent =
         blocking(move || registration::resend(&ctx, email, token, solved, &meta, now())).await?;
@@ -290,7 +304,7 @@ pub async fn login_code(
 ) -> Result<HttpResponse, AppError> {
     let email = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    let solved = captcha_solved(&req, &ctx)?;
+    let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
     let sent = blocking(move || login_code::request(&ctx, email, solved, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))
@@ -434,7 +448,7 @@ pub async fn forgot_password(
 ) -> Result<HttpResponse, AppError> {
     let email = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    let solved = captcha_solved(&req, &ctx)?;
+    let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
     let sent = blocking(move || recovery::forgot(&ctx, email, solved, &meta, now())).await?;
     Ok(HttpResponse::Accepted().json(sent))

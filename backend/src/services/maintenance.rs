@@ -31,6 +31,7 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
                     + crate::auth::keyring::purge(conn, ctx.settings.access_token_ttl, now)?
                     + mfa::purge_challenges(conn, now - TimeDelta::days(1))?
                     + crate::store::passkeys::purge_expired_ceremonies(conn, now)?
+                    + crate::store::captcha::purge(conn, now)?
                     + login_throttle::purge(conn, now - TimeDelta::days(1), now)?,
             ))
         })?;

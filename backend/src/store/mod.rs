@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod captcha;
 pub mod code_events;
 pub mod codes;
 pub mod login_throttle;

@@ -216,3 +216,10 @@ diesel::table! {
         expires_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    captcha_spent (digest) {
+        digest -> Text,
+        expires_at -> Timestamp,
+    }
+}

@@ -185,3 +185,25 @@ async fn normal_traffic_is_never_asked_for_a_captcha() {
         expect_json(response, StatusCode::ACCEPTED).await;
     }
 }
+
+#[tokio::test]
+async fn a_solution_used_on_one_instance_is_refused_by_another_on_the_same_database() {
+    let first = spawn_app_with(under_pressure).await;
+    let (database_url, data_dir) = (first.database_url.clone(), first.data_dir.clone());
+    // The same database and the same server key: one portal, two processes.
+    let second = spawn_app_with(move |vars| {
+        under_pressure(vars);
+        vars.insert("DATABASE_URL".into(), database_url);
+        vars.insert("DATA_DIR".into(), data_dir);
+    })
+    .await;
+
+    let solution = solved(&first).await;
+    let response = second
+        .post_register_with_captcha(&registration("second"), &solution.to_header_value())
+        .await;
+    expect_json(response, StatusCode::ACCEPTED).await;
+    // The first instance never saw it used, but the database did.
+    expect_captcha_invalid(&first, "third", &solution.to_header_value()).await;
+    expect_captcha_invalid(&second, "fourth", &solution.to_header_value()).await;
+}
