@@ -19,7 +19,7 @@ use crate::mail::{self, MailKind, Rendered};
 use crate::store::code_events::{self, NewCodeEvent};
 use crate::store::codes::{self, CodeKey, CodeRow, Purpose};
 use crate::store::{self as db, users};
-use crate::store::{Conn, Timestamp};
+use crate::store::{rate_limits, Conn, Timestamp};
 
 pub const MAX_TRIES_PER_CODE: i32 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
@@ -45,7 +45,31 @@ pub fn ensure_may_send_code(
     if let Some(key) = cooldown_of {
         ensure_cooldown_over(conn, key, now)?;
     }
-    ensure_within_mail_limits(ctx, meta, email_key, captcha_solved)
+    ensure_within_mail_limits(ctx, meta, email_key, captcha_solved)?;
+    ensure_within_shared_mail_budgets(ctx, conn, email_key, now)
+}
+
+/// The address's and the server's hard mail budgets again, counted in the database: each instance's own
+/// limits above would let N instances behind a load balancer send N times the mail to one mailbox (or
+/// through the relay). Narrow to broad, as above: a refused address spends nothing of the server's.
+fn ensure_within_shared_mail_budgets(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    email_key: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let limits = &ctx.settings.limits;
+    let budgets = [
+        (format!("mail:address:{email_key}"), limits.mail_per_address),
+        ("mail:total".to_owned(), limits.mail_total),
+    ];
+    for (key, per_hour) in budgets {
+        if let Err(retry_after) = rate_limits::take(conn, &key, per_hour, now)? {
+            tracing::warn!(retry_after, "mail request refused by a shared budget");
+            return Err(AppError::RateLimited { retry_after });
+        }
+    }
+    Ok(())
 }
 
 /// `Some(refusal)` while the address has used up its wrong tries: a 6-digit code alone is not enough.

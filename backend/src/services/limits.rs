@@ -15,7 +15,9 @@
 //! 3. only then are the address's and the server's hard budgets charged, in that order.
 //!
 //! Each instance counts on its own: behind a load balancer with N instances the effective limits are up
-//! to N times these (the per-account login throttle lives in the database and is shared).
+//! to N times these. The per-account login throttle lives in the database and is shared, and the hard
+//! mail budgets of an address and of the server are counted in the database as well
+//! (`store::rate_limits`), so they hold across instances.
 
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr};

@@ -32,6 +32,7 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
                     + mfa::purge_challenges(conn, now - TimeDelta::days(1))?
                     + crate::store::passkeys::purge_expired_ceremonies(conn, now)?
                     + crate::store::captcha::purge(conn, now)?
+                    + crate::store::rate_limits::purge(conn, now)?
                     + login_throttle::purge(conn, now - TimeDelta::days(1), now)?,
             ))
         })?;

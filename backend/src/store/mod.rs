@@ -10,6 +10,7 @@ pub mod login_throttle;
 pub mod mfa;
 pub mod outbox;
 pub mod passkeys;
+pub mod rate_limits;
 pub mod registrations;
 pub mod schema;
 pub mod sessions;

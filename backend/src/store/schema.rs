@@ -223,3 +223,10 @@ diesel::table! {
         expires_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    rate_limits (key) {
+        key -> Text,
+        tat -> Timestamp,
+    }
+}

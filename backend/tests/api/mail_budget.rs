@@ -133,3 +133,56 @@ async fn a_client_ignoring_the_captcha_meets_its_own_limit_and_leaves_the_others
     // refused: the bystander needs no puzzle and gets its mail.
     bystander_still_gets_mail(&app, bystander).await;
 }
+
+/// An address's mail budget is one budget, however many instances the requests are spread over: two
+/// servers on one database each see only some of the requests, yet the address gets no more mail than
+/// its hourly allowance.
+#[tokio::test]
+async fn an_addresss_budget_is_shared_by_the_instances_on_one_database() {
+    fn two_an_hour(vars: &mut HashMap<String, String>) {
+        for (name, value) in [
+            ("TRUSTED_PROXIES", "127.0.0.1"),
+            ("OTP_RESEND_COOLDOWN_SECONDS", "0"),
+            ("LIMIT_MAIL_PER_ADDRESS_PER_HOUR", "2"),
+            ("LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR", "10"),
+            // Only the hard budgets: no CAPTCHA tier in the way.
+            ("CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR", "0"),
+            ("CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR", "0"),
+            ("CAPTCHA_AFTER_MAIL_PER_HOUR", "0"),
+        ] {
+            vars.insert(name.into(), value.into());
+        }
+    }
+    let first = spawn_app_with(two_an_hour).await;
+    let (database_url, data_dir) = (first.database_url.clone(), first.data_dir.clone());
+    let second = spawn_app_with(move |vars| {
+        two_an_hour(vars);
+        vars.insert("DATABASE_URL".into(), database_url);
+        vars.insert("DATA_DIR".into(), data_dir);
+    })
+    .await;
+    let body = |n: u32| json!({"username": format!("victim{n}"), "email": "victim@example.com", "password": PASSWORD});
+
+    // One request on each instance: each of them alone is within its own count.
+    let on_first = post_from(&first, BYSTANDER, "/api/auth/register", &body(1)).await;
+    expect_json(on_first, StatusCode::ACCEPTED).await;
+    let on_second = post_from(&second, FLOODER, "/api/auth/register", &body(2)).await;
+    expect_json(on_second, StatusCode::ACCEPTED).await;
+    // The third, on either, is past the address's shared budget of two an hour.
+    let third = post_from(&first, FLOODER, "/api/auth/register", &body(3)).await;
+    expect_rate_limited(third).await;
+    let fourth = post_from(&second, BYSTANDER, "/api/auth/register", &body(4)).await;
+    expect_rate_limited(fourth).await;
+
+    // Either instance's worker may deliver either mail, each to its own sink: count both.
+    let delivered = || {
+        first.smtp.mail_count("victim@example.com") + second.smtp.mail_count("victim@example.com")
+    };
+    let both = crate::helpers::poll_until(crate::helpers::MAIL_DEADLINE, || async {
+        (delivered() >= 2).then_some(())
+    })
+    .await;
+    assert!(both.is_some(), "the two allowed mails never arrived");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(delivered(), 2);
+}
