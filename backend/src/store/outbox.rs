@@ -94,20 +94,35 @@ pub fn claim_due(
         .load(conn)?;
     let mut claimed = Vec::with_capacity(due.len());
     for id in due {
-        let row = super::on_backend!(conn, |c| diesel::update(
-            outbox::table.find(&id).filter(
+        claimed.extend(lease(conn, &id, now, lease_until)?);
+    }
+    Ok(claimed)
+}
+
+/// Leases row `id` if it is still due and free. The list of due rows was read before, and meanwhile
+/// another worker may have leased the row, delivered it and released it (sent, or waiting for a retry):
+/// so the whole test of "due" is repeated here, not only the lease, or that row would be sent twice.
+fn lease(
+    conn: &mut Conn,
+    id: &str,
+    now: Timestamp,
+    lease_until: Timestamp,
+) -> QueryResult<Option<OutboxRow>> {
+    super::on_backend!(conn, |c| diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(QUEUED))
+            .filter(outbox::next_attempt_at.le(now))
+            .filter(
                 outbox::locked_until
                     .is_null()
                     .or(outbox::locked_until.lt(now)),
             ),
-        )
-        .set(outbox::locked_until.eq(lease_until))
-        .returning(OutboxRow::as_returning())
-        .get_result(c)
-        .optional())?;
-        claimed.extend(row);
-    }
-    Ok(claimed)
+    )
+    .set(outbox::locked_until.eq(lease_until))
+    .returning(OutboxRow::as_returning())
+    .get_result(c)
+    .optional())
 }
 
 /// Delivered: the bodies, which may hold a code, are dropped.
@@ -335,6 +350,30 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn a_row_another_worker_delivered_or_deferred_since_the_list_was_read_is_not_leased() {
+        let mut conn = crate::store::test_conn();
+        let now = Utc::now().naive_utc();
+        let lease_until = now + Duration::seconds(60);
+        insert(&mut conn, &queued("sent", now)).unwrap();
+        insert(&mut conn, &queued("retry", now)).unwrap();
+        insert(&mut conn, &queued("failed", now)).unwrap();
+        // The rows were due when a worker listed them; another leased, tried and released them since.
+        for id in ["sent", "retry", "failed"] {
+            assert!(lease(&mut conn, id, now, lease_until).unwrap().is_some());
+        }
+        mark_sent(&mut conn, "sent", now).unwrap();
+        mark_retry(&mut conn, "retry", "refused", now + Duration::seconds(30)).unwrap();
+        mark_failed(&mut conn, "failed", "refused").unwrap();
+
+        for id in ["sent", "retry", "failed"] {
+            assert!(
+                lease(&mut conn, id, now, lease_until).unwrap().is_none(),
+                "{id} was leased again"
+            );
+        }
     }
 
     #[test]
