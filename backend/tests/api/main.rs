@@ -21,6 +21,7 @@ mod database_outage;
 mod duplicate_registration;
 mod forward_auth;
 mod hashing_flood;
+mod instances;
 mod ipv6_clients;
 mod language;
 mod logging;

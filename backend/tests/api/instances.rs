@@ -1,0 +1,620 @@
+//! Two instances on one database are one portal: a code mailed by one verifies on the other, a logout, a
+//! revocation or a disabled account on one is refused by the other at once, code attempts and login
+//! throttles are counted together, every outbox row is delivered once although both run a mail worker, and
+//! both run the periodic purges. Each test starts two servers on the suite's database (one SQLite file,
+//! or one PostgreSQL database with `TEST_DATABASE_URL`).
+
+use std::collections::{HashMap, HashSet};
+use std::process::Output;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use otp_portal::store::schema::{email_codes, registrations};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::json;
+use shared::api::SessionInfo;
+
+use crate::admin_helpers::{call, no_content, text, turn_on_factor};
+use crate::helpers::{
+    cookie_value, expect_json, expect_problem, poll_until, retry_after, set_cookie, spawn_app_with,
+    tokens, wrong_code, TestApp, LOGIN_THROTTLED, PASSWORD, PASSWORD_RESET, VERIFY_EMAIL,
+};
+
+/// What every instance of one portal shares besides the database (README: "PostgreSQL and several
+/// instances").
+const SECRET_KEY: &str = "the secret key every instance of this one portal shares";
+
+/// The per-client limits are kept by each instance (documented as not shared); the tests of many
+/// registrations from one address turn them off, as the fuzzer does.
+const UNLIMITED: [&str; 8] = [
+    "LIMIT_MAIL_PER_IP_PER_HOUR",
+    "LIMIT_MAIL_PER_ADDRESS_PER_HOUR",
+    "LIMIT_MAIL_PER_HOUR",
+    "CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR",
+    "CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR",
+    "CAPTCHA_AFTER_MAIL_PER_HOUR",
+    "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR",
+    "LIMIT_LOGINS_PER_IP_PER_HOUR",
+];
+
+/// How long after the expected mails have arrived the tests keep listening for duplicates: longer than
+/// a worker's idle poll (1 s), so a second delivery would have been made by then.
+const DUPLICATE_WINDOW: Duration = Duration::from_secs(3);
+
+/// Two instances of one portal: `a` with the test's database and SMTP sink, `b` on the same database,
+/// delivering to the same sink (`a.smtp` sees every mail of both), with its own data folder. Both get
+/// `SECRET_KEY` and no `JWT_SECRET`, the configuration the README gives for several instances, then
+/// `first` and `second` respectively.
+async fn two_instances_with(
+    first: impl FnOnce(&mut HashMap<String, String>),
+    second: impl FnOnce(&mut HashMap<String, String>),
+) -> (TestApp, TestApp) {
+    let a = spawn_app_with(|vars| {
+        one_portal(vars);
+        first(vars);
+    })
+    .await;
+    let (database_url, smtp_port) = (a.database_url.clone(), a.smtp.port());
+    let b = spawn_app_with(move |vars| {
+        one_portal(vars);
+        vars.insert("DATABASE_URL".into(), database_url);
+        vars.insert(
+            "SMTP_URL".into(),
+            format!("smtp://127.0.0.1:{smtp_port}?tls=none"),
+        );
+        second(vars);
+    })
+    .await;
+    assert_eq!(a.database_url, b.database_url);
+    assert_ne!(a.data_dir, b.data_dir);
+    (a, b)
+}
+
+/// Two instances configured alike with `configure`.
+async fn two_instances(
+    configure: impl Fn(&mut HashMap<String, String>) + Clone,
+) -> (TestApp, TestApp) {
+    two_instances_with(configure.clone(), configure).await
+}
+
+fn one_portal(vars: &mut HashMap<String, String>) {
+    vars.remove("JWT_SECRET");
+    vars.insert("SECRET_KEY".into(), SECRET_KEY.into());
+}
+
+fn unlimited(vars: &mut HashMap<String, String>) {
+    for limit in UNLIMITED {
+        vars.insert(limit.into(), "0".into());
+    }
+}
+
+/// The instance that serves request `i` when requests alternate between the two.
+fn alternate<'a>(a: &'a TestApp, b: &'a TestApp, i: usize) -> &'a TestApp {
+    if i.is_multiple_of(2) {
+        a
+    } else {
+        b
+    }
+}
+
+/// Verifies on `app` with the registration token `registered_on` kept, as a browser that registered
+/// through one instance and is then served by the other sends it.
+async fn verify_on(app: &TestApp, registered_on: &TestApp, email: &str, code: &str) -> Response {
+    let token = registered_on
+        .registration_token(email)
+        .unwrap_or_else(|| panic!("no registration of {email} was made"));
+    app.verify_email(&json!({"email": email, "code": code, "registration_token": token}))
+        .await
+}
+
+/// Mails `a`'s sink (the one both deliver to) received, by kind.
+fn mails_of_kind(app: &TestApp, kind: &str) -> usize {
+    app.smtp
+        .messages()
+        .iter()
+        .filter(|m| m.kind == kind)
+        .count()
+}
+
+/// Runs `otp-portal ARGS` with the instances' shared configuration, in an empty folder and with nothing
+/// of this process's environment.
+async fn portal_cli(app: &TestApp, args: &[&str]) -> Output {
+    let (database_url, data_dir) = (app.database_url.clone(), app.data_dir.clone());
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let workdir = tempfile::tempdir().unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_otp-portal"))
+            .args(&args)
+            .env_clear()
+            .env("DATABASE_URL", database_url)
+            .env("DATA_DIR", data_dir)
+            .env("SECRET_KEY", SECRET_KEY)
+            .current_dir(workdir.path())
+            .output()
+            .expect("the otp-portal binary runs")
+    })
+    .await
+    .unwrap()
+}
+
+/// An admin with its second factor on, registered and promoted through `app`; its token.
+async fn admin_token(app: &TestApp, username: &str) -> String {
+    let session = app
+        .register_and_verify(username, &format!("{username}@example.com"), PASSWORD)
+        .await;
+    let output = portal_cli(app, &["promote", username]).await;
+    assert!(
+        output.status.success(),
+        "promote {username} failed: {}",
+        text(&output.stderr)
+    );
+    turn_on_factor(app, &session.access_token).await;
+    session.access_token
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Codes and tokens
+// ---------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_code_mailed_by_one_instance_verifies_on_the_other_and_tokens_work_on_both() {
+    let (a, b) = two_instances(|_| {}).await;
+    let email = "alice@example.com";
+    a.register("alice", email, PASSWORD).await;
+    let code = a.smtp.wait_for_mail(email, VERIFY_EMAIL).await.code();
+
+    let from_b = tokens(verify_on(&b, &a, email, &code).await).await;
+    assert_eq!(from_b.user.username, "alice");
+    assert!(from_b.user.email_verified);
+
+    // The code is spent for both instances.
+    let again = verify_on(&a, &a, email, &code).await;
+    let status = again.status().as_u16();
+    let (problem, _) = crate::helpers::problem(again).await;
+    assert!(
+        status == 410 || status == 400,
+        "a code spent on the other instance answered {status}: {problem}"
+    );
+
+    // B's tokens are good on A, and A's refresh of them is good on B.
+    let me = expect_json(a.me(&from_b.access_token).await, StatusCode::OK).await;
+    assert_eq!(me["username"], "alice", "{me}");
+    let refreshed = tokens(
+        a.refresh(Some(&json!({"refresh_token": from_b.refresh_token})))
+            .await,
+    )
+    .await;
+    let me = expect_json(b.me(&refreshed.access_token).await, StatusCode::OK).await;
+    assert_eq!(me["username"], "alice", "{me}");
+    // The refresh token A rotated away is spent on B too.
+    let spent = b
+        .refresh(Some(&json!({"refresh_token": from_b.refresh_token})))
+        .await;
+    expect_problem(spent, 401, "invalid_token").await;
+
+    let from_a = a.login_ok("alice", PASSWORD).await;
+    let me = expect_json(b.me(&from_a.access_token).await, StatusCode::OK).await;
+    assert_eq!(me["username"], "alice", "{me}");
+    assert!(b.smtp.messages().is_empty(), "B delivers to A's sink");
+}
+
+#[tokio::test]
+async fn a_logout_or_a_revocation_on_one_instance_ends_the_session_on_the_other_at_once() {
+    let (a, b) = two_instances(|_| {}).await;
+    let kept = a
+        .register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+
+    let signed_out = a.login_ok("alice", PASSWORD).await;
+    expect_json(a.me(&signed_out.access_token).await, StatusCode::OK).await;
+    assert_eq!(b.logout(&signed_out.access_token).await.status(), 204);
+    expect_problem(a.me(&signed_out.access_token).await, 401, "unauthorized").await;
+    let refresh = a
+        .refresh(Some(&json!({"refresh_token": signed_out.refresh_token})))
+        .await;
+    expect_problem(refresh, 401, "invalid_token").await;
+
+    let revoked = a.login_ok("alice", PASSWORD).await;
+    expect_json(a.me(&revoked.access_token).await, StatusCode::OK).await;
+    let listed = expect_json(a.sessions(&revoked.access_token).await, StatusCode::OK).await;
+    let listed: Vec<SessionInfo> = serde_json::from_value(listed).unwrap();
+    let id = listed
+        .iter()
+        .find(|s| s.current)
+        .expect("the current session is listed")
+        .id;
+    let response = call(
+        &b,
+        Method::DELETE,
+        &format!("/api/me/sessions/{id}"),
+        Some(&kept.access_token),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 204, "{}", response.text().await.unwrap());
+    expect_problem(a.me(&revoked.access_token).await, 401, "unauthorized").await;
+    let refresh = a
+        .refresh(Some(&json!({"refresh_token": revoked.refresh_token})))
+        .await;
+    expect_problem(refresh, 401, "invalid_token").await;
+
+    // The session that did the revoking lives on, on both.
+    for app in [&a, &b] {
+        expect_json(app.me(&kept.access_token).await, StatusCode::OK).await;
+    }
+}
+
+#[tokio::test]
+async fn an_account_disabled_through_one_instance_is_refused_by_the_other_at_once() {
+    let (a, b) = two_instances(|_| {}).await;
+    let boss = admin_token(&a, "boss").await;
+    let first = a
+        .register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+    let second = a.login_ok("alice", PASSWORD).await;
+    for session in [&first, &second] {
+        expect_json(a.me(&session.access_token).await, StatusCode::OK).await;
+    }
+
+    no_content(
+        &b,
+        &boss,
+        Method::POST,
+        &format!("/api/admin/users/{}/disable", first.user.id),
+    )
+    .await;
+
+    for session in [&first, &second] {
+        expect_problem(a.me(&session.access_token).await, 401, "unauthorized").await;
+        let refresh = a
+            .refresh(Some(&json!({"refresh_token": session.refresh_token})))
+            .await;
+        expect_problem(refresh, 401, "invalid_token").await;
+    }
+    let login = a
+        .login(&json!({"login": "alice", "password": PASSWORD}))
+        .await;
+    expect_problem(login, 403, "account_disabled").await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Counting together
+// ---------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn wrong_codes_on_both_instances_spend_one_attempt_budget() {
+    let (a, b) = two_instances(|_| {}).await;
+    let email = "carol@example.com";
+    a.register("carol", email, PASSWORD).await;
+    let code = a.smtp.wait_for_mail(email, VERIFY_EMAIL).await.code();
+    let wrong = wrong_code(&code);
+
+    // The resend cooldown started on A holds on B.
+    let resend = b.resend_code(&json!({"email": email})).await;
+    let (_, headers) = expect_problem(resend, 429, "resend_cooldown").await;
+    assert!(retry_after(&headers) > 0);
+
+    // Four wrong tries, alternately on A and B, count down one budget of five...
+    for (i, remaining) in [4, 3, 2, 1].into_iter().enumerate() {
+        let response = verify_on(alternate(&a, &b, i), &a, email, &wrong).await;
+        let (problem, _) = expect_problem(response, 400, "invalid_code").await;
+        assert_eq!(problem["attempts_remaining"], remaining, "{problem}");
+    }
+    // ...the fifth, wherever it lands, voids the code...
+    let fifth = verify_on(&a, &a, email, &wrong).await;
+    let (problem, headers) = expect_problem(fifth, 429, "too_many_attempts").await;
+    assert_eq!(problem["attempts_remaining"], 0, "{problem}");
+    assert!(retry_after(&headers) > 0);
+    // ...for both instances, even with the right code.
+    for app in [&a, &b] {
+        let right = verify_on(app, &a, email, &code).await;
+        expect_problem(right, 429, "too_many_attempts").await;
+    }
+}
+
+#[tokio::test]
+async fn twenty_wrong_codes_over_both_instances_lock_the_address_on_both() {
+    let (a, b) = two_instances(|vars| {
+        vars.insert("OTP_RESEND_COOLDOWN_SECONDS".into(), "0".into());
+        vars.insert("LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR".into(), "0".into());
+    })
+    .await;
+    let email = "erin@example.com";
+    a.register("erin", email, PASSWORD).await;
+
+    // Four codes, five wrong tries each, the codes asked for and guessed at alternately on A and B.
+    for round in 1..=4 {
+        let code = a
+            .smtp
+            .wait_for_nth_mail(email, VERIFY_EMAIL, round)
+            .await
+            .code();
+        let wrong = wrong_code(&code);
+        for i in 0..5 {
+            let response = verify_on(alternate(&a, &b, round + i), &a, email, &wrong).await;
+            let status = response.status();
+            assert!(
+                status == 400 || status == 429,
+                "a wrong code answered {status}: {}",
+                response.text().await.unwrap()
+            );
+        }
+        let resend = alternate(&a, &b, round)
+            .resend_code(&json!({"email": email}))
+            .await;
+        expect_json(resend, StatusCode::ACCEPTED).await;
+    }
+
+    // The fifth code alone is refused on both: the twenty wrong tries were counted for the address.
+    let mail = a.smtp.wait_for_nth_mail(email, VERIFY_EMAIL, 5).await;
+    for app in [&a, &b] {
+        let alone = verify_on(app, &a, email, &mail.code()).await;
+        expect_problem(alone, 429, "too_many_attempts").await;
+    }
+    // The mailed link still verifies, on the other instance than the one that mailed it.
+    let token = a.registration_token(email).unwrap();
+    let verified = b
+        .verify_email(&json!({"email": email, "code": mail.code(), "link_token": mail.link_token(), "registration_token": token}))
+        .await;
+    assert_eq!(tokens(verified).await.user.username, "erin");
+}
+
+fn short_lockout(vars: &mut HashMap<String, String>) {
+    vars.insert("LOGIN_LOCKOUT_THRESHOLD".into(), "3".into());
+    vars.insert("LOGIN_LOCKOUT_ACCOUNT_THRESHOLD".into(), "6".into());
+    // Long enough that no pause ends while the test looks at it.
+    vars.insert("LOGIN_LOCKOUT_BASE_SECONDS".into(), "600".into());
+    vars.insert("LOGIN_LOCKOUT_MAX_SECONDS".into(), "900".into());
+    vars.insert("LIMIT_LOGINS_PER_IP_PER_HOUR".into(), "0".into());
+    vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+}
+
+/// A login to alice's account as the proxy in front of `app` forwards it for `ip`, with the device
+/// cookie `device` when given.
+async fn login_from(app: &TestApp, ip: &str, password: &str, device: Option<&str>) -> Response {
+    let mut request = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("X-Forwarded-For", ip)
+        .json(&json!({"login": "alice", "password": password}));
+    if let Some(device) = device {
+        request = request.header(reqwest::header::COOKIE, format!("device={device}"));
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn wrong_passwords_on_both_instances_pause_the_source_as_on_one() {
+    let (a, b) = two_instances(short_lockout).await;
+    let email = "alice@example.com";
+    a.register_and_verify("alice", email, PASSWORD).await;
+    let attacker = "203.0.113.66";
+
+    // Three wrong passwords from one source, alternately on A and B, are ordinary refusals...
+    for i in 0..3 {
+        let response = login_from(alternate(&a, &b, i), attacker, "not the password", None).await;
+        expect_problem(response, 401, "invalid_credentials").await;
+    }
+    // ...then that source waits on both, even with the right password.
+    for app in [&b, &a] {
+        let response = login_from(app, attacker, PASSWORD, None).await;
+        crate::helpers::expect_rate_limited(response).await;
+    }
+    // The owner elsewhere is not paused.
+    tokens(login_from(&b, "198.51.100.10", PASSWORD, None).await).await;
+
+    // The owner was told once, by whichever instance paused the source.
+    a.smtp.wait_for_mail(email, LOGIN_THROTTLED).await;
+    b.forgot_password(&json!({"email": email})).await;
+    a.smtp.wait_for_mail(email, PASSWORD_RESET).await;
+    tokio::time::sleep(DUPLICATE_WINDOW).await;
+    assert_eq!(a.smtp.mails(email, LOGIN_THROTTLED).len(), 1);
+}
+
+#[tokio::test]
+async fn many_sources_over_both_instances_pause_the_account_but_not_the_owners_device() {
+    let (a, b) = two_instances(short_lockout).await;
+    a.register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+    let signed_in = login_from(&a, "198.51.100.10", PASSWORD, None).await;
+    let device = cookie_value(&set_cookie(signed_in.headers(), "device").expect("a device cookie"));
+    tokens(signed_in).await;
+
+    // Three sources, two wrong passwords each, spread over A and B: no source reaches its threshold of
+    // three, but the account reaches its six.
+    let mut i = 0;
+    for ip in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+        for _ in 0..2 {
+            let response = login_from(alternate(&a, &b, i), ip, "not the password", None).await;
+            expect_problem(response, 401, "invalid_credentials").await;
+            i += 1;
+        }
+    }
+    for app in [&a, &b] {
+        let new_device = login_from(app, "192.0.2.200", PASSWORD, None).await;
+        expect_problem(new_device, 429, "rate_limited").await;
+    }
+    // The device cookie A set is known to B.
+    tokens(login_from(&b, "192.0.2.200", PASSWORD, Some(&device)).await).await;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The outbox and many clients at once
+// ---------------------------------------------------------------------------------------------------------
+
+/// Registers on `app` from a client of its own (a connection of its own), retrying a `503` (the
+/// password-hashing queue is full) after its `Retry-After`, as a client does; the final status.
+async fn register_until_answered(app: &TestApp, username: &str, email: &str) -> StatusCode {
+    // Each registration is a client of its own: no connection is reused, so none can be one the server
+    // is just closing after its keep-alive (a reused POST that meets that close fails on the client).
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let body = json!({"username": username, "email": email, "password": PASSWORD});
+    loop {
+        let response = client
+            .post(app.url("/api/auth/register"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("registering {email}: {e:?}"));
+        if response.status() != StatusCode::SERVICE_UNAVAILABLE {
+            return response.status();
+        }
+        let (_, headers) = expect_problem(response, 503, "service_unavailable").await;
+        tokio::time::sleep(Duration::from_secs(retry_after(&headers))).await;
+    }
+}
+
+/// `n` registrations of `user{i}@example.com`, all at once, alternately on A and B; their statuses.
+async fn register_at_once(a: &TestApp, b: &TestApp, n: usize) -> Vec<StatusCode> {
+    let addresses = addresses(n);
+    futures::future::join_all(addresses.iter().enumerate().map(|(i, email)| {
+        let username = format!("user{i}");
+        async move { register_until_answered(alternate(a, b, i), &username, email).await }
+    }))
+    .await
+}
+
+fn addresses(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("user{i}@example.com")).collect()
+}
+
+/// Waits until `a`'s sink holds `n` verification mails, then a little longer, and asserts each of the
+/// `n` addresses got exactly one and nothing else was mailed.
+async fn exactly_one_verification_mail_each(a: &TestApp, n: usize) {
+    let arrived = poll_until(Duration::from_secs(120), || async {
+        (mails_of_kind(a, VERIFY_EMAIL) >= n).then_some(())
+    })
+    .await;
+    assert!(
+        arrived.is_some(),
+        "only {} of {n} verification mails arrived",
+        mails_of_kind(a, VERIFY_EMAIL)
+    );
+    tokio::time::sleep(DUPLICATE_WINDOW).await;
+
+    let mut per_address: HashMap<String, usize> = HashMap::new();
+    for mail in a.smtp.messages() {
+        assert_eq!(mail.kind, VERIFY_EMAIL, "an unexpected mail: {mail:?}");
+        for to in &mail.envelope_to {
+            *per_address.entry(to.to_lowercase()).or_default() += 1;
+        }
+    }
+    let wrong: Vec<(&String, &usize)> = per_address.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(
+        wrong.is_empty(),
+        "addresses mailed more than once: {wrong:?}"
+    );
+    let expected: HashSet<String> = addresses(n).into_iter().collect();
+    let mailed: HashSet<String> = per_address.into_keys().collect();
+    assert_eq!(mailed, expected);
+}
+
+#[tokio::test]
+async fn both_mail_workers_deliver_every_outbox_row_exactly_once() {
+    let (a, b) = two_instances(unlimited).await;
+
+    let statuses = register_at_once(&a, &b, 40).await;
+
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::ACCEPTED),
+        "{statuses:?}"
+    );
+    exactly_one_verification_mail_each(&a, 40).await;
+    assert!(b.smtp.messages().is_empty(), "B delivers to A's sink");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_registrations_at_once_over_both_instances_each_get_exactly_one_mail() {
+    let (a, b) = two_instances(unlimited).await;
+
+    let statuses = register_at_once(&a, &b, 200).await;
+
+    let accepted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::ACCEPTED)
+        .count();
+    assert_eq!(accepted, 200, "{statuses:?}");
+    exactly_one_verification_mail_each(&a, 200).await;
+    // Every registration is one row, whichever instance took it.
+    let pool = otp_portal::store::connect(&a.database_url).unwrap();
+    let mut conn = pool.get().unwrap();
+    let rows: i64 = registrations::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(rows, 200);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Periodic purges
+// ---------------------------------------------------------------------------------------------------------
+
+/// The addresses of the registrations in the database, and how many verification codes it holds.
+fn rows_left(app: &TestApp) -> (Vec<String>, i64) {
+    let pool = otp_portal::store::connect(&app.database_url).unwrap();
+    let mut conn = pool.get().unwrap();
+    let registrations = registrations::table
+        .select(registrations::email)
+        .load(&mut conn)
+        .unwrap();
+    let codes = email_codes::table
+        .filter(email_codes::purpose.eq("verify_email"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    (registrations, codes)
+}
+
+#[tokio::test]
+async fn both_instances_purge_expired_registrations_and_nothing_else() {
+    // Both run maintenance every second; A's registrations are purged a second after they are made,
+    // B's keep the default day.
+    let (a, b) = two_instances_with(
+        |vars| {
+            unlimited(vars);
+            vars.insert("MAINTENANCE_INTERVAL_SECONDS".into(), "1".into());
+            vars.insert("PENDING_ACCOUNT_TTL_SECONDS".into(), "1".into());
+        },
+        |vars| {
+            unlimited(vars);
+            vars.insert("MAINTENANCE_INTERVAL_SECONDS".into(), "1".into());
+        },
+    )
+    .await;
+    // An account made on B before the purges begin, signed in on A.
+    let email = "live@example.com";
+    b.register("live", email, PASSWORD).await;
+    let code = a.smtp.wait_for_mail(email, VERIFY_EMAIL).await.code();
+    tokens(verify_on(&b, &b, email, &code).await).await;
+    let live = a.login_ok("live", PASSWORD).await;
+    let expired: Vec<String> = (0..10).map(|i| format!("gone{i}@example.com")).collect();
+    for (i, email) in expired.iter().enumerate() {
+        a.register(&format!("gone{i}"), email, PASSWORD).await;
+    }
+    let kept = "kept@example.com";
+    b.register("kept", kept, PASSWORD).await;
+
+    // The expired ones go with their codes; the live account and the live registration stay.
+    let purged = poll_until(Duration::from_secs(30), || async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        (rows_left(&a) == (vec![kept.to_owned()], 1)).then_some(())
+    })
+    .await;
+    assert!(purged.is_some(), "left: {:?}", rows_left(&a));
+    // Several more rounds on both change nothing.
+    tokio::time::sleep(DUPLICATE_WINDOW).await;
+    assert_eq!(rows_left(&a), (vec![kept.to_owned()], 1));
+
+    for (i, email) in expired.iter().enumerate() {
+        let code = a.smtp.wait_for_mail(email, VERIFY_EMAIL).await.code();
+        let late = verify_on(alternate(&a, &b, i), &a, email, &code).await;
+        expect_problem(late, 410, "code_expired").await;
+    }
+    let code = a.smtp.wait_for_mail(kept, VERIFY_EMAIL).await.code();
+    let verified = tokens(verify_on(&a, &b, kept, &code).await).await;
+    assert_eq!(verified.user.username, "kept");
+    for app in [&a, &b] {
+        expect_json(app.me(&live.access_token).await, StatusCode::OK).await;
+        expect_json(app.health().await, StatusCode::OK).await;
+    }
+}
