@@ -22,6 +22,10 @@ duration=${BENCH_DURATION:-10}
 port=${BENCH_PORT:-18183}
 pg_server=${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 cores=$(nproc)
+# The calls that hash a password take 2 x cores connections: one per argon2 slot (a slot per core) and
+# as many waiting, within the server's default queue (PASSWORD_HASH_QUEUE, 2 x cores). More would be
+# answered `503` at once by the gate, and those quick refusals would swamp the figures.
+hashing=$((2 * cores))
 
 ensure_rust
 ensure_libpq
@@ -106,9 +110,14 @@ measure() {
     echo "$out"
     record "$key" "$label" "$out"
 }
+# The rate of a call is its successful answers a second; of verify-email, whose refusal is what is
+# measured, all its answers.
 record() {
-    rate[$1]=$(field "$3" per_s)
-    rows+=("| $2 | $(field "$3" per_s) | $(field "$3" p50_ms) ms | $(field "$3" p99_ms) ms | $(field "$3" non_2xx) | $(field "$3" errors) |")
+    case $1 in
+        verify*) rate[$1]=$(field "$3" per_s) ;;
+        *) rate[$1]=$(field "$3" ok_per_s) ;;
+    esac
+    rows+=("| $2 | $(field "$3" per_s) | $(field "$3" ok_per_s) | $(field "$3" p50_ms) ms | $(field "$3" p99_ms) ms | $(field "$3" non_2xx) | $(field "$3" errors) |")
 }
 
 # The ceiling.
@@ -128,9 +137,9 @@ token=$(make_account "$port" "$work/sqlite")
 B="http://127.0.0.1:$port"
 measure me_sqlite "SQLite: \`GET /api/me\`" 32 get "$B/api/me"
 token=""
-measure login_sqlite "SQLite: \`POST /api/auth/login\`" 8 login "$B/api/auth/login"
+measure login_sqlite "SQLite: \`POST /api/auth/login\`" "$hashing" login "$B/api/auth/login"
 measure verify_sqlite "SQLite: \`POST /api/auth/verify-email\` (refused, 410)" 32 verify "$B"
-measure register_sqlite "SQLite: \`POST /api/auth/register\`" 8 register "$B"
+measure register_sqlite "SQLite: \`POST /api/auth/register\`" "$hashing" register "$B"
 kill "$sqlite"; wait "$sqlite" 2>/dev/null || true
 
 if listening 5432 && command -v psql >/dev/null; then
@@ -143,9 +152,9 @@ if listening 5432 && command -v psql >/dev/null; then
     measure me_pg "PostgreSQL, 1 instance: \`GET /api/me\`" 32 get "$B/api/me"
     pg_token=$token
     token=""
-    measure login_pg "PostgreSQL, 1 instance: \`POST /api/auth/login\`" 8 login "$B/api/auth/login"
+    measure login_pg "PostgreSQL, 1 instance: \`POST /api/auth/login\`" "$hashing" login "$B/api/auth/login"
     measure verify_pg "PostgreSQL, 1 instance: \`POST /api/auth/verify-email\` (refused, 410)" 32 verify "$B"
-    measure register_pg "PostgreSQL, 1 instance: \`POST /api/auth/register\`" 8 register "$B"
+    measure register_pg "PostgreSQL, 1 instance: \`POST /api/auth/register\`" "$hashing" register "$B"
 
     # Two instances on the one database, each driven by its own wrk at once (half the connections
     # each), the token made by the first.
@@ -165,7 +174,7 @@ if listening 5432 && command -v psql >/dev/null; then
         record "me_pg2_$n" "PostgreSQL, 2 instances: \`GET /api/me\` on instance $n" "$out"
     done
     rate[me_pg2]=$(awk -v a="${rate[me_pg2_1]}" -v b="${rate[me_pg2_2]}" 'BEGIN { printf "%.1f", a + b }')
-    rows+=("| PostgreSQL, 2 instances: \`GET /api/me\`, sum | ${rate[me_pg2]} | | | | |")
+    rows+=("| PostgreSQL, 2 instances: \`GET /api/me\`, sum | | ${rate[me_pg2]} | | | | |")
 else
     log "nothing answers on 127.0.0.1:5432: PostgreSQL skipped"
 fi
@@ -182,8 +191,8 @@ limit=$(awk -v c="$cores" -v ms="$argon2_ms" 'BEGIN { printf "%.1f", c * 1000 / 
 ratio() { awk -v a="${rate[$1]:-}" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a"; else printf "%.1f %%", 100 * a / b }'; }
 
 log "summary: $cores cores, ${duration}s per run, load generator on the same machine"
-echo "| call | requests/s | p50 | p99 | non-2xx | socket errors |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| call | answers/s | 2xx/s | p50 | p99 | 400 and up | socket errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 printf 'argon2id verification at our parameters: %.2f ms; limit = %d cores / that = %s logins/s\n' \
