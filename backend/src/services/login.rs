@@ -77,6 +77,22 @@ pub struct LoggedIn {
     pub device: String,
 }
 
+impl LoggedIn {
+    /// Every way in ends here once its session is open: the tokens, and the device cookie (the one
+    /// presented if it is this account's).
+    pub(crate) fn new(
+        ctx: &Ctx,
+        user: &UserRow,
+        session: sessions::OpenedSession,
+        device: Option<&str>,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            device: device_cookie_for(ctx, &user.id, device),
+            tokens: sessions::token_response(ctx, user, session)?,
+        })
+    }
+}
+
 /// Concurrency: the throttle is read and this attempt counted, as a failure until proven otherwise, in
 /// one write transaction before any argon2 work, so forty parallel tries are counted exactly like forty
 /// sequential ones (those past the threshold are refused without a hash). A success clears its own count,
@@ -125,10 +141,12 @@ pub fn login(
             }
             reservation.settle_success(conn)?;
             let session = open_session(ctx, conn, user, meta, now)?;
-            Ok(Some(SignIn::Done(LoggedIn {
-                tokens: sessions::token_response(ctx, user, session)?,
-                device: device_cookie_for(ctx, &user.id, attempt.device),
-            })))
+            Ok(Some(SignIn::Done(LoggedIn::new(
+                ctx,
+                user,
+                session,
+                attempt.device,
+            )?)))
         })?;
         if let Some(sign_in) = opened {
             return Ok(sign_in);

@@ -8,7 +8,7 @@ use shared::domain::Email;
 use super::codes::{self, AccountCodeMail, Presented};
 use super::flow;
 use super::login::{self, LoggedIn, SignIn};
-use super::{mfa, sessions, ClientMeta, Ctx, Event};
+use super::{mfa, ClientMeta, Ctx, Event};
 use crate::error::AppError;
 use crate::mail::{templates, MailKind};
 use crate::store::codes::{CodeKey, Purpose};
@@ -59,10 +59,7 @@ pub fn verify(
             )?));
         }
         let session = login::open_session(ctx, conn, &user, meta, now)?;
-        Ok(SignIn::Done(LoggedIn {
-            tokens: sessions::token_response(ctx, &user, session)?,
-            device: login::device_cookie_for(ctx, &user.id, device),
-        }))
+        Ok(SignIn::Done(LoggedIn::new(ctx, &user, session, device)?))
     })?;
     ctx.wake_mailer();
     Ok(outcome)

@@ -7,7 +7,7 @@ use shared::api::{FactorCode, MfaRequiredResponse, RecoveryCodesResponse, TotpSe
 
 use super::flow::{self, Stop};
 use super::login::{self, LoggedIn};
-use super::sessions::{self, Authenticated};
+use super::sessions::Authenticated;
 use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::auth::{tokens, totp};
 use crate::error::AppError;
@@ -394,8 +394,5 @@ pub fn login_second_step(
     })?;
     ctx.wake_mailer();
     let (user, session) = signed_in;
-    Ok(LoggedIn {
-        device: login::device_cookie_for(ctx, &user.id, device),
-        tokens: sessions::token_response(ctx, &user, session)?,
-    })
+    LoggedIn::new(ctx, &user, session, device)
 }

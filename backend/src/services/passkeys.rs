@@ -23,6 +23,7 @@ use serde::Serialize;
 use serde_json::Value;
 use shared::passkeys::{PasskeyInfo, PasskeyOptionsResponse};
 use url::Url;
+use webauthn_rs_core::error::WebauthnError;
 use webauthn_rs_core::proto::{
     AttestationConveyancePreference, AuthenticationState, COSEAlgorithm, Credential,
     PublicKeyCredential, RegisterPublicKeyCredential, RegistrationState, UserVerificationPolicy,
@@ -31,7 +32,7 @@ use webauthn_rs_core::WebauthnCore;
 
 use super::flow::{self, Stop};
 use super::login::{self, LoggedIn, SignIn};
-use super::sessions::{self, Authenticated};
+use super::sessions::Authenticated;
 use super::{audit, mfa, ClientMeta, Ctx, Event, Subject};
 use crate::auth::tokens;
 use crate::error::AppError;
@@ -110,6 +111,11 @@ fn parse_answer<T: DeserializeOwned>(credential: Value) -> Result<T, AppError> {
     })
 }
 
+/// The library could not make options from ours: a bug, not the client's doing.
+fn options_failed(e: WebauthnError) -> AppError {
+    AppError::Unexpected(anyhow::anyhow!("passkey options: {e:?}"))
+}
+
 fn credential_id(raw: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(raw)
 }
@@ -120,10 +126,13 @@ fn open_ceremony(
     purpose: &str,
     user_id: Option<&str>,
     bound_to: Option<&str>,
-    state: String,
-    public_key: Value,
+    state: &impl Serialize,
+    public_key: &impl Serialize,
     now: Timestamp,
 ) -> Result<PasskeyOptionsResponse, AppError> {
+    let public_key =
+        serde_json::to_value(public_key).map_err(|e| AppError::Unexpected(e.into()))?;
+    let state = to_json(state)?;
     let (token, token_hash) = tokens::new_opaque_token();
     store::insert_ceremony(
         conn,
@@ -197,7 +206,7 @@ pub fn registration_options(
         .collect();
     let builder = rp
         .new_challenge_register_builder(user.id.as_bytes(), &user.username, &user.username)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("passkey options: {e:?}")))?
+        .map_err(options_failed)?
         .attestation(AttestationConveyancePreference::None)
         .user_verification_policy(UserVerificationPolicy::Preferred)
         .credential_algorithms(COSEAlgorithm::secure_algs())
@@ -206,16 +215,14 @@ pub fn registration_options(
         .exclude_credentials(Some(exclude));
     let (options, state) = rp
         .generate_challenge_register(builder)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("passkey options: {e:?}")))?;
-    let public_key =
-        serde_json::to_value(&options.public_key).map_err(|e| AppError::Unexpected(e.into()))?;
+        .map_err(options_failed)?;
     open_ceremony(
         &mut conn,
         REGISTER,
         Some(&user.id),
         Some(&auth.session_id),
-        to_json(&state)?,
-        public_key,
+        &state,
+        &options.public_key,
         now,
     )
 }
@@ -334,21 +341,33 @@ pub fn delete(
 /// username field's autofill).
 pub fn sign_in_options(ctx: &Ctx, now: Timestamp) -> Result<PasskeyOptionsResponse, AppError> {
     let rp = relying_party(&ctx.settings)?;
+    request_ceremony(&mut *ctx.conn()?, &rp, Vec::new(), SIGN_IN, None, None, now)
+}
+
+/// Options for `navigator.credentials.get()` allowing `credentials` (none: any of this site's
+/// passkeys), stored as a ceremony of `purpose`.
+fn request_ceremony(
+    conn: &mut Conn,
+    rp: &WebauthnCore,
+    credentials: Vec<Credential>,
+    purpose: &str,
+    user_id: Option<&str>,
+    bound_to: Option<&str>,
+    now: Timestamp,
+) -> Result<PasskeyOptionsResponse, AppError> {
     let builder = rp
-        .new_challenge_authenticate_builder(Vec::new(), Some(UserVerificationPolicy::Preferred))
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("passkey options: {e:?}")))?;
+        .new_challenge_authenticate_builder(credentials, Some(UserVerificationPolicy::Preferred))
+        .map_err(options_failed)?;
     let (options, state) = rp
         .generate_challenge_authenticate(builder)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("passkey options: {e:?}")))?;
-    let public_key =
-        serde_json::to_value(&options.public_key).map_err(|e| AppError::Unexpected(e.into()))?;
+        .map_err(options_failed)?;
     open_ceremony(
-        &mut *ctx.conn()?,
-        SIGN_IN,
-        None,
-        None,
-        to_json(&state)?,
-        public_key,
+        conn,
+        purpose,
+        user_id,
+        bound_to,
+        &state,
+        &options.public_key,
         now,
     )
 }
@@ -400,7 +419,7 @@ fn check_assertion(
         Err(why) => {
             tracing::info!(user = %user.id, ?why, "passkey assertion refused");
             let detail = match why {
-                webauthn_rs_core::error::WebauthnError::CredentialPossibleCompromise => {
+                WebauthnError::CredentialPossibleCompromise => {
                     "signature counter went back: the passkey may have been copied"
                 }
                 _ => "the passkey's answer did not verify",
@@ -463,28 +482,15 @@ pub fn sign_in(
             now,
         )?;
         if user.mfa_enabled && !user_verified {
-            return Ok((
-                user.clone(),
-                None,
-                Some(mfa::open_challenge_after(
-                    ctx, conn, &user, true, meta, now,
-                )?),
-            ));
+            return Ok(SignIn::SecondStep(mfa::open_challenge_after(
+                ctx, conn, &user, true, meta, now,
+            )?));
         }
         let session = login::open_session(ctx, conn, &user, meta, now)?;
-        Ok((user, Some(session), None))
+        Ok(SignIn::Done(LoggedIn::new(ctx, &user, session, device)?))
     })?;
     ctx.wake_mailer();
-    match signed_in {
-        (_, None, Some(step)) => Ok(SignIn::SecondStep(step)),
-        (user, Some(session), _) => Ok(SignIn::Done(LoggedIn {
-            device: login::device_cookie_for(ctx, &user.id, device),
-            tokens: sessions::token_response(ctx, &user, session)?,
-        })),
-        (_, None, None) => Err(AppError::Unexpected(anyhow::anyhow!(
-            "a passkey sign-in ended with neither a session nor a second step"
-        ))),
-    }
+    Ok(signed_in)
 }
 
 /// Starts a passkey as the second step of the login `mfa_token` names: options allowing the account's
@@ -509,21 +515,13 @@ pub fn second_factor_options(
     if credentials.is_empty() {
         return Err(AppError::NoPasskey);
     }
-    let builder = rp
-        .new_challenge_authenticate_builder(credentials, Some(UserVerificationPolicy::Preferred))
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("passkey options: {e:?}")))?;
-    let (options, state) = rp
-        .generate_challenge_authenticate(builder)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("passkey options: {e:?}")))?;
-    let public_key =
-        serde_json::to_value(&options.public_key).map_err(|e| AppError::Unexpected(e.into()))?;
-    open_ceremony(
+    request_ceremony(
         &mut conn,
+        &rp,
+        credentials,
         SECOND_FACTOR,
         Some(&challenge.user_id),
         Some(&token_hash),
-        to_json(&state)?,
-        public_key,
         now,
     )
 }
@@ -588,10 +586,7 @@ pub fn second_factor(
     })?;
     ctx.wake_mailer();
     let (user, session) = signed_in;
-    Ok(LoggedIn {
-        device: login::device_cookie_for(ctx, &user.id, device),
-        tokens: sessions::token_response(ctx, &user, session)?,
-    })
+    LoggedIn::new(ctx, &user, session, device)
 }
 
 /// Whether the account has a passkey (so a second step can offer one).
