@@ -529,8 +529,6 @@ pub fn factor_changed(
     email: &str,
     change: FactorChange,
 ) -> Rendered {
-    let security = format!("{public_url}/security");
-    let forgot = format!("{public_url}/forgot-password");
     let (name, remaining) = match change {
         FactorChange::Enabled => ("mail-factor-enabled", None),
         FactorChange::Disabled => ("mail-factor-disabled", None),
@@ -539,24 +537,39 @@ pub fn factor_changed(
         }
         FactorChange::RecoveryCodesRenewed => ("mail-factor-renewed", None),
     };
-    let title = text(lang, &format!("{name}-title"), &[]);
     let what = text(
         lang,
         &format!("{name}-what"),
         &[("remaining", remaining.unwrap_or_default().into())],
     );
+    security_notice(lang, public_url, email, name, &what, "mail-factor-not-you")
+}
+
+/// A notice of a change to how the account signs in: `{id}-title` as the title, `what` happened, the
+/// account and its security page, and `not_you` (with its `-html` twin): what to do if it was not them.
+fn security_notice(
+    lang: Language,
+    public_url: &str,
+    email: &str,
+    id: &str,
+    what: &str,
+    not_you: &str,
+) -> Rendered {
+    let security = format!("{public_url}/security");
+    let forgot = format!("{public_url}/forgot-password");
+    let title = text(lang, &format!("{id}-title"), &[]);
     Rendered {
         subject: text(lang, "mail-notice-subject", &[("title", (&title).into())]),
         text: text_body(
             lang,
             &[
-                what.clone(),
+                what.to_owned(),
                 format!(
                     "{}\n{}",
                     text(lang, "mail-account-line", &[("email", email.into())]),
                     text(lang, "mail-security-line", &[("url", (&security).into())])
                 ),
-                text(lang, "mail-factor-not-you", &[("url", (&forgot).into())]),
+                text(lang, not_you, &[("url", (&forgot).into())]),
             ],
         ),
         html: html_page(
@@ -564,7 +577,7 @@ pub fn factor_changed(
             &title,
             None,
             &[
-                p(&escape(&what)),
+                p(&escape(what)),
                 p(&html(
                     lang,
                     "mail-account-line",
@@ -573,7 +586,7 @@ pub fn factor_changed(
                 p(&a(lang, &security, "mail-security-link")),
                 p(&html(
                     lang,
-                    "mail-factor-not-you-html",
+                    &format!("{not_you}-html"),
                     &[("link", anchor(lang, &forgot, "mail-reset-now-link"))],
                 )),
             ]
@@ -663,50 +676,13 @@ pub fn passkey_changed(
     name: &str,
     change: PasskeyChange,
 ) -> Rendered {
-    let security = format!("{public_url}/security");
-    let forgot = format!("{public_url}/forgot-password");
     let id = match change {
         PasskeyChange::Added => "mail-passkey-added",
         PasskeyChange::Used => "mail-passkey-used",
         PasskeyChange::Removed => "mail-passkey-removed",
     };
-    let title = text(lang, &format!("{id}-title"), &[]);
     let what = text(lang, &format!("{id}-what"), &[("name", name.into())]);
-    Rendered {
-        subject: text(lang, "mail-notice-subject", &[("title", (&title).into())]),
-        text: text_body(
-            lang,
-            &[
-                what.clone(),
-                format!(
-                    "{}\n{}",
-                    text(lang, "mail-account-line", &[("email", email.into())]),
-                    text(lang, "mail-security-line", &[("url", (&security).into())])
-                ),
-                text(lang, "mail-passkey-not-you", &[("url", (&forgot).into())]),
-            ],
-        ),
-        html: html_page(
-            lang,
-            &title,
-            None,
-            &[
-                p(&escape(&what)),
-                p(&html(
-                    lang,
-                    "mail-account-line",
-                    &[("email", Html::Text(email))],
-                )),
-                p(&a(lang, &security, "mail-security-link")),
-                p(&html(
-                    lang,
-                    "mail-passkey-not-you-html",
-                    &[("link", anchor(lang, &forgot, "mail-reset-now-link"))],
-                )),
-            ]
-            .concat(),
-        ),
-    }
+    security_notice(lang, public_url, email, id, &what, "mail-passkey-not-you")
 }
 
 #[cfg(test)]
