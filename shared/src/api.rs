@@ -19,18 +19,18 @@ const REDACTED: &str = "[REDACTED]";
 
 /// Collects the errors of several fields so one response reports all of them.
 #[derive(Default)]
-struct Checker {
+pub(crate) struct Checker {
     errors: FieldErrors,
 }
 
 impl Checker {
-    fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
+    pub(crate) fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
         result
             .map_err(|e| self.errors.entry(field.to_owned()).or_default().push(e.0))
             .ok()
     }
 
-    fn finish<T>(self, value: Option<T>) -> Result<T, FieldErrors> {
+    pub(crate) fn finish<T>(self, value: Option<T>) -> Result<T, FieldErrors> {
         match value {
             Some(v) if self.errors.is_empty() => Ok(v),
             _ => Err(self.errors),
@@ -230,7 +230,7 @@ fn link_token(token: Option<&str>) -> Result<Option<String>, Invalid> {
     }
 }
 
-fn bounded(s: &str) -> Result<&str, Invalid> {
+pub(crate) fn bounded(s: &str) -> Result<&str, Invalid> {
     if s.chars().count() > MAX_PROOF_LEN {
         Err(Invalid(format!(
             "must be at most {MAX_PROOF_LEN} characters"
@@ -336,7 +336,7 @@ impl LoginRequest {
     }
 }
 
-fn non_empty(s: &str) -> Result<String, Invalid> {
+pub(crate) fn non_empty(s: &str) -> Result<String, Invalid> {
     if s.is_empty() {
         Err(Invalid("is required".into()))
     } else {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::api::FieldErrors;
+use crate::api::{bounded, non_empty, Checker, FieldErrors};
 use crate::domain::Invalid;
 
 pub const PASSKEY_NAME_MAX_LEN: usize = 64;
@@ -60,19 +60,6 @@ fn credential(raw: &Value) -> Result<Value, Invalid> {
         )));
     }
     Ok(raw.clone())
-}
-
-fn finish<T>(errors: FieldErrors, value: Option<T>) -> Result<T, FieldErrors> {
-    match value {
-        Some(v) if errors.is_empty() => Ok(v),
-        _ => Err(errors),
-    }
-}
-
-fn check<T>(errors: &mut FieldErrors, field: &str, result: Result<T, Invalid>) -> Option<T> {
-    result
-        .map_err(|e| errors.entry(field.to_owned()).or_default().push(e.0))
-        .ok()
 }
 
 /// One of the account's passkeys.
@@ -132,19 +119,12 @@ impl fmt::Debug for PasskeyRegistrationOptionsRequest {
 
 impl PasskeyRegistrationOptionsRequest {
     pub fn validate(&self) -> Result<String, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let password = if self.password.is_empty() {
-            check::<String>(&mut errors, "password", Err(Invalid("is required".into())))
-        } else if self.password.chars().count() > 128 {
-            check::<String>(
-                &mut errors,
-                "password",
-                Err(Invalid("must be at most 128 characters".into())),
-            )
-        } else {
-            Some(self.password.clone())
-        };
-        finish(errors, password)
+        let mut c = Checker::default();
+        let password = c.check(
+            "password",
+            non_empty(&self.password).and_then(|p| bounded(&p).map(str::to_owned)),
+        );
+        c.finish(password)
     }
 }
 
@@ -167,12 +147,11 @@ pub struct PasskeyRegistrationRequest {
 
 impl PasskeyRegistrationRequest {
     pub fn validate(&self) -> Result<(String, String, Value), FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let id = check(&mut errors, "ceremony_id", ceremony_id(&self.ceremony_id));
-        let name = check(&mut errors, "name", passkey_name(&self.name));
-        let credential = check(&mut errors, "credential", credential(&self.credential));
-        finish(
-            errors,
+        let mut c = Checker::default();
+        let id = c.check("ceremony_id", ceremony_id(&self.ceremony_id));
+        let name = c.check("name", passkey_name(&self.name));
+        let credential = c.check("credential", credential(&self.credential));
+        c.finish(
             id.zip(name)
                 .zip(credential)
                 .map(|((id, name), credential)| (id, name, credential)),
@@ -194,9 +173,9 @@ pub struct PasskeyRenameRequest {
 
 impl PasskeyRenameRequest {
     pub fn validate(&self) -> Result<String, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let name = check(&mut errors, "name", passkey_name(&self.name));
-        finish(errors, name)
+        let mut c = Checker::default();
+        let name = c.check("name", passkey_name(&self.name));
+        c.finish(name)
     }
 }
 
@@ -214,10 +193,10 @@ pub struct PasskeyLoginRequest {
 
 impl PasskeyLoginRequest {
     pub fn validate(&self) -> Result<(String, Value), FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let id = check(&mut errors, "ceremony_id", ceremony_id(&self.ceremony_id));
-        let credential = check(&mut errors, "credential", credential(&self.credential));
-        finish(errors, id.zip(credential))
+        let mut c = Checker::default();
+        let id = c.check("ceremony_id", ceremony_id(&self.ceremony_id));
+        let credential = c.check("credential", credential(&self.credential));
+        c.finish(id.zip(credential))
     }
 }
 
@@ -240,9 +219,9 @@ impl fmt::Debug for PasskeySecondFactorOptionsRequest {
 
 impl PasskeySecondFactorOptionsRequest {
     pub fn validate(&self) -> Result<String, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let token = check(&mut errors, "mfa_token", ceremony_id(&self.mfa_token));
-        finish(errors, token)
+        let mut c = Checker::default();
+        let token = c.check("mfa_token", ceremony_id(&self.mfa_token));
+        c.finish(token)
     }
 }
 
@@ -270,12 +249,11 @@ impl fmt::Debug for PasskeySecondFactorRequest {
 
 impl PasskeySecondFactorRequest {
     pub fn validate(&self) -> Result<(String, String, Value), FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let token = check(&mut errors, "mfa_token", ceremony_id(&self.mfa_token));
-        let id = check(&mut errors, "ceremony_id", ceremony_id(&self.ceremony_id));
-        let credential = check(&mut errors, "credential", credential(&self.credential));
-        finish(
-            errors,
+        let mut c = Checker::default();
+        let token = c.check("mfa_token", ceremony_id(&self.mfa_token));
+        let id = c.check("ceremony_id", ceremony_id(&self.ceremony_id));
+        let credential = c.check("credential", credential(&self.credential));
+        c.finish(
             token
                 .zip(id)
                 .zip(credential)
