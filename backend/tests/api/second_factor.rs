@@ -12,14 +12,21 @@ const SECURITY_NOTICE: &str = "security_notice";
 /// An account with its authenticator secret (bytes) and a signed-in session.
 struct Protected {
     secret: Vec<u8>,
+    /// The time step whose code confirmed the setup: replays name it, not "a step ago", which
+    /// turns into an unused step when a 30-second boundary passes during the test.
+    confirmed_step: i64,
     session: TokenResponse,
     recovery_codes: Vec<String>,
 }
 
 /// The app's code for the step `offset` steps from now (-1, 0 and 1 are accepted; each step once).
 fn code(secret: &[u8], offset: i64) -> String {
-    let now = chrono::Utc::now().timestamp() + offset * 30;
-    otp_portal::auth::totp::code_at(secret, u64::try_from(now).unwrap()).unwrap()
+    step_code(secret, chrono::Utc::now().timestamp() / 30 + offset)
+}
+
+/// The app's code for the absolute time step `step` (Unix time / 30).
+fn step_code(secret: &[u8], step: i64) -> String {
+    otp_portal::auth::totp::code_at(secret, u64::try_from(step * 30).unwrap()).unwrap()
 }
 
 async fn post(app: &TestApp, path: &str, token: Option<&str>, body: &Value) -> Response {
@@ -44,11 +51,12 @@ async fn protected(app: &TestApp) -> Protected {
     let started = setup(app, &session.access_token).await;
     let secret =
         otp_portal::auth::totp::decode_base32(started["secret"].as_str().unwrap()).unwrap();
+    let confirmed_step = chrono::Utc::now().timestamp() / 30 - 1;
     let enabled = post(
         app,
         "/api/me/mfa/totp/enable",
         Some(&session.access_token),
-        &json!({"code": code(&secret, -1)}),
+        &json!({"code": step_code(&secret, confirmed_step)}),
     )
     .await;
     let body = expect_json(enabled, StatusCode::OK).await;
@@ -60,6 +68,7 @@ async fn protected(app: &TestApp) -> Protected {
         .collect();
     Protected {
         secret,
+        confirmed_step,
         session,
         recovery_codes,
     }
@@ -143,22 +152,27 @@ async fn with_the_factor_on_a_login_takes_two_steps_and_each_app_code_works_once
         .wait_for_mail("alice@example.com", SECURITY_NOTICE)
         .await;
 
-    // The code already used to confirm the setup is refused (replay), the current one signs in.
+    // The code already used to confirm the setup is refused (replay), a later one signs in. Steps
+    // are absolute so that a 30-second boundary passing mid-test changes nothing: each is within
+    // the accepted window of one step either side for the few seconds the test takes.
+    let confirmed = account.confirmed_step;
     let token = first_step(&app).await;
-    let replay = second_step(&app, &token, &code(&account.secret, -1)).await;
+    let replay = second_step(&app, &token, &step_code(&account.secret, confirmed)).await;
     let (problem, _) = expect_problem(replay, 400, "invalid_code").await;
     assert_eq!(problem["attempts_remaining"], 4);
-    let signed_in = tokens(second_step(&app, &token, &code(&account.secret, 0)).await).await;
+    let next = step_code(&account.secret, confirmed + 1);
+    let signed_in = tokens(second_step(&app, &token, &next).await).await;
     assert_eq!(signed_in.user.username, "alice");
     assert!(signed_in.user.mfa_enabled);
 
     // The token worked once; the code worked once.
-    let again = second_step(&app, &token, &code(&account.secret, 1)).await;
+    let later = step_code(&account.secret, confirmed + 2);
+    let again = second_step(&app, &token, &later).await;
     expect_problem(again, 401, "invalid_token").await;
     let token = first_step(&app).await;
-    let replay = second_step(&app, &token, &code(&account.secret, 0)).await;
+    let replay = second_step(&app, &token, &next).await;
     expect_problem(replay, 400, "invalid_code").await;
-    tokens(second_step(&app, &token, &code(&account.secret, 1)).await).await;
+    tokens(second_step(&app, &token, &later).await).await;
 }
 
 #[tokio::test]
