@@ -20,6 +20,8 @@ pub struct Metrics {
     queued: IntGaugeVec,
     oldest_queued: IntGaugeVec,
     hashing: IntGaugeVec,
+    cache_on: IntGauge,
+    cache_lookups: IntCounterVec,
 }
 
 impl Metrics {
@@ -75,6 +77,20 @@ impl Metrics {
             &["state"],
         )?;
         let up = IntGauge::new("up", "1 while this instance serves")?;
+        let cache_on = IntGauge::new(
+            "auth_cache_on",
+            "1 while signed-in state is answered from memory (on PostgreSQL: while this instance \
+             hears the others' changes)",
+        )?;
+        let cache_lookups = IntCounterVec::new(
+            Opts::new(
+                "auth_cache_session_lookups_total",
+                "Sessions of access tokens looked up in memory, by result (hit, miss)",
+            ),
+            &["result"],
+        )?;
+        registry.register(Box::new(cache_on.clone()))?;
+        registry.register(Box::new(cache_lookups.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(codes.clone()))?;
@@ -93,6 +109,8 @@ impl Metrics {
             queued,
             oldest_queued,
             hashing,
+            cache_on,
+            cache_lookups,
         })
     }
 
@@ -115,7 +133,18 @@ impl Metrics {
     }
 
     /// The text exposition, after setting the gauges read at scrape time.
-    pub fn render(&self, queue: &[(String, i64, i64)], running: usize, waiting: usize) -> String {
+    pub fn render(
+        &self,
+        queue: &[(String, i64, i64)],
+        running: usize,
+        waiting: usize,
+        (cache_on, hits, misses): (bool, u64, u64),
+    ) -> String {
+        self.cache_on.set(i64::from(cache_on));
+        for (result, total) in [("hit", hits), ("miss", misses)] {
+            let counter = self.cache_lookups.with_label_values(&[result]);
+            counter.inc_by(total.saturating_sub(counter.get()));
+        }
         for (channel, count, oldest) in queue {
             self.queued.with_label_values(&[channel]).set(*count);
             self.oldest_queued

@@ -22,6 +22,7 @@ use lettre::message::Mailbox;
 use tokio::sync::Notify;
 use tokio::time::{Instant, Sleep};
 
+use crate::auth::cache::AuthCache;
 use crate::auth::keys::Keys;
 use crate::auth::password::Hasher;
 use crate::captcha::Captcha;
@@ -81,7 +82,20 @@ impl Application {
         let limits = Limits::new(&settings.limits);
         let settings = Arc::new(settings);
         let metrics = Arc::new(crate::metrics::Metrics::new()?);
+        let auth = Arc::new(match store::backend_of(&settings.database_url)? {
+            store::Kind::Sqlite => AuthCache::sqlite(store::changes::SqliteWatch::open(
+                store::sqlite_path(&settings.database_url)?,
+            )?),
+            store::Kind::Postgres => AuthCache::shared(),
+        });
+        if !auth.is_on() {
+            store::listen::spawn(settings.database_url.clone(), &auth)?;
+            // Serving at once would be correct (every request reads the database until then), but
+            // slower; a listener that cannot start says why in the log and the server serves anyway.
+            auth.wait_until_on(Duration::from_secs(5)).await;
+        }
         let ctx = Ctx {
+            auth,
             metrics: metrics.clone(),
             limits: Arc::new(limits),
             captcha: Arc::new(captcha),

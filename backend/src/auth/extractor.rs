@@ -19,7 +19,7 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authenticated(req, |_, auth| Ok(AuthUser(auth)))
+        authenticated(req, |_, auth| Ok(AuthUser(auth)), false)
     }
 }
 
@@ -30,15 +30,21 @@ impl FromRequest for AdminUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authenticated(req, |ctx, auth| Ok(AdminUser(admin::authorize(ctx, auth)?)))
+        authenticated(
+            req,
+            |ctx, auth| Ok(AdminUser(admin::authorize(ctx, auth)?)),
+            true,
+        )
     }
 }
 
-/// Authenticates the request's Bearer token on the blocking pool, then hands the session to `then`
-/// there too (so a further check of the store runs in the same blocking task).
+/// Authenticates the request's Bearer token: in memory when its session is known to be open (the
+/// common case, no blocking task at all), else on the blocking pool, where `then` runs too (so a further
+/// check of the store runs in the same blocking task).
 fn authenticated<T: Send + 'static>(
     req: &HttpRequest,
     then: impl FnOnce(&Ctx, Authenticated) -> Result<T, AppError> + Send + 'static,
+    then_needs_store: bool,
 ) -> LocalBoxFuture<'static, Result<T, AppError>> {
     let token = bearer_token(req);
     let ctx = req
@@ -47,8 +53,18 @@ fn authenticated<T: Send + 'static>(
     Box::pin(async move {
         let token = token.ok_or(AppError::Unauthorized)?;
         let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
+        let now = now();
+        let claims = sessions::verify_token(&ctx, &token, now)?;
+        if !then_needs_store {
+            if let Some(auth) = sessions::remembered(&ctx, &claims, now) {
+                return then(&ctx, auth);
+            }
+        }
         blocking(move || {
-            let auth = sessions::authenticate(&ctx, &token, now())?;
+            let auth = match sessions::remembered(&ctx, &claims, now) {
+                Some(auth) => auth,
+                None => sessions::look_up(&ctx, &claims, now)?,
+            };
             then(&ctx, auth)
         })
         .await

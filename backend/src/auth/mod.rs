@@ -1,6 +1,7 @@
 //! Credentials and proofs: password hashing, e-mailed code hashing, access and refresh tokens, the server
 //! keys behind them, and the extractor that authenticates a request.
 
+pub mod cache;
 pub mod device;
 pub mod extractor;
 pub mod keyring;

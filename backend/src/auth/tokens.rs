@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::keys::{Keys, TokenKeys};
 
-const ISSUER: &str = "otp-portal";
+pub(crate) const ISSUER: &str = "otp-portal";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AccessClaims {

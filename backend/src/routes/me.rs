@@ -21,6 +21,10 @@ use crate::services::{account, mfa, now, recovery, sessions, Ctx};
         (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(ctx: web::Data<Ctx>, AuthUser(auth): AuthUser) -> Result<HttpResponse, AppError> {
+    // Held in memory for a signed-in account: answered without a blocking task.
+    if let Some(user) = ctx.auth.user(&auth.user_id) {
+        return Ok(HttpResponse::Ok().json(user));
+    }
     let ctx = ctx.get_ref().clone();
     let user = blocking(move || sessions::me(&ctx, &auth)).await?;
     Ok(HttpResponse::Ok().json(user))

@@ -33,7 +33,9 @@ pub async fn metrics(req: HttpRequest, ctx: web::Data<Ctx>) -> Result<HttpRespon
     let text = blocking(move || {
         let queue = outbox::queue_stats(&mut *ctx.conn()?, now())?;
         let (running, waiting) = ctx.hasher.load();
-        Ok(ctx.metrics.render(&queue, running, waiting))
+        Ok(ctx
+            .metrics
+            .render(&queue, running, waiting, ctx.auth.stats()))
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -33,6 +33,7 @@ pub fn run_once(ctx: &Ctx) -> anyhow::Result<()> {
                     + crate::store::passkeys::purge_expired_ceremonies(conn, now)?
                     + crate::store::captcha::purge(conn, now)?
                     + crate::store::rate_limits::purge(conn, now)?
+                    + crate::store::changes::purge(conn, now - store::changes::SQLITE_RETENTION)?
                     + login_throttle::purge(conn, now - TimeDelta::days(1), now)?,
             ))
         })?;

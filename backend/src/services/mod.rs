@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use crate::auth::cache::AuthCache;
 use crate::auth::keys::Keys;
 use crate::auth::password::Hasher;
 use crate::error::AppError;
@@ -42,11 +43,16 @@ pub struct Ctx {
     pub limits: Arc<limits::Limits>,
     pub captcha: Arc<crate::captcha::Captcha>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Signed-in state held in memory; every connection from [`Ctx::conn`] keeps it up to date.
+    pub auth: Arc<AuthCache>,
 }
 
 impl Ctx {
-    pub fn conn(&self) -> Result<PooledConn, AppError> {
-        Ok(self.pool.get()?)
+    pub fn conn(&self) -> Result<DbConn, AppError> {
+        Ok(DbConn {
+            conn: self.pool.get()?,
+            auth: self.auth.clone(),
+        })
     }
 
     /// After a commit that may have queued mail or webhooks (a worker with nothing due goes back to
@@ -54,6 +60,33 @@ impl Ctx {
     pub fn wake_mailer(&self) {
         self.mail_wakeup.notify_one();
         self.webhook_wakeup.notify_one();
+    }
+}
+
+/// A connection of the pool that, going back to it, tells the cache of signed-in state what was
+/// committed through it (on this thread) to accounts and sessions, before the request is answered.
+pub struct DbConn {
+    conn: PooledConn,
+    auth: Arc<AuthCache>,
+}
+
+impl std::ops::Deref for DbConn {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for DbConn {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+}
+
+impl Drop for DbConn {
+    fn drop(&mut self) {
+        self.auth.apply_own(crate::store::changes::take_committed());
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 use shared::api::{SessionInfo, TokenResponse, User};
 
 use super::{audit, flow, ClientMeta, Ctx, Event, Subject};
-use crate::auth::tokens;
+use crate::auth::tokens::{self, AccessClaims};
 use crate::error::AppError;
 use crate::store::sessions::{self, SessionRow};
 use crate::store::users::{self, UserRow};
@@ -139,30 +139,78 @@ pub fn refresh(
     token_response(ctx, &user, session)
 }
 
+/// The claims of a valid access token: from the tokens already checked, or checked now.
+pub fn verify_token(ctx: &Ctx, token: &str, now: Timestamp) -> Result<AccessClaims, AppError> {
+    let unix = now.and_utc().timestamp();
+    if let Some(claims) = ctx.auth.claims(token, unix) {
+        return Ok(claims);
+    }
+    let claims = tokens::decode_access(&ctx.keys, token).ok_or(AppError::Unauthorized)?;
+    ctx.auth.remember_claims(token, &claims);
+    Ok(claims)
+}
+
+/// The session of `claims` if it is known to be open without asking the database.
+pub fn remembered(ctx: &Ctx, claims: &AccessClaims, now: Timestamp) -> Option<Authenticated> {
+    ctx.auth
+        .session_open(&claims.sid, &claims.sub, now)
+        .then(|| Authenticated {
+            user_id: claims.sub.clone(),
+            session_id: claims.sid.clone(),
+        })
+}
+
 /// Resolves a verified access token to a live session; a revoked or expired one is refused at once.
 pub fn authenticate(ctx: &Ctx, token: &str, now: Timestamp) -> Result<Authenticated, AppError> {
-    let session = session_of_token(ctx, &mut *ctx.conn()?, token, now)?;
+    let claims = verify_token(ctx, token, now)?;
+    match remembered(ctx, &claims, now) {
+        Some(auth) => Ok(auth),
+        None => look_up(ctx, &claims, now),
+    }
+}
+
+/// As [`authenticate`], from the database, remembering an open session.
+pub fn look_up(
+    ctx: &Ctx,
+    claims: &AccessClaims,
+    now: Timestamp,
+) -> Result<Authenticated, AppError> {
+    let session = session_of_claims(ctx, &mut *ctx.conn()?, claims, now)?;
     Ok(Authenticated {
         user_id: session.user_id,
         session_id: session.id,
     })
 }
 
-/// The open session an access token names (and whose account it names).
-fn session_of_token(
+/// The open session the claims name (and whose account they name), remembered.
+fn session_of_claims(
     ctx: &Ctx,
     conn: &mut Conn,
-    token: &str,
+    claims: &AccessClaims,
     now: Timestamp,
 ) -> Result<SessionRow, AppError> {
-    let claims = tokens::decode_access(&ctx.keys, token).ok_or(AppError::Unauthorized)?;
-    open_session(conn, &claims.sid, now)?
+    open_session(ctx, conn, &claims.sid, now)?
         .filter(|session| session.user_id == claims.sub)
         .ok_or(AppError::Unauthorized)
 }
 
-fn open_session(conn: &mut Conn, id: &str, now: Timestamp) -> Result<Option<SessionRow>, AppError> {
-    Ok(sessions::find(conn, id)?.filter(|session| session.is_active(now)))
+fn open_session(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    id: &str,
+    now: Timestamp,
+) -> Result<Option<SessionRow>, AppError> {
+    let generation = ctx.auth.generation();
+    let session = sessions::find(conn, id)?.filter(|session| session.is_active(now));
+    if let Some(session) = &session {
+        ctx.auth.remember_session(
+            generation,
+            &session.id,
+            &session.user_id,
+            session.expires_at,
+        );
+    }
+    Ok(session)
 }
 
 /// A session as the lists show it; `current` marks the one the request was made with.
@@ -190,15 +238,32 @@ pub enum Proof {
 
 /// The account of an open session, for forward-auth: the session must be open and the account enabled.
 pub fn check(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Result<User, AppError> {
-    let mut conn = ctx.conn()?;
-    let session = match proof {
-        Proof::AccessToken(token) => session_of_token(ctx, &mut conn, token, now)?,
-        Proof::SessionId(id) => open_session(&mut conn, id, now)?.ok_or(AppError::Unauthorized)?,
+    let user_id = match proof {
+        Proof::AccessToken(token) => authenticate(ctx, token, now)?.user_id,
+        Proof::SessionId(id) => match ctx.auth.session_owner(id, now) {
+            Some(user_id) => user_id,
+            None => {
+                open_session(ctx, &mut *ctx.conn()?, id, now)?
+                    .ok_or(AppError::Unauthorized)?
+                    .user_id
+            }
+        },
     };
-    let user = users::find(&mut conn, &session.user_id)?
+    view_of(ctx, &user_id)
+}
+
+/// The view of an enabled account: held in memory, or read (and then held).
+pub fn view_of(ctx: &Ctx, user_id: &str) -> Result<User, AppError> {
+    if let Some(user) = ctx.auth.user(user_id) {
+        return Ok(user);
+    }
+    let generation = ctx.auth.generation();
+    let user = users::find(&mut *ctx.conn()?, user_id)?
         .filter(|u| u.disabled_at.is_none())
         .ok_or(AppError::Unauthorized)?;
-    user_view(&user)
+    let view = user_view(&user)?;
+    ctx.auth.remember_user(generation, user_id, &view);
+    Ok(view)
 }
 
 #[tracing::instrument(skip_all, fields(session = %auth.session_id))]
@@ -224,8 +289,7 @@ pub fn logout(
 }
 
 pub fn me(ctx: &Ctx, auth: &Authenticated) -> Result<User, AppError> {
-    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
-    user_view(&user)
+    view_of(ctx, &auth.user_id)
 }
 
 pub fn list(ctx: &Ctx, auth: &Authenticated, now: Timestamp) -> Result<Vec<SessionInfo>, AppError> {

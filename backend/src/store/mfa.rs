@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use super::changes::{self, Change};
 use super::schema::{mfa_challenges, recovery_codes, totp_factors, users};
 use super::{Conn, Timestamp};
 
@@ -66,6 +67,7 @@ pub fn confirm_totp(conn: &mut Conn, user_id: &str, now: Timestamp) -> QueryResu
     diesel::update(users::table.find(user_id))
         .set((users::mfa_enabled.eq(true), users::updated_at.eq(now)))
         .execute(conn)?;
+    changes::record(conn, Change::User(user_id.to_owned()))?;
     Ok(confirmed == 1)
 }
 
@@ -78,8 +80,8 @@ pub fn remove_factor(conn: &mut Conn, user_id: &str, now: Timestamp) -> QueryRes
         .execute(conn)?;
     diesel::update(users::table.find(user_id))
         .set((users::mfa_enabled.eq(false), users::updated_at.eq(now)))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    changes::record(conn, Change::User(user_id.to_owned()))
 }
 
 /// Replaces every recovery code of the account with these hashes.

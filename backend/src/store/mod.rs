@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod captcha;
+pub mod changes;
 pub mod code_events;
 pub mod codes;
+pub mod listen;
 pub mod login_throttle;
 pub mod mfa;
 pub mod outbox;
@@ -235,7 +237,7 @@ pub fn connect_one(database_url: &str) -> anyhow::Result<Conn> {
     Ok(conn)
 }
 
-fn backend_of(database_url: &str) -> anyhow::Result<Kind> {
+pub fn backend_of(database_url: &str) -> anyhow::Result<Kind> {
     if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
         return Ok(Kind::Postgres);
     }
@@ -279,7 +281,7 @@ fn make_database_files_private(path: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sqlite_path(database_url: &str) -> anyhow::Result<&str> {
+pub fn sqlite_path(database_url: &str) -> anyhow::Result<&str> {
     if let Some(path) = database_url.strip_prefix("sqlite://") {
         return Ok(path);
     }
@@ -307,27 +309,39 @@ pub fn write<T, E>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -
 where
     E: From<diesel::result::Error>,
 {
-    match conn {
+    changes::begin();
+    let mut tag = None;
+    let result = match conn {
         Conn::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(value) => {
-                    <Conn as Connection>::TransactionManager::commit_transaction(conn)?;
+            match AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE") {
+                Err(e) => Err(e.into()),
+                Ok(()) => match f(conn).and_then(|value| {
+                    tag = changes::before_commit(conn)?;
                     Ok(value)
-                }
-                Err(error) => {
-                    match <Conn as Connection>::TransactionManager::rollback_transaction(conn) {
-                        Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
-                        Err(rollback) => Err(rollback.into()),
+                }) {
+                    Ok(value) => <Conn as Connection>::TransactionManager::commit_transaction(conn)
+                        .map(|()| value)
+                        .map_err(E::from),
+                    Err(error) => {
+                        match <Conn as Connection>::TransactionManager::rollback_transaction(conn) {
+                            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => {
+                                Err(error)
+                            }
+                            Err(rollback) => Err(rollback.into()),
+                        }
                     }
-                }
+                },
             }
         }
         Conn::Postgres(_) => conn.transaction(|conn| {
             conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
-            f(conn)
+            let value = f(conn)?;
+            tag = changes::before_commit(conn)?;
+            Ok(value)
         }),
-    }
+    };
+    changes::end(result.is_ok(), tag);
+    result
 }
 
 /// A `LIKE` pattern (with `\\` as its escape character) matching values that contain `part`, lower-cased:

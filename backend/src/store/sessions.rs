@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::changes::{self, Change};
 use super::schema::{refresh_tokens, sessions};
 use super::{Conn, Timestamp};
 
@@ -80,7 +81,7 @@ pub fn touch(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<()> {
 }
 
 pub fn revoke(conn: &mut Conn, id: &str, reason: &str, now: Timestamp) -> QueryResult<bool> {
-    diesel::update(
+    let rows = diesel::update(
         sessions::table
             .find(id)
             .filter(sessions::revoked_at.is_null()),
@@ -89,8 +90,11 @@ pub fn revoke(conn: &mut Conn, id: &str, reason: &str, now: Timestamp) -> QueryR
         sessions::revoked_at.eq(now),
         sessions::revoked_reason.eq(reason),
     ))
-    .execute(conn)
-    .map(|n| n > 0)
+    .execute(conn)?;
+    if rows > 0 {
+        changes::record(conn, Change::Session(id.to_owned()))?;
+    }
+    Ok(rows > 0)
 }
 
 /// Revokes every session of the user but `except`; returns how many were still open.
@@ -101,7 +105,7 @@ pub fn revoke_all_for_user(
     reason: &str,
     now: Timestamp,
 ) -> QueryResult<usize> {
-    diesel::update(
+    let rows = diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
             .filter(sessions::revoked_at.is_null())
@@ -111,7 +115,11 @@ pub fn revoke_all_for_user(
         sessions::revoked_at.eq(now),
         sessions::revoked_reason.eq(reason),
     ))
-    .execute(conn)
+    .execute(conn)?;
+    if rows > 0 {
+        changes::record(conn, Change::User(user_id.to_owned()))?;
+    }
+    Ok(rows)
 }
 
 pub fn insert_refresh_token(

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use shared::i18n::Language;
 
+use super::changes::{self, Change};
 use super::schema::users;
 use super::{Conn, Timestamp};
 
@@ -129,7 +130,15 @@ pub fn set_password(
             .set(changes)
             .execute(conn)?,
     };
-    Ok(updated == 1)
+    changed(conn, updated, id)
+}
+
+/// Records a change to the account when `rows` says the statement made one; whether it did.
+fn changed(conn: &mut Conn, rows: usize, id: &str) -> QueryResult<bool> {
+    if rows > 0 {
+        changes::record(conn, Change::User(id.to_owned()))?;
+    }
+    Ok(rows > 0)
 }
 
 /// Sets the language of the account's mails; whether it changed.
@@ -139,7 +148,7 @@ pub fn set_language(
     language: Language,
     now: Timestamp,
 ) -> QueryResult<bool> {
-    diesel::update(
+    let rows = diesel::update(
         users::table
             .find(id)
             .filter(users::language.ne(language.code())),
@@ -148,8 +157,8 @@ pub fn set_language(
         users::language.eq(language.code()),
         users::updated_at.eq(now),
     ))
-    .execute(conn)
-    .map(|n| n == 1)
+    .execute(conn)?;
+    changed(conn, rows, id)
 }
 
 pub const ROLE_USER: &str = "user";
@@ -157,10 +166,10 @@ pub const ROLE_ADMIN: &str = "admin";
 
 /// Sets the role; whether it changed.
 pub fn set_role(conn: &mut Conn, id: &str, role: &str, now: Timestamp) -> QueryResult<bool> {
-    diesel::update(users::table.find(id).filter(users::role.ne(role)))
+    let rows = diesel::update(users::table.find(id).filter(users::role.ne(role)))
         .set((users::role.eq(role), users::updated_at.eq(now)))
-        .execute(conn)
-        .map(|n| n == 1)
+        .execute(conn)?;
+    changed(conn, rows, id)
 }
 
 /// Disables (`Some(now)`) or enables (`None`) the account; whether that changed anything.
@@ -171,7 +180,7 @@ pub fn set_disabled(
     now: Timestamp,
 ) -> QueryResult<bool> {
     let target = users::table.find(id);
-    let changed = match disabled_at {
+    let rows = match disabled_at {
         Some(_) => diesel::update(target.filter(users::disabled_at.is_null()))
             .set((
                 users::disabled_at.eq(disabled_at),
@@ -185,7 +194,7 @@ pub fn set_disabled(
             ))
             .execute(conn)?,
     };
-    Ok(changed == 1)
+    changed(conn, rows, id)
 }
 
 pub fn is_disabled(conn: &mut Conn, id: &str) -> QueryResult<bool> {
@@ -206,9 +215,8 @@ pub fn record_login(conn: &mut Conn, id: &str, now: Timestamp) -> QueryResult<()
 
 /// Deletes the account; its sessions, tokens and factor go with it (foreign keys cascade).
 pub fn delete(conn: &mut Conn, id: &str) -> QueryResult<bool> {
-    diesel::delete(users::table.find(id))
-        .execute(conn)
-        .map(|n| n == 1)
+    let rows = diesel::delete(users::table.find(id)).execute(conn)?;
+    changed(conn, rows, id)
 }
 
 #[cfg(test)]

@@ -618,3 +618,153 @@ async fn both_instances_purge_expired_registrations_and_nothing_else() {
         expect_json(app.health().await, StatusCode::OK).await;
     }
 }
+
+const METRICS_TOKEN: &str = "the scraper's token";
+
+fn with_metrics(vars: &mut HashMap<String, String>) {
+    vars.insert("METRICS_TOKEN".into(), METRICS_TOKEN.into());
+}
+
+/// The value of `series` (exactly as Prometheus prints it, labels included) on `app`'s `/metrics`.
+async fn metric(app: &TestApp, series: &str) -> f64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find(|line| line.starts_with(series) && line[series.len()..].starts_with(' '))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+}
+
+const CACHE_ON: &str = "otp_portal_auth_cache_on";
+const CACHE_HITS: &str = "otp_portal_auth_cache_session_lookups_total{result=\"hit\"}";
+const CACHE_MISSES: &str = "otp_portal_auth_cache_session_lookups_total{result=\"miss\"}";
+
+#[tokio::test]
+async fn signed_in_requests_are_answered_from_memory_and_every_sign_out_is_heard_by_both_at_once() {
+    let (a, b) = two_instances(with_metrics).await;
+    for app in [&a, &b] {
+        assert_eq!(metric(app, CACHE_ON).await, 1.0, "the cache is in use");
+    }
+    a.register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+
+    // Twenty sessions, each known to both instances' memory, each ended through one of them: the
+    // very next request on either is refused.
+    for i in 0..20 {
+        let session = alternate(&a, &b, i).login_ok("alice", PASSWORD).await;
+        for app in [&a, &b, &a, &b] {
+            expect_json(app.me(&session.access_token).await, StatusCode::OK).await;
+        }
+        let hits = (metric(&a, CACHE_HITS).await, metric(&b, CACHE_HITS).await);
+        for app in [&a, &b] {
+            expect_json(app.me(&session.access_token).await, StatusCode::OK).await;
+        }
+        assert!(
+            metric(&a, CACHE_HITS).await > hits.0,
+            "a answered from memory"
+        );
+        assert!(
+            metric(&b, CACHE_HITS).await > hits.1,
+            "b answered from memory"
+        );
+
+        let ending = alternate(&a, &b, i + 1);
+        assert_eq!(ending.logout(&session.access_token).await.status(), 204);
+        for app in [&a, &b] {
+            expect_problem(app.me(&session.access_token).await, 401, "unauthorized").await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_instance_that_lost_its_listener_forgets_what_it_held_and_listens_again() {
+    let Some(_) = crate::helpers::test_postgres_url() else {
+        eprintln!(
+            "skipped: needs TEST_DATABASE_URL (PostgreSQL); on SQLite every process reads the \
+             changes table before using its memory and there is no listener to lose"
+        );
+        return;
+    };
+    let (a, b) = two_instances(with_metrics).await;
+    a.register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+    let session = a.login_ok("alice", PASSWORD).await;
+    for _ in 0..2 {
+        expect_json(a.me(&session.access_token).await, StatusCode::OK).await;
+    }
+
+    // Cut both instances' listening connections, as a network failure or a restarted server would.
+    let database_url = a.database_url.clone();
+    let listeners = move || -> Vec<i32> {
+        let mut conn = PgConnection::establish(&database_url).unwrap();
+        diesel::sql_query(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = $1 \
+             AND datname = current_database() ORDER BY pid",
+        )
+        .bind::<diesel::sql_types::Text, _>(otp_portal::store::listen::APPLICATION_NAME)
+        .load::<Pid>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|row| row.pid)
+        .collect()
+    };
+    let before = tokio::task::spawn_blocking(listeners.clone())
+        .await
+        .unwrap();
+    assert_eq!(before.len(), 2, "one listener per instance");
+    let database_url = a.database_url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&database_url).unwrap();
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 \
+             AND datname = current_database()",
+        )
+        .bind::<diesel::sql_types::Text, _>(otp_portal::store::listen::APPLICATION_NAME)
+        .execute(&mut conn)
+        .unwrap();
+    })
+    .await
+    .unwrap();
+
+    // Both listen again on new connections, and start from nothing: the first request is a miss.
+    let listening = poll_until(Duration::from_secs(10), || {
+        let (listeners, before) = (listeners.clone(), before.clone());
+        async move {
+            let now = tokio::task::spawn_blocking(listeners).await.unwrap();
+            (now.len() == 2 && now.iter().all(|pid| !before.contains(pid))).then_some(())
+        }
+    })
+    .await;
+    assert!(listening.is_some(), "the instances listen again");
+    poll_until(Duration::from_secs(5), || async {
+        (metric(&a, CACHE_ON).await == 1.0).then_some(())
+    })
+    .await
+    .expect("a uses its memory again");
+    let misses = metric(&a, CACHE_MISSES).await;
+    expect_json(a.me(&session.access_token).await, StatusCode::OK).await;
+    assert!(
+        metric(&a, CACHE_MISSES).await > misses,
+        "what a held before it stopped listening is gone"
+    );
+
+    // And what the other instance ends is heard again.
+    expect_json(a.me(&session.access_token).await, StatusCode::OK).await;
+    assert_eq!(b.logout(&session.access_token).await.status(), 204);
+    expect_problem(a.me(&session.access_token).await, 401, "unauthorized").await;
+}
+
+#[derive(QueryableByName)]
+struct Pid {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}

@@ -1,0 +1,446 @@
+//! Signed-in state held in memory, so that a request with a valid access token is answered without the
+//! database or a signature check: the tokens already checked, the open sessions, and the accounts' views.
+//!
+//! Correct only while every change that could make an entry wrong reaches it: the store records each one
+//! (`store::changes`), the writing instance applies it once committed, and on PostgreSQL every other
+//! instance hears it on the notification channel ([`crate::store::listen`]). While an instance is not
+//! listening (starting, or its listening connection lost) its cache is off and every request goes to
+//! the database; coming back it starts empty, since changes may have been missed meanwhile.
+//!
+//! An entry read from the database is kept only if no change arrived while it was being read (the
+//! generation is unchanged), so a read that raced a change cannot bring back what the change ended.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use shared::api::User;
+
+use super::tokens::AccessClaims;
+use crate::store::changes::{Change, Polled, SqliteWatch};
+use crate::store::Timestamp;
+
+/// Entries of each kind beyond this empty that kind (simpler than LRU, and rare: one per session).
+const CAPACITY: usize = 100_000;
+
+/// A role changed by the command line on SQLite (another process, nobody to tell) shows this late;
+/// security decisions (admin calls) read the database every time.
+const VIEW_TTL: Duration = Duration::from_secs(10);
+
+/// How long a writer waits to hear its own change announced back (PostgreSQL): by then every listening
+/// instance has been sent it too.
+const ECHO_WAIT: Duration = Duration::from_secs(2);
+
+/// Tags of recent announcements heard, for a writer that starts waiting after its echo arrived.
+const ECHOES_KEPT: usize = 1024;
+
+pub struct AuthCache {
+    state: Mutex<State>,
+    echo: Condvar,
+    shared: bool,
+    /// SQLite: the changes other processes (and this one's other connections) committed.
+    watch: Option<Mutex<SqliteWatch>>,
+    /// Session lookups answered from memory, and not.
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+struct State {
+    /// On for an instance alone on its database; on PostgreSQL only while listening.
+    on: bool,
+    generation: u64,
+    tokens: HashMap<String, Claims>,
+    sessions: HashMap<String, Session>,
+    users: HashMap<String, View>,
+    echoes: std::collections::VecDeque<u64>,
+}
+
+#[derive(Clone)]
+struct Claims {
+    sub: String,
+    sid: String,
+    exp: i64,
+}
+
+struct Session {
+    user_id: String,
+    expires_at: Timestamp,
+}
+
+struct View {
+    user: User,
+    read_at: Instant,
+}
+
+/// The generation before a read from the database; pass it back to keep what was read.
+#[derive(Clone, Copy)]
+pub struct Generation(Option<u64>);
+
+impl AuthCache {
+    /// Told only of this process's own changes (unit tests).
+    pub fn local() -> Self {
+        Self::new(true, false, None)
+    }
+
+    /// For SQLite: looks at `auth_changes` through `watch` before every use.
+    pub fn sqlite(watch: SqliteWatch) -> Self {
+        Self::new(true, false, Some(Mutex::new(watch)))
+    }
+
+    /// For PostgreSQL: off until the listener says it hears every instance's changes.
+    pub fn shared() -> Self {
+        Self::new(false, true, None)
+    }
+
+    fn new(on: bool, shared: bool, watch: Option<Mutex<SqliteWatch>>) -> Self {
+        Self {
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            watch,
+            state: Mutex::new(State {
+                on,
+                generation: 0,
+                tokens: HashMap::new(),
+                sessions: HashMap::new(),
+                users: HashMap::new(),
+                echoes: std::collections::VecDeque::new(),
+            }),
+            echo: Condvar::new(),
+            shared,
+        }
+    }
+
+    /// The state, once brought up to date with what other connections committed (SQLite). The watch
+    /// stays locked until the changes are applied, so no request reads the state between another's
+    /// poll and its applying what the poll found.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        let Some(watch) = &self.watch else {
+            return self.raw();
+        };
+        let mut watch = watch
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let polled = watch.poll();
+        let mut state = self.raw();
+        match polled {
+            Ok(Polled::Nothing) => {}
+            Ok(Polled::Changes(changes)) => state.forget(&changes),
+            Ok(Polled::Gap) => state.clear(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the changes of other connections: the cache starts again");
+                state.clear();
+            }
+        }
+        drop(watch);
+        state
+    }
+
+    fn raw(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves nothing half-done that matters: maps are replaced whole.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.raw().on
+    }
+
+    /// Listening (or not) from now on; either way what is held may be stale, so it goes.
+    pub fn set_on(&self, on: bool) {
+        let mut state = self.raw();
+        state.clear();
+        state.on = on;
+        drop(state);
+        self.echo.notify_all();
+    }
+
+    pub fn generation(&self) -> Generation {
+        let state = self.lock();
+        Generation(state.on.then_some(state.generation))
+    }
+
+    /// The claims of `token` if it was checked before and has not expired at `now` (Unix seconds).
+    pub fn claims(&self, token: &str, now: i64) -> Option<AccessClaims> {
+        let state = self.raw();
+        let claims = state.tokens.get(token).filter(|c| now < c.exp)?.clone();
+        Some(AccessClaims {
+            sub: claims.sub,
+            sid: claims.sid,
+            iss: super::tokens::ISSUER.to_owned(),
+            iat: 0,
+            exp: claims.exp,
+        })
+    }
+
+    /// A token whose signature and claims were just checked. Tokens do not change, so no generation.
+    pub fn remember_claims(&self, token: &str, claims: &AccessClaims) {
+        let mut state = self.raw();
+        if !state.on {
+            return;
+        }
+        if state.tokens.len() >= CAPACITY {
+            state.tokens.clear();
+        }
+        state.tokens.insert(
+            token.to_owned(),
+            Claims {
+                sub: claims.sub.clone(),
+                sid: claims.sid.clone(),
+                exp: claims.exp,
+            },
+        );
+    }
+
+    /// Whether session `sid` of account `sub` is known to be open at `now`.
+    pub fn session_open(&self, sid: &str, sub: &str, now: Timestamp) -> bool {
+        let state = self.lock();
+        let open = state
+            .sessions
+            .get(sid)
+            .is_some_and(|s| s.user_id == sub && now < s.expires_at);
+        drop(state);
+        let counter = if open { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        open
+    }
+
+    /// Whether the cache is in use, and its session lookups answered from memory and not.
+    pub fn stats(&self) -> (bool, u64, u64) {
+        (
+            self.raw().on,
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Waits (up to `limit`) for the cache to be in use: on PostgreSQL, for the listener.
+    pub async fn wait_until_on(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while !self.is_on() {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        true
+    }
+
+    /// The account of session `sid` if it is known to be open at `now`.
+    pub fn session_owner(&self, sid: &str, now: Timestamp) -> Option<String> {
+        let state = self.lock();
+        let session = state.sessions.get(sid).filter(|s| now < s.expires_at)?;
+        Some(session.user_id.clone())
+    }
+
+    pub fn remember_session(
+        &self,
+        generation: Generation,
+        sid: &str,
+        user_id: &str,
+        expires_at: Timestamp,
+    ) {
+        let mut state = self.lock();
+        if !state.current(generation) {
+            return;
+        }
+        if state.sessions.len() >= CAPACITY {
+            state.sessions.clear();
+        }
+        state.sessions.insert(
+            sid.to_owned(),
+            Session {
+                user_id: user_id.to_owned(),
+                expires_at,
+            },
+        );
+    }
+
+    /// The view of an enabled account, if held and fresh.
+    pub fn user(&self, id: &str) -> Option<User> {
+        let state = self.lock();
+        let view = state.users.get(id)?;
+        (view.read_at.elapsed() < VIEW_TTL).then(|| view.user.clone())
+    }
+
+    /// The view of an account read enabled from the database.
+    pub fn remember_user(&self, generation: Generation, id: &str, user: &User) {
+        let mut state = self.lock();
+        if !state.current(generation) {
+            return;
+        }
+        if state.users.len() >= CAPACITY {
+            state.users.clear();
+        }
+        state.users.insert(
+            id.to_owned(),
+            View {
+                user: user.clone(),
+                read_at: Instant::now(),
+            },
+        );
+    }
+
+    /// Forgets what `changes` may have made wrong; `tag` is that of the announcement that carried them.
+    pub fn apply(&self, changes: &[Change], tag: Option<u64>) {
+        let mut state = self.raw();
+        state.forget(changes);
+        if let Some(tag) = tag {
+            if state.echoes.len() >= ECHOES_KEPT {
+                state.echoes.pop_front();
+            }
+            state.echoes.push_back(tag);
+        }
+        drop(state);
+        if tag.is_some() {
+            self.echo.notify_all();
+        }
+    }
+
+    /// Applies what this instance just committed and, on PostgreSQL, waits until its announcement
+    /// comes back from the server (so every other instance has been sent it before the client hears
+    /// that the change is done).
+    pub fn apply_own(&self, changes: Vec<(Change, Option<u64>)>) {
+        if changes.is_empty() {
+            return;
+        }
+        let mut tags: Vec<u64> = changes.iter().filter_map(|(_, tag)| *tag).collect();
+        tags.dedup();
+        let changes: Vec<Change> = changes.into_iter().map(|(change, _)| change).collect();
+        self.apply(&changes, None);
+        if !self.shared {
+            return;
+        }
+        let deadline = Instant::now() + ECHO_WAIT;
+        let mut state = self.raw();
+        loop {
+            tags.retain(|tag| !state.echoes.contains(tag));
+            // Off, nothing is trusted, nothing to wait for.
+            if tags.is_empty() || !state.on {
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                tracing::warn!(
+                    "a change was not heard back from PostgreSQL within {ECHO_WAIT:?}: other \
+                     instances may still accept a revoked session for a moment"
+                );
+                return;
+            }
+            state = self
+                .echo
+                .wait_timeout(state, left)
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
+        }
+    }
+}
+
+impl State {
+    fn forget(&mut self, changes: &[Change]) {
+        self.generation += 1;
+        for change in changes {
+            match change {
+                Change::User(id) => {
+                    self.users.remove(id);
+                    self.sessions.retain(|_, s| s.user_id != *id);
+                }
+                Change::Session(id) => {
+                    self.sessions.remove(id);
+                }
+            }
+        }
+    }
+
+    fn current(&self, generation: Generation) -> bool {
+        self.on && generation.0 == Some(self.generation)
+    }
+
+    fn clear(&mut self) {
+        self.generation += 1;
+        self.tokens.clear();
+        self.sessions.clear();
+        self.users.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> Timestamp {
+        chrono::DateTime::from_timestamp(seconds, 0)
+            .unwrap()
+            .naive_utc()
+    }
+
+    #[test]
+    fn a_read_that_raced_a_change_is_not_kept() {
+        let cache = AuthCache::local();
+        let before = cache.generation();
+        cache.apply(&[Change::Session("s".into())], None);
+        cache.remember_session(before, "s", "u", at(100));
+        assert!(!cache.session_open("s", "u", at(1)));
+        cache.remember_session(cache.generation(), "s", "u", at(100));
+        assert!(cache.session_open("s", "u", at(1)));
+        assert!(!cache.session_open("s", "someone else", at(1)));
+        assert!(!cache.session_open("s", "u", at(100)), "expired");
+    }
+
+    #[test]
+    fn a_change_to_the_account_ends_every_session_held_for_it() {
+        let cache = AuthCache::local();
+        let generation = cache.generation();
+        cache.remember_session(generation, "s1", "u", at(100));
+        cache.remember_session(generation, "s2", "u", at(100));
+        cache.remember_session(generation, "s3", "v", at(100));
+        cache.apply(&[Change::User("u".into())], None);
+        assert!(!cache.session_open("s1", "u", at(1)));
+        assert!(!cache.session_open("s2", "u", at(1)));
+        assert!(cache.session_open("s3", "v", at(1)));
+    }
+
+    #[test]
+    fn a_shared_cache_holds_nothing_until_it_listens_and_forgets_all_when_it_stops() {
+        let cache = AuthCache::shared();
+        cache.remember_session(cache.generation(), "s", "u", at(100));
+        assert!(!cache.session_open("s", "u", at(1)));
+        cache.set_on(true);
+        let generation = cache.generation();
+        cache.remember_session(generation, "s", "u", at(100));
+        assert!(cache.session_open("s", "u", at(1)));
+        cache.set_on(false);
+        assert!(!cache.session_open("s", "u", at(1)));
+        cache.set_on(true);
+        cache.remember_session(generation, "s", "u", at(100));
+        assert!(
+            !cache.session_open("s", "u", at(1)),
+            "read before the gap, kept after it"
+        );
+    }
+
+    #[test]
+    fn a_writer_returns_once_its_change_is_heard_back() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let cache = std::sync::Arc::new(AuthCache::shared());
+        cache.set_on(true);
+        let heard = std::sync::Arc::new(AtomicBool::new(false));
+        let listener = {
+            let (cache, heard) = (cache.clone(), heard.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                heard.store(true, Ordering::SeqCst);
+                cache.apply(&[Change::User("u".into())], Some(7));
+            })
+        };
+        cache.apply_own(vec![(Change::User("u".into()), Some(7))]);
+        assert!(heard.load(Ordering::SeqCst), "returned before the echo");
+        listener.join().unwrap();
+        // Heard before the writer asks: it finds the tag and returns (a wait would last ECHO_WAIT
+        // and log; the state shows the tag was kept).
+        cache.apply(&[], Some(8));
+        assert!(cache.raw().echoes.contains(&8));
+        cache.apply_own(vec![(Change::User("u".into()), Some(8))]);
+    }
+}

@@ -1,0 +1,130 @@
+//! On PostgreSQL: hears every instance's changes to accounts and sessions (`store::changes`) and
+//! applies them to this instance's cache of signed-in state, which is on only while this is listening.
+//!
+//! A connection of its own with `tokio-postgres` (the asynchronous client of the same author as the
+//! `postgres` crate): diesel's libpq connections can only be polled for notifications, which would add
+//! a polling interval to every revocation; this one wakes the moment the server sends one.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use anyhow::Context;
+use futures_util::StreamExt;
+use tokio_postgres::AsyncMessage;
+
+use super::changes::{self, CHANNEL};
+use crate::auth::cache::AuthCache;
+
+/// How often the listening connection proves it is alive: a connection cut without a word from the
+/// network would otherwise leave the cache on while changes go unheard.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// The listening connection's `application_name`.
+pub const APPLICATION_NAME: &str = "otp-portal listener";
+
+/// Between attempts to listen again.
+const RETRY: Duration = Duration::from_secs(1);
+
+/// Listens on a thread of its own until `cache` is dropped.
+pub fn spawn(database_url: String, cache: &Arc<AuthCache>) -> anyhow::Result<()> {
+    let cache = Arc::downgrade(cache);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime of the PostgreSQL listener")?;
+    std::thread::Builder::new()
+        .name("pg-listen".into())
+        .spawn(move || runtime.block_on(listen(database_url, cache)))
+        .context("starting the PostgreSQL listener")?;
+    Ok(())
+}
+
+async fn listen(database_url: String, cache: Weak<AuthCache>) {
+    let mut failures = 0u32;
+    while cache.strong_count() > 0 {
+        match session(&database_url, &cache).await {
+            Ok(()) => return,
+            Err(e) => {
+                if let Some(cache) = cache.upgrade() {
+                    cache.set_on(false);
+                }
+                failures += 1;
+                // The first failure of a run says why; a server that stays away is not logged every second.
+                if failures == 1 || failures.is_power_of_two() {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "not listening for other instances' sign-outs: every request reads the \
+                         database until this is back"
+                    );
+                }
+            }
+        }
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// One listening connection, until it fails (an error) or the cache is gone (`Ok`).
+async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<()> {
+    let mut config: tokio_postgres::Config = database_url
+        .parse()
+        .context("reading DATABASE_URL for the listener")?;
+    // So that an operator (and a test) can tell it apart in `pg_stat_activity`.
+    config.application_name(APPLICATION_NAME);
+    let (client, mut connection) = config
+        .connect(tokio_postgres::NoTls)
+        .await
+        .context("connecting the listener to PostgreSQL")?;
+    let (sender, mut notifications) = tokio::sync::mpsc::unbounded_channel();
+    let driver = tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = messages.next().await {
+            match message {
+                Ok(AsyncMessage::Notification(n)) => {
+                    if sender.send(n.payload().to_owned()).is_err() {
+                        return Ok(());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    });
+    client
+        .batch_execute(&format!("LISTEN {CHANNEL}"))
+        .await
+        .context("listening")?;
+    match cache.upgrade() {
+        Some(cache) => cache.set_on(true),
+        None => return Ok(()),
+    }
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    let outcome = loop {
+        tokio::select! {
+            payload = notifications.recv() => {
+                let Some(payload) = payload else {
+                    break Err(anyhow::anyhow!("the listening connection closed"));
+                };
+                let Some(cache) = cache.upgrade() else { break Ok(()) };
+                match changes::decode(&payload) {
+                    Some((tag, changes)) => cache.apply(&changes, Some(tag)),
+                    // Not ours: someone else's NOTIFY on the channel; forget everything to be safe.
+                    None => cache.set_on(true),
+                }
+            }
+            _ = heartbeat.tick() => {
+                if cache.strong_count() == 0 {
+                    break Ok(());
+                }
+                match tokio::time::timeout(HEARTBEAT, client.simple_query("")).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => break Err(anyhow::Error::new(e).context("heartbeat")),
+                    Err(_) => break Err(anyhow::anyhow!("the heartbeat went unanswered")),
+                }
+            }
+        }
+    };
+    driver.abort();
+    outcome
+}
