@@ -505,7 +505,13 @@ pub async fn check(req: HttpRequest, ctx: web::Data<Ctx>) -> Result<HttpResponse
         (None, None) => return Err(AppError::Unauthorized),
     };
     let ctx = ctx.get_ref().clone();
-    let user = match blocking(move || sessions::check(&ctx, &proof, now())).await {
+    // In front of every proxied request: answered from memory when the session and account are held.
+    let remembered = sessions::check_remembered(&ctx, &proof, now());
+    let checked = match remembered {
+        Some(user) => Ok(user),
+        None => blocking(move || sessions::check(&ctx, &proof, now())).await,
+    };
+    let user = match checked {
         Ok(user) => user,
         Err(e) => {
             if matches!(e, AppError::Unauthorized) {

@@ -252,6 +252,19 @@ pub fn check(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Result<User, AppError>
     view_of(ctx, &user_id)
 }
 
+/// As [`check`], from memory only: `None` unless the session (and the token) and the account's view
+/// are all held.
+pub fn check_remembered(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Option<User> {
+    let user_id = match proof {
+        Proof::AccessToken(token) => {
+            let claims = ctx.auth.claims(token, now.and_utc().timestamp())?;
+            remembered(ctx, &claims, now)?.user_id
+        }
+        Proof::SessionId(id) => ctx.auth.session_owner(id, now)?,
+    };
+    ctx.auth.user(&user_id)
+}
+
 /// The view of an enabled account: held in memory, or read (and then held).
 pub fn view_of(ctx: &Ctx, user_id: &str) -> Result<User, AppError> {
     if let Some(user) = ctx.auth.user(user_id) {

@@ -10,8 +10,9 @@
 use std::cell::RefCell;
 
 use diesel::connection::SimpleConnection;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text, Timestamp};
-use diesel::sqlite::SqliteConnection;
+use diesel::sqlite::{Sqlite, SqliteConnection};
 use diesel::{Connection, QueryResult, QueryableByName, RunQueryDsl};
 
 use super::Conn;
@@ -188,11 +189,24 @@ pub enum Polled {
     Gap,
 }
 
-#[derive(QueryableByName)]
-struct Version {
-    #[diesel(sql_type = BigInt)]
-    data_version: i64,
+/// `PRAGMA data_version` as a query of its own type, so that the connection prepares it once and keeps
+/// the statement (`sql_query` text is prepared anew every time, and this runs before every use of the
+/// cache).
+#[derive(Debug, Clone, Copy, QueryId)]
+struct DataVersion;
+
+impl Query for DataVersion {
+    type SqlType = BigInt;
 }
+
+impl QueryFragment<Sqlite> for DataVersion {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql("PRAGMA data_version");
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<SqliteConnection> for DataVersion {}
 
 #[derive(QueryableByName)]
 struct Row {
@@ -226,9 +240,7 @@ impl SqliteWatch {
     }
 
     fn version(conn: &mut SqliteConnection) -> QueryResult<i64> {
-        Ok(diesel::sql_query("PRAGMA data_version")
-            .get_result::<Version>(conn)?
-            .data_version)
+        DataVersion.get_result::<i64>(conn)
     }
 
     /// The changes committed since the last poll. Cheap when there are none: `data_version` moves only
@@ -268,6 +280,46 @@ impl SqliteWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watch_sees_what_other_connections_commit_and_notices_rows_purged_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portal.db").display().to_string();
+        let pool = crate::store::connect(&format!("sqlite://{path}")).unwrap();
+        let mut watch = SqliteWatch::open(&path).unwrap();
+        assert!(matches!(watch.poll().unwrap(), Polled::Nothing));
+
+        let mut conn = pool.get().unwrap();
+        crate::store::write(&mut conn, |conn| -> QueryResult<()> {
+            record(conn, Change::User("u1".into()))?;
+            record(conn, Change::Session("s1".into()))
+        })
+        .unwrap();
+        // A rolled-back write announces nothing.
+        let _ = crate::store::write(&mut conn, |conn| -> QueryResult<()> {
+            record(conn, Change::User("never".into()))?;
+            Err(diesel::result::Error::RollbackTransaction)
+        });
+        let Polled::Changes(seen) = watch.poll().unwrap() else {
+            panic!("the committed changes are seen");
+        };
+        assert_eq!(
+            seen,
+            [Change::User("u1".into()), Change::Session("s1".into())]
+        );
+        assert!(matches!(watch.poll().unwrap(), Polled::Nothing));
+        take_committed();
+
+        // Rows deleted before this watch read them: it cannot tell what they said.
+        for id in ["u2", "u3"] {
+            crate::store::write(&mut conn, |conn| record(conn, Change::User(id.into()))).unwrap();
+        }
+        let later = crate::clock::now() + chrono::TimeDelta::seconds(1);
+        assert_eq!(purge(&mut conn, later).unwrap(), 2, "all but the newest");
+        crate::store::write(&mut conn, |conn| record(conn, Change::User("u4".into()))).unwrap();
+        assert!(matches!(watch.poll().unwrap(), Polled::Gap));
+        take_committed();
+    }
 
     #[test]
     fn payloads_round_trip_and_split_below_the_postgresql_limit() {

@@ -25,8 +25,20 @@ pub const APPLICATION_NAME: &str = "otp-portal listener";
 /// Between attempts to listen again.
 const RETRY: Duration = Duration::from_secs(1);
 
-/// Listens on a thread of its own until `cache` is dropped.
-pub fn spawn(database_url: String, cache: &Arc<AuthCache>) -> anyhow::Result<()> {
+/// Listens on a thread of its own until `cache` is dropped; whether it started. It does not where the
+/// URL demands TLS, which this connection does not speak: that instance then reads the database for
+/// every request (as while a listener is down), and says so.
+pub fn spawn(database_url: String, cache: &Arc<AuthCache>) -> anyhow::Result<bool> {
+    let config: Result<tokio_postgres::Config, _> = database_url.parse();
+    if let Ok(config) = &config {
+        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
+            tracing::warn!(
+                "DATABASE_URL asks for TLS, which the listener for other instances' sign-outs does \
+                 not speak: every signed-in request reads the database"
+            );
+            return Ok(false);
+        }
+    }
     let cache = Arc::downgrade(cache);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -36,7 +48,7 @@ pub fn spawn(database_url: String, cache: &Arc<AuthCache>) -> anyhow::Result<()>
         .name("pg-listen".into())
         .spawn(move || runtime.block_on(listen(database_url, cache)))
         .context("starting the PostgreSQL listener")?;
-    Ok(())
+    Ok(true)
 }
 
 async fn listen(database_url: String, cache: Weak<AuthCache>) {
