@@ -259,7 +259,17 @@ impl AuthCache {
 
     /// The view of an enabled account, if held and fresh.
     pub fn user(&self, id: &str) -> Option<User> {
-        let state = self.lock();
+        Self::view(&self.lock(), id)
+    }
+
+    /// As [`AuthCache::user`], for a request whose session was just checked here: that check brought
+    /// the cache up to date (SQLite), and the answer is as of then. Sessions only ever close, so a
+    /// session found open then was open at that moment too.
+    pub fn user_after_check(&self, id: &str) -> Option<User> {
+        Self::view(&self.raw(), id)
+    }
+
+    fn view(state: &State, id: &str) -> Option<User> {
         let view = state.users.get(id)?;
         (view.read_at.elapsed() < VIEW_TTL).then(|| view.user.clone())
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use futures_util::StreamExt;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
@@ -16,7 +17,9 @@ use crate::settings::Settings;
 use crate::store::{outbox, DbPool};
 use crate::webhooks::Sender;
 
-const BATCH: i64 = 20;
+const BATCH: i64 = 50;
+/// Within lettre's default pool of 10 connections to the relay.
+const MAIL_CONCURRENCY: usize = 8;
 const LEASE: TimeDelta = TimeDelta::minutes(2);
 const IDLE_POLL: Duration = Duration::from_secs(1);
 
@@ -46,6 +49,17 @@ impl Delivery {
         match self {
             Self::Mail { transport, .. } => transport.describe(),
             Self::Webhook(sender) => sender.describe(),
+        }
+    }
+
+    /// Deliveries in flight at once. Mail goes over the transport's pool of SMTP connections, so a
+    /// burst of registrations is not mailed one round trip at a time (a relay a few milliseconds away
+    /// would otherwise cap the worker at a few hundred mails a second, one far away at tens). Webhooks
+    /// go one at a time, so a receiver sees an account's events in the order they happened.
+    fn concurrency(&self) -> usize {
+        match self {
+            Self::Mail { .. } => MAIL_CONCURRENCY,
+            Self::Webhook(_) => 1,
         }
     }
 
@@ -100,10 +114,13 @@ impl Worker {
                 }
                 continue;
             }
-            for row in rows {
-                let outcome = self.delivery.deliver(&row).await;
-                self.record(row, outcome).await;
-            }
+            let worker = &self;
+            futures_util::stream::iter(rows)
+                .for_each_concurrent(self.delivery.concurrency(), |row| async move {
+                    let outcome = worker.delivery.deliver(&row).await;
+                    worker.record(row, outcome).await;
+                })
+                .await;
         }
     }
 

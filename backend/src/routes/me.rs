@@ -22,7 +22,7 @@ use crate::services::{account, mfa, now, recovery, sessions, Ctx};
     ))]
 pub async fn me(ctx: web::Data<Ctx>, AuthUser(auth): AuthUser) -> Result<HttpResponse, AppError> {
     // Held in memory for a signed-in account: answered without a blocking task.
-    if let Some(user) = ctx.auth.user(&auth.user_id) {
+    if let Some(user) = ctx.auth.user_after_check(&auth.user_id) {
         return Ok(HttpResponse::Ok().json(user));
     }
     let ctx = ctx.get_ref().clone();

@@ -262,7 +262,7 @@ pub fn check_remembered(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Option<User
         }
         Proof::SessionId(id) => ctx.auth.session_owner(id, now)?,
     };
-    ctx.auth.user(&user_id)
+    ctx.auth.user_after_check(&user_id)
 }
 
 /// The view of an enabled account: held in memory, or read (and then held).
