@@ -34,6 +34,10 @@ use crate::services::{maintenance, Ctx};
 use crate::settings::Settings;
 use crate::{private_files, routes, store, telemetry};
 
+/// Connections through which a SQLite server looks for other connections' changes: one per actix
+/// worker would be enough on two cores; a few more keep the blocking threads' lookups from queueing.
+const WATCHES: usize = 4;
+
 /// How long a closing connection may linger for the client to take the last bytes.
 const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -82,12 +86,18 @@ impl Application {
         let limits = Limits::new(&settings.limits);
         let settings = Arc::new(settings);
         let metrics = Arc::new(crate::metrics::Metrics::new()?);
-        let auth = Arc::new(match store::backend_of(&settings.database_url)? {
-            store::Kind::Sqlite => AuthCache::sqlite(store::changes::SqliteWatch::open(
-                store::sqlite_path(&settings.database_url)?,
-            )?),
-            store::Kind::Postgres => AuthCache::shared(),
-        });
+        let auth = match store::backend_of(&settings.database_url)? {
+            store::Kind::Sqlite => {
+                let path = store::sqlite_path(&settings.database_url)?;
+                AuthCache::sqlite(
+                    path,
+                    (0..WATCHES)
+                        .map(|_| store::changes::SqliteWatch::open(path))
+                        .collect::<anyhow::Result<_>>()?,
+                )
+            }
+            store::Kind::Postgres => Arc::new(AuthCache::shared()),
+        };
         if !auth.is_on() && store::listen::spawn(settings.database_url.clone(), &auth)? {
             // Serving at once would be correct (every request reads the database until then), but
             // slower; a listener that cannot start says why in the log and the server serves anyway.

@@ -11,8 +11,9 @@
 //! generation is unchanged), so a read that raced a change cannot bring back what the change ended.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 use shared::api::User;
@@ -39,8 +40,12 @@ pub struct AuthCache {
     state: Mutex<State>,
     echo: Condvar,
     shared: bool,
-    /// SQLite: the changes other processes (and this one's other connections) committed.
-    watch: Option<Mutex<SqliteWatch>>,
+    /// SQLite: the changes other processes (and this one's other connections) committed, seen
+    /// through several connections so that threads do not queue for one (each finds what its own
+    /// connection has not seen yet, so any of them is up to date after its poll).
+    watches: Vec<Mutex<SqliteWatch>>,
+    /// SQLite: the database file, to find this process's other caches on it.
+    file: Option<PathBuf>,
     /// Session lookups answered from memory, and not.
     hits: AtomicU64,
     misses: AtomicU64,
@@ -80,24 +85,44 @@ pub struct Generation(Option<u64>);
 impl AuthCache {
     /// Told only of this process's own changes (unit tests).
     pub fn local() -> Self {
-        Self::new(true, false, None)
+        Self::new(true, false, Vec::new(), None)
     }
 
-    /// For SQLite: looks at `auth_changes` through `watch` before every use.
-    pub fn sqlite(watch: SqliteWatch) -> Self {
-        Self::new(true, false, Some(Mutex::new(watch)))
+    /// For SQLite: looks at `auth_changes` through one of `watches` before every use, and hears this
+    /// process's changes to the file at `path` directly (from every cache of this process on it).
+    pub fn sqlite(path: &str, watches: Vec<SqliteWatch>) -> Arc<Self> {
+        let file = std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+        let cache = Arc::new(Self::new(
+            true,
+            false,
+            watches.into_iter().map(Mutex::new).collect(),
+            Some(file.clone()),
+        ));
+        let mut registry = SQLITE_CACHES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        registry.retain(|(_, cache)| cache.strong_count() > 0);
+        registry.push((file, Arc::downgrade(&cache)));
+        drop(registry);
+        cache
     }
 
     /// For PostgreSQL: off until the listener says it hears every instance's changes.
     pub fn shared() -> Self {
-        Self::new(false, true, None)
+        Self::new(false, true, Vec::new(), None)
     }
 
-    fn new(on: bool, shared: bool, watch: Option<Mutex<SqliteWatch>>) -> Self {
+    fn new(
+        on: bool,
+        shared: bool,
+        watches: Vec<Mutex<SqliteWatch>>,
+        file: Option<PathBuf>,
+    ) -> Self {
         Self {
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
-            watch,
+            watches,
+            file,
             state: Mutex::new(State {
                 on,
                 generation: 0,
@@ -115,10 +140,10 @@ impl AuthCache {
     /// stays locked until the changes are applied, so no request reads the state between another's
     /// poll and its applying what the poll found.
     fn lock(&self) -> MutexGuard<'_, State> {
-        let Some(watch) = &self.watch else {
+        if self.watches.is_empty() {
             return self.raw();
-        };
-        let mut watch = watch
+        }
+        let mut watch = self.watches[thread_slot() % self.watches.len()]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let polled = watch.poll();
@@ -320,6 +345,7 @@ impl AuthCache {
         let changes: Vec<Change> = changes.into_iter().map(|(change, _)| change).collect();
         self.apply(&changes, None);
         if !self.shared {
+            self.tell_neighbours(&changes);
             return;
         }
         let deadline = Instant::now() + ECHO_WAIT;
@@ -346,6 +372,40 @@ impl AuthCache {
         }
     }
 }
+
+/// A number of this thread's own, to spread threads over the watches.
+fn thread_slot() -> usize {
+    use std::sync::atomic::AtomicUsize;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    SLOT.with(|slot| *slot)
+}
+
+impl AuthCache {
+    /// The other caches of this process on the same SQLite file (servers started side by side, as the
+    /// tests do) learn of the change at once, not at their next look at the file.
+    fn tell_neighbours(&self, changes: &[Change]) {
+        let Some(file) = &self.file else {
+            return;
+        };
+        let neighbours: Vec<Arc<AuthCache>> = SQLITE_CACHES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .filter(|(other, _)| other == file)
+            .filter_map(|(_, cache)| cache.upgrade())
+            .filter(|cache| !std::ptr::eq(cache.as_ref(), self))
+            .collect();
+        for neighbour in neighbours {
+            neighbour.apply(changes, None);
+        }
+    }
+}
+
+/// The caches of this process on SQLite files, by file.
+static SQLITE_CACHES: Mutex<Vec<(PathBuf, Weak<AuthCache>)>> = Mutex::new(Vec::new());
 
 impl State {
     fn forget(&mut self, changes: &[Change]) {
