@@ -115,6 +115,20 @@ measure() {
     echo "$out"
     record "$key" "$label" "$out"
 }
+# As measure, with GET /api/health probed meanwhile on one connection of its own (a client of the
+# portal while a login storm keeps every argon2 slot busy): records that too, as "$1_health".
+measure_with_health() {
+    local key=$1 label=$2 health_out probe
+    health_out=$(mktemp)
+    BENCH_CALL=get BENCH_TOKEN="" wrk -t1 -c1 -d"${duration}s" --latency -s scripts/bench/ratios.lua \
+        "${5%/api/auth/login}/api/health" | grep '^RESULT' > "$health_out" &
+    probe=$!
+    measure "$@"
+    wait "$probe"
+    echo "$(cat "$health_out")"
+    record "${key}_health" "$label: meanwhile \`GET /api/health\` (1 connection)" "$(cat "$health_out")"
+    rm -f "$health_out"
+}
 # The rate of a call is its successful answers a second; of verify-email, whose refusal is what is
 # measured, all its answers.
 record() {
@@ -142,7 +156,7 @@ token=$(make_account "$port" "$work/sqlite")
 B="http://127.0.0.1:$port"
 measure me_sqlite "SQLite: \`GET /api/me\`" 32 get "$B/api/me"
 token=""
-measure login_sqlite "SQLite: \`POST /api/auth/login\`" "$hashing" login "$B/api/auth/login"
+measure_with_health login_sqlite "SQLite: \`POST /api/auth/login\`" "$hashing" login "$B/api/auth/login"
 measure verify_sqlite "SQLite: \`POST /api/auth/verify-email\` (refused, 410)" 32 verify "$B"
 measure register_sqlite "SQLite: \`POST /api/auth/register\`" "$hashing" register "$B"
 kill "$sqlite"; wait "$sqlite" 2>/dev/null || true
@@ -157,7 +171,7 @@ if listening 5432 && command -v psql >/dev/null; then
     measure me_pg "PostgreSQL, 1 instance: \`GET /api/me\`" 32 get "$B/api/me"
     pg_token=$token
     token=""
-    measure login_pg "PostgreSQL, 1 instance: \`POST /api/auth/login\`" "$hashing" login "$B/api/auth/login"
+    measure_with_health login_pg "PostgreSQL, 1 instance: \`POST /api/auth/login\`" "$hashing" login "$B/api/auth/login"
     measure verify_pg "PostgreSQL, 1 instance: \`POST /api/auth/verify-email\` (refused, 410)" 32 verify "$B"
     measure register_pg "PostgreSQL, 1 instance: \`POST /api/auth/register\`" "$hashing" register "$B"
 
