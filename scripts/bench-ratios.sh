@@ -115,18 +115,19 @@ measure() {
     echo "$out"
     record "$key" "$label" "$out"
 }
-# As measure, with GET /api/health probed meanwhile on one connection of its own (a client of the
-# portal while a login storm keeps every argon2 slot busy): records that too, as "$1_health".
+# As measure, with GET /api/health probed meanwhile on one connection of its own, every 10 ms (a
+# monitor of the portal while a login storm keeps every argon2 slot busy): records that too, as
+# "$1_health".
 measure_with_health() {
     local key=$1 label=$2 health_out probe
     health_out=$(mktemp)
-    BENCH_CALL=get BENCH_TOKEN="" wrk -t1 -c1 -d"${duration}s" --latency -s scripts/bench/ratios.lua \
+    BENCH_CALL=get BENCH_TOKEN="" BENCH_PAUSE_MS=10 wrk -t1 -c1 -d"${duration}s" --latency -s scripts/bench/ratios.lua \
         "${5%/api/auth/login}/api/health" | grep '^RESULT' > "$health_out" &
     probe=$!
     measure "$@"
     wait "$probe"
     echo "$(cat "$health_out")"
-    record "${key}_health" "$label: meanwhile \`GET /api/health\` (1 connection)" "$(cat "$health_out")"
+    record "${key}_health" "$label: meanwhile \`GET /api/health\` (1 connection, every 10 ms)" "$(cat "$health_out")"
     rm -f "$health_out"
 }
 # The rate of a call is its successful answers a second; of verify-email, whose refusal is what is
