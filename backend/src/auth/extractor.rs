@@ -54,13 +54,18 @@ fn authenticated<T: Send + 'static>(
         let token = token.ok_or(AppError::Unauthorized)?;
         let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
         let now = now();
-        let claims = sessions::verify_token(&ctx, &token, now)?;
         if !then_needs_store {
-            if let Some(auth) = sessions::remembered(&ctx, &claims, now) {
+            let remembered = ctx
+                .auth
+                .claims(&token, now.and_utc().timestamp())
+                .and_then(|claims| sessions::remembered(&ctx, &claims, now));
+            if let Some(auth) = remembered {
                 return then(&ctx, auth);
             }
         }
+        // Checking a new token may reload the signing keys from the database: blocking work too.
         blocking(move || {
+            let claims = sessions::verify_token(&ctx, &token, now)?;
             let auth = match sessions::remembered(&ctx, &claims, now) {
                 Some(auth) => auth,
                 None => sessions::look_up(&ctx, &claims, now)?,

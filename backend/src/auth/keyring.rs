@@ -4,6 +4,7 @@
 //! token names a key it does not know yet (another instance rotated), at most once per [`MISS_RELOAD`].
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -49,6 +50,8 @@ pub struct KeyRing {
     loaded: RwLock<Arc<Loaded>>,
     /// When a token with an unknown `kid` last made us reload.
     last_miss_reload: Mutex<Option<Instant>>,
+    /// Whether a caller is reloading the keys right now.
+    reloading: AtomicBool,
 }
 
 impl KeyRing {
@@ -71,6 +74,7 @@ impl KeyRing {
             token_ttl,
             loaded: RwLock::new(Arc::new(loaded)),
             last_miss_reload: Mutex::new(None),
+            reloading: AtomicBool::new(false),
         })
     }
 
@@ -94,12 +98,25 @@ impl KeyRing {
         Ok(fresh)
     }
 
+    /// The keys, reloaded when older than [`REFRESH`]. One caller reloads and the others go on with the
+    /// keys they have meanwhile: each caller holds a connection already, and all of them asking the
+    /// pool for a second at once (as every request signing a token did, once a minute) emptied it and
+    /// left them waiting out its timeout. A failed reload keeps the keys: the publication windows allow
+    /// for a ring that is late.
     fn fresh(&self) -> anyhow::Result<Arc<Loaded>> {
         let current = self.current();
-        if current.at.elapsed() < REFRESH {
+        if current.at.elapsed() < REFRESH || self.reloading.swap(true, Ordering::AcqRel) {
             return Ok(current);
         }
-        self.reload()
+        let reloaded = self.reload();
+        self.reloading.store(false, Ordering::Release);
+        Ok(reloaded.unwrap_or_else(|e| {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "cannot reload the token signing keys; keeping them"
+            );
+            current
+        }))
     }
 
     pub fn signer(&self) -> anyhow::Result<Signer> {

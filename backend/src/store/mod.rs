@@ -309,11 +309,17 @@ pub fn write<T, E>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -
 where
     E: From<diesel::result::Error>,
 {
+    // Held until the transaction has ended (declared first, dropped last).
+    let mut _turn = None;
     changes::begin();
     let mut tag = None;
     let result = match conn {
         Conn::Sqlite(sqlite) => {
-            match AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE") {
+            let began = SQLITE_WRITERS.take_turn().and_then(|turn| {
+                _turn = Some(turn);
+                AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+            });
+            match began {
                 Err(e) => Err(e.into()),
                 Ok(()) => match f(conn).and_then(|value| {
                     tag = changes::before_commit(conn)?;
@@ -342,6 +348,74 @@ where
     };
     changes::end(result.is_ok(), tag);
     result
+}
+
+/// SQLite writers of this process, in turn. SQLite runs one write transaction at a time and makes the
+/// others retry on its busy handler, which sleeps between tries (up to 100 ms at a time) and favours no
+/// one: under a burst of writes some waited out the whole busy timeout and failed while later ones went
+/// ahead. Queueing here first, in arrival order, leaves the busy handler only other processes (the
+/// command line) to wait for. One queue for the process: a server has one database file.
+static SQLITE_WRITERS: WriterQueue = WriterQueue::new();
+
+/// A ticket lock: each writer takes the next number and goes when it is called.
+struct WriterQueue {
+    /// The next number to give out, and the number whose turn it is.
+    tickets: std::sync::Mutex<(u64, u64)>,
+    called: std::sync::Condvar,
+}
+
+/// A writer's turn, passed on to the next when dropped.
+struct Turn(&'static WriterQueue);
+
+thread_local! {
+    /// Whether this thread holds a turn: a second write transaction from it would wait for itself.
+    static HOLDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl WriterQueue {
+    const fn new() -> Self {
+        Self {
+            tickets: std::sync::Mutex::new((0, 0)),
+            called: std::sync::Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, u64)> {
+        // Two counters, each updated in one step: a panic elsewhere cannot leave them torn.
+        self.tickets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits for this writer's turn. Every turn ends with its transaction, which SQLite's busy timeout
+    /// bounds, so the wait is bounded too.
+    fn take_turn(&'static self) -> diesel::QueryResult<Turn> {
+        if HOLDING.get() {
+            return Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::Unknown,
+                Box::new("a write transaction inside another on the same thread".to_owned()),
+            ));
+        }
+        let mut tickets = self.lock();
+        let mine = tickets.0;
+        tickets.0 += 1;
+        while tickets.1 != mine {
+            tickets = self
+                .called
+                .wait(tickets)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        HOLDING.set(true);
+        Ok(Turn(self))
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        HOLDING.set(false);
+        self.0.lock().1 += 1;
+        self.0.called.notify_all();
+    }
 }
 
 /// A `LIKE` pattern (with `\\` as its escape character) matching values that contain `part`, lower-cased:

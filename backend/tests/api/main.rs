@@ -46,6 +46,7 @@ mod refresh;
 mod registration;
 mod request_timeout;
 mod resend;
+mod schemas;
 mod second_factor;
 mod security_headers;
 mod sessions;

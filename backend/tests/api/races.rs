@@ -139,3 +139,40 @@ async fn a_password_change_racing_a_reset_never_overwrites_it() {
         .await;
     expect_problem(stale, 401, "invalid_credentials").await;
 }
+
+#[tokio::test]
+async fn forty_verifications_at_once_each_open_their_account() {
+    // Many write transactions at once: each waits its turn and none is refused for a busy database.
+    let app = spawn_app_with(|vars| {
+        for limit in [
+            "LIMIT_MAIL_PER_IP_PER_HOUR",
+            "LIMIT_MAIL_PER_HOUR",
+            "CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR",
+            "CAPTCHA_AFTER_MAIL_PER_HOUR",
+            "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR",
+        ] {
+            vars.insert(limit.into(), "0".into());
+        }
+    })
+    .await;
+    let mut pending = Vec::new();
+    for i in 0..40 {
+        let email = format!("user{i}@example.com");
+        let code = app
+            .register_for_code(&format!("user{i}"), &email, PASSWORD)
+            .await;
+        pending.push((email, code));
+    }
+    let app = &app;
+    let answers = futures::future::join_all(pending.iter().map(|(email, code)| async move {
+        let response = app
+            .verify_email(&json!({"email": email, "code": code}))
+            .await;
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }))
+    .await;
+    for (status, body) in &answers {
+        assert_eq!(*status, StatusCode::OK, "{body}");
+    }
+}
