@@ -2,10 +2,11 @@
 //! database or a signature check: the tokens already checked, the open sessions, and the accounts' views.
 //!
 //! Correct only while every change that could make an entry wrong reaches it: the store records each one
-//! (`store::changes`), the writing instance applies it once committed, and on PostgreSQL every other
-//! instance hears it on the notification channel ([`crate::store::listen`]). While an instance is not
-//! listening (starting, or its listening connection lost) its cache is off and every request goes to
-//! the database; coming back it starts empty, since changes may have been missed meanwhile.
+//! (`store::changes`), the writing instance applies it once committed, and every other instance hears
+//! it: on PostgreSQL on the notification channel ([`crate::store::listen`]), on SQLite from the
+//! `auth_changes` table it reads before use. While a PostgreSQL instance is not listening (starting, or
+//! its listening connection lost) its cache is off and every request goes to the database; coming back
+//! it starts empty, since changes may have been missed meanwhile.
 //!
 //! An entry read from the database is kept only if no change arrived while it was being read (the
 //! generation is unchanged), so a read that raced a change cannot bring back what the change ended.
@@ -19,26 +20,25 @@ use std::time::{Duration, Instant};
 use shared::api::User;
 
 use super::tokens::AccessClaims;
-use crate::store::changes::{Change, Polled, SqliteWatch};
+use crate::store::changes::{Change, Polled, SqliteWatch, Ticket};
 use crate::store::Timestamp;
 
 /// Entries of each kind beyond this empty that kind (simpler than LRU, and rare: one per session).
 const CAPACITY: usize = 100_000;
 
-/// A role changed by the command line on SQLite (another process, nobody to tell) shows this late;
-/// security decisions (admin calls) read the database every time.
+/// An account's view is read again after this long even when no change was heard: a safety net for a
+/// row changed outside the store's functions (by hand, say). Admin calls read the database every time.
 const VIEW_TTL: Duration = Duration::from_secs(10);
 
-/// How long a writer waits to hear its own change announced back (PostgreSQL): by then every listening
-/// instance has been sent it too.
-const ECHO_WAIT: Duration = Duration::from_secs(2);
+/// How long a writer waits for every listening instance to acknowledge its change (PostgreSQL).
+const ACK_WAIT: Duration = Duration::from_secs(2);
 
-/// Tags of recent announcements heard, for a writer that starts waiting after its echo arrived.
-const ECHOES_KEPT: usize = 1024;
+/// Acknowledgements kept, for a writer that starts waiting after some arrived.
+const ACKS_KEPT: usize = 4096;
 
 pub struct AuthCache {
     state: Mutex<State>,
-    echo: Condvar,
+    acked: Condvar,
     shared: bool,
     /// SQLite: the changes other processes (and this one's other connections) committed, seen
     /// through several connections so that threads do not queue for one (each finds what its own
@@ -58,7 +58,8 @@ struct State {
     tokens: HashMap<String, Claims>,
     sessions: HashMap<String, Session>,
     users: HashMap<String, View>,
-    echoes: std::collections::VecDeque<u64>,
+    /// Recent acknowledgements: (tag, listening backend).
+    acks: std::collections::VecDeque<(u64, i32)>,
 }
 
 #[derive(Clone)]
@@ -129,9 +130,9 @@ impl AuthCache {
                 tokens: HashMap::new(),
                 sessions: HashMap::new(),
                 users: HashMap::new(),
-                echoes: std::collections::VecDeque::new(),
+                acks: std::collections::VecDeque::new(),
             }),
-            echo: Condvar::new(),
+            acked: Condvar::new(),
             shared,
         }
     }
@@ -178,7 +179,7 @@ impl AuthCache {
         state.clear();
         state.on = on;
         drop(state);
-        self.echo.notify_all();
+        self.acked.notify_all();
     }
 
     pub fn generation(&self) -> Generation {
@@ -317,59 +318,67 @@ impl AuthCache {
         );
     }
 
-    /// Forgets what `changes` may have made wrong; `tag` is that of the announcement that carried them.
-    pub fn apply(&self, changes: &[Change], tag: Option<u64>) {
-        let mut state = self.raw();
-        state.forget(changes);
-        if let Some(tag) = tag {
-            if state.echoes.len() >= ECHOES_KEPT {
-                state.echoes.pop_front();
-            }
-            state.echoes.push_back(tag);
-        }
-        drop(state);
-        if tag.is_some() {
-            self.echo.notify_all();
-        }
+    /// Forgets what `changes` may have made wrong.
+    pub fn apply(&self, changes: &[Change]) {
+        self.raw().forget(changes);
     }
 
-    /// Applies what this instance just committed and, on PostgreSQL, waits until its announcement
-    /// comes back from the server (so every other instance has been sent it before the client hears
-    /// that the change is done).
-    pub fn apply_own(&self, changes: Vec<(Change, Option<u64>)>) {
+    /// Applies what this instance just committed and, on PostgreSQL, waits until every instance that
+    /// was listening when it committed has acknowledged applying it, so that the client hears that the
+    /// change is done only once no instance would still accept what it ended.
+    pub fn apply_own(&self, changes: Vec<(Change, Option<Ticket>)>) {
         if changes.is_empty() {
             return;
         }
-        let mut tags: Vec<u64> = changes.iter().filter_map(|(_, tag)| *tag).collect();
-        tags.dedup();
+        let mut awaited: Vec<(u64, i32)> = Vec::new();
+        for ticket in changes.iter().filter_map(|(_, ticket)| ticket.as_ref()) {
+            for pid in &ticket.listeners {
+                if !awaited.contains(&(ticket.tag, *pid)) {
+                    awaited.push((ticket.tag, *pid));
+                }
+            }
+        }
         let changes: Vec<Change> = changes.into_iter().map(|(change, _)| change).collect();
-        self.apply(&changes, None);
+        self.apply(&changes);
         if !self.shared {
             self.tell_neighbours(&changes);
             return;
         }
-        let deadline = Instant::now() + ECHO_WAIT;
+        let deadline = Instant::now() + ACK_WAIT;
         let mut state = self.raw();
         loop {
-            tags.retain(|tag| !state.echoes.contains(tag));
-            // Off, nothing is trusted, nothing to wait for.
-            if tags.is_empty() || !state.on {
+            awaited.retain(|ack| !state.acks.contains(ack));
+            // Not listening, this instance cannot hear the acknowledgements: the others still get the
+            // announcement, a moment later perhaps.
+            if awaited.is_empty() || !state.on {
                 return;
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 tracing::warn!(
-                    "a change was not heard back from PostgreSQL within {ECHO_WAIT:?}: other \
-                     instances may still accept a revoked session for a moment"
+                    missing = awaited.len(),
+                    "a change was not acknowledged by every listening instance within {ACK_WAIT:?}: \
+                     one may still accept a revoked session for a moment"
                 );
                 return;
             }
             state = self
-                .echo
+                .acked
                 .wait_timeout(state, left)
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .0;
         }
+    }
+
+    /// Instance `pid` (its listening backend) has applied the change `tag`.
+    pub fn acknowledged(&self, tag: u64, pid: i32) {
+        let mut state = self.raw();
+        if state.acks.len() >= ACKS_KEPT {
+            state.acks.pop_front();
+        }
+        state.acks.push_back((tag, pid));
+        drop(state);
+        self.acked.notify_all();
     }
 }
 
@@ -399,7 +408,7 @@ impl AuthCache {
             .filter(|cache| !std::ptr::eq(cache.as_ref(), self))
             .collect();
         for neighbour in neighbours {
-            neighbour.apply(changes, None);
+            neighbour.apply(changes);
         }
     }
 }
@@ -449,7 +458,7 @@ mod tests {
     fn a_read_that_raced_a_change_is_not_kept() {
         let cache = AuthCache::local();
         let before = cache.generation();
-        cache.apply(&[Change::Session("s".into())], None);
+        cache.apply(&[Change::Session("s".into())]);
         cache.remember_session(before, "s", "u", at(100));
         assert!(!cache.session_open("s", "u", at(1)));
         cache.remember_session(cache.generation(), "s", "u", at(100));
@@ -465,7 +474,7 @@ mod tests {
         cache.remember_session(generation, "s1", "u", at(100));
         cache.remember_session(generation, "s2", "u", at(100));
         cache.remember_session(generation, "s3", "v", at(100));
-        cache.apply(&[Change::User("u".into())], None);
+        cache.apply(&[Change::User("u".into())]);
         assert!(!cache.session_open("s1", "u", at(1)));
         assert!(!cache.session_open("s2", "u", at(1)));
         assert!(cache.session_open("s3", "v", at(1)));
@@ -491,26 +500,37 @@ mod tests {
     }
 
     #[test]
-    fn a_writer_returns_once_its_change_is_heard_back() {
+    fn a_writer_returns_once_every_listening_instance_acknowledged() {
         use std::sync::atomic::{AtomicBool, Ordering};
         let cache = std::sync::Arc::new(AuthCache::shared());
         cache.set_on(true);
-        let heard = std::sync::Arc::new(AtomicBool::new(false));
+        let ticket = Ticket {
+            tag: 7,
+            listeners: vec![100, 200],
+        };
+        let second = std::sync::Arc::new(AtomicBool::new(false));
         let listener = {
-            let (cache, heard) = (cache.clone(), heard.clone());
+            let (cache, second) = (cache.clone(), second.clone());
             std::thread::spawn(move || {
+                cache.acknowledged(7, 100);
                 std::thread::sleep(Duration::from_millis(50));
-                heard.store(true, Ordering::SeqCst);
-                cache.apply(&[Change::User("u".into())], Some(7));
+                second.store(true, Ordering::SeqCst);
+                cache.acknowledged(7, 200);
             })
         };
-        cache.apply_own(vec![(Change::User("u".into()), Some(7))]);
-        assert!(heard.load(Ordering::SeqCst), "returned before the echo");
+        cache.apply_own(vec![(Change::User("u".into()), Some(ticket))]);
+        assert!(
+            second.load(Ordering::SeqCst),
+            "returned before the second instance acknowledged"
+        );
         listener.join().unwrap();
-        // Heard before the writer asks: it finds the tag and returns (a wait would last ECHO_WAIT
-        // and log; the state shows the tag was kept).
-        cache.apply(&[], Some(8));
-        assert!(cache.raw().echoes.contains(&8));
-        cache.apply_own(vec![(Change::User("u".into()), Some(8))]);
+        // Acknowledged before the writer asks: kept, found, no wait.
+        cache.acknowledged(8, 100);
+        assert!(cache.raw().acks.contains(&(8, 100)));
+        let ticket = Ticket {
+            tag: 8,
+            listeners: vec![100],
+        };
+        cache.apply_own(vec![(Change::User("u".into()), Some(ticket))]);
     }
 }

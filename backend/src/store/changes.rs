@@ -20,6 +20,22 @@ use super::Conn;
 /// The PostgreSQL notification channel every instance listens on.
 pub const CHANNEL: &str = "otp_portal_auth";
 
+/// The channel on which every listening instance acknowledges a change once applied: `TAG PID`, the
+/// change's tag and the instance's listening backend.
+pub const ACK_CHANNEL: &str = "otp_portal_auth_ack";
+
+/// The `application_name` a listening connection takes once it listens: the writers wait for exactly
+/// these to acknowledge (`pg_stat_activity`).
+pub const LISTENER_NAME: &str = "otp-portal listener";
+
+/// An announcement on PostgreSQL: its tag, and the listening backends (of every instance) that were
+/// listening when it was made, whose acknowledgements the writer waits for.
+#[derive(Clone, Debug)]
+pub struct Ticket {
+    pub tag: u64,
+    pub listeners: Vec<i32>,
+}
+
 /// PostgreSQL refuses notification payloads of 8000 bytes or more; larger sets go in several.
 const PAYLOAD_MAX: usize = 7000;
 
@@ -71,7 +87,7 @@ struct Local {
     /// Recorded by the open transaction.
     pending: Vec<Change>,
     /// Committed, not yet handed to a cache; with the tag of the notification that carried them.
-    committed: Vec<(Change, Option<u64>)>,
+    committed: Vec<(Change, Option<Ticket>)>,
 }
 
 thread_local! {
@@ -102,7 +118,7 @@ pub(super) fn begin() {
 
 /// Before the commit of the outermost transaction: on PostgreSQL the notification goes out with the
 /// commit (and not at all without one). Returns its tag.
-pub(super) fn before_commit(conn: &mut Conn) -> QueryResult<Option<u64>> {
+pub(super) fn before_commit(conn: &mut Conn) -> QueryResult<Option<Ticket>> {
     let pending = LOCAL.with_borrow(|local| (local.depth == 1).then(|| local.pending.clone()));
     match pending {
         Some(pending) if !pending.is_empty() => announce(conn, &pending),
@@ -111,7 +127,7 @@ pub(super) fn before_commit(conn: &mut Conn) -> QueryResult<Option<u64>> {
 }
 
 /// The transaction ended; what it recorded counts only if it committed.
-pub(super) fn end(committed: bool, tag: Option<u64>) {
+pub(super) fn end(committed: bool, tag: Option<Ticket>) {
     LOCAL.with_borrow_mut(|local| {
         local.depth = local.depth.saturating_sub(1);
         if local.depth == 0 {
@@ -119,20 +135,20 @@ pub(super) fn end(committed: bool, tag: Option<u64>) {
             if committed {
                 local
                     .committed
-                    .extend(pending.into_iter().map(|c| (c, tag)));
+                    .extend(pending.into_iter().map(|c| (c, tag.clone())));
             }
         }
     });
 }
 
 /// What this thread committed since the last call, with the tags of the notifications that carried it.
-pub fn take_committed() -> Vec<(Change, Option<u64>)> {
+pub fn take_committed() -> Vec<(Change, Option<Ticket>)> {
     LOCAL.with_borrow_mut(|local| std::mem::take(&mut local.committed))
 }
 
 /// Sends the changes to every instance: a notification on PostgreSQL (its tag returned), a row of
 /// `auth_changes` on SQLite (which every process serving the file reads before trusting its cache).
-fn announce(conn: &mut Conn, changes: &[Change]) -> QueryResult<Option<u64>> {
+fn announce(conn: &mut Conn, changes: &[Change]) -> QueryResult<Option<Ticket>> {
     match conn {
         Conn::Sqlite(sqlite) => {
             for payload in encode(0, changes) {
@@ -152,7 +168,18 @@ fn announce(conn: &mut Conn, changes: &[Change]) -> QueryResult<Option<u64>> {
                     payload.replace('\'', "''")
                 ))?;
             }
-            Ok(Some(tag))
+            // In the transaction, before the commit that sends the notification: every backend named
+            // here was listening already, so each will get it and acknowledge it.
+            let listeners = diesel::sql_query(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = $1 \
+                 AND datname = current_database()",
+            )
+            .bind::<Text, _>(LISTENER_NAME)
+            .load::<Pid>(pg)?
+            .into_iter()
+            .map(|row| row.pid)
+            .collect();
+            Ok(Some(Ticket { tag, listeners }))
         }
     }
 }
@@ -214,6 +241,12 @@ impl QueryFragment<Sqlite> for DataVersion {
 }
 
 impl RunQueryDsl<SqliteConnection> for DataVersion {}
+
+#[derive(QueryableByName)]
+struct Pid {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}
 
 #[derive(QueryableByName)]
 struct Row {

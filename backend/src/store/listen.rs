@@ -12,15 +12,15 @@ use anyhow::Context;
 use futures_util::StreamExt;
 use tokio_postgres::AsyncMessage;
 
-use super::changes::{self, CHANNEL};
+use super::changes::{self, ACK_CHANNEL, CHANNEL};
 use crate::auth::cache::AuthCache;
 
 /// How often the listening connection proves it is alive: a connection cut without a word from the
 /// network would otherwise leave the cache on while changes go unheard.
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
-/// The listening connection's `application_name`.
-pub const APPLICATION_NAME: &str = "otp-portal listener";
+/// The listening connection's `application_name`, taken once it listens.
+pub const APPLICATION_NAME: &str = changes::LISTENER_NAME;
 
 /// Between attempts to listen again.
 const RETRY: Duration = Duration::from_secs(1);
@@ -77,11 +77,9 @@ async fn listen(database_url: String, cache: Weak<AuthCache>) {
 
 /// One listening connection, until it fails (an error) or the cache is gone (`Ok`).
 async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<()> {
-    let mut config: tokio_postgres::Config = database_url
+    let config: tokio_postgres::Config = database_url
         .parse()
         .context("reading DATABASE_URL for the listener")?;
-    // So that an operator (and a test) can tell it apart in `pg_stat_activity`.
-    config.application_name(APPLICATION_NAME);
     let (client, mut connection) = config
         .connect(tokio_postgres::NoTls)
         .await
@@ -92,7 +90,8 @@ async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<
         while let Some(message) = messages.next().await {
             match message {
                 Ok(AsyncMessage::Notification(n)) => {
-                    if sender.send(n.payload().to_owned()).is_err() {
+                    let message = (n.channel() == ACK_CHANNEL, n.payload().to_owned());
+                    if sender.send(message).is_err() {
                         return Ok(());
                     }
                 }
@@ -102,10 +101,19 @@ async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<
         }
         Ok(())
     });
+    // Named only once it listens: writers wait for the acknowledgements of the backends of that name
+    // (`pg_stat_activity`), and an operator or a test can tell it apart there.
     client
-        .batch_execute(&format!("LISTEN {CHANNEL}"))
+        .batch_execute(&format!(
+            "LISTEN {CHANNEL}; LISTEN {ACK_CHANNEL}; SET application_name = '{APPLICATION_NAME}'"
+        ))
         .await
         .context("listening")?;
+    let pid: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .context("asking for the listening backend")?
+        .get(0);
     match cache.upgrade() {
         Some(cache) => cache.set_on(true),
         None => return Ok(()),
@@ -114,13 +122,26 @@ async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<
     heartbeat.tick().await;
     let outcome = loop {
         tokio::select! {
-            payload = notifications.recv() => {
-                let Some(payload) = payload else {
+            message = notifications.recv() => {
+                let Some((is_ack, payload)) = message else {
                     break Err(anyhow::anyhow!("the listening connection closed"));
                 };
                 let Some(cache) = cache.upgrade() else { break Ok(()) };
+                if is_ack {
+                    if let Some((tag, from)) = decode_ack(&payload) {
+                        cache.acknowledged(tag, from);
+                    }
+                    continue;
+                }
                 match changes::decode(&payload) {
-                    Some((tag, changes)) => cache.apply(&changes, Some(tag)),
+                    Some((tag, changes)) => {
+                        cache.apply(&changes);
+                        // Applied: the writer may answer its client once every instance has said so.
+                        let ack = format!("SELECT pg_notify('{ACK_CHANNEL}', '{tag:016x} {pid}')");
+                        if let Err(e) = client.batch_execute(&ack).await {
+                            break Err(anyhow::Error::new(e).context("acknowledging a change"));
+                        }
+                    }
                     // Not ours: someone else's NOTIFY on the channel; forget everything to be safe.
                     None => cache.set_on(true),
                 }
@@ -139,4 +160,10 @@ async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<
     };
     driver.abort();
     outcome
+}
+
+/// `TAG PID` of an acknowledgement.
+fn decode_ack(payload: &str) -> Option<(u64, i32)> {
+    let (tag, pid) = payload.split_once(' ')?;
+    Some((u64::from_str_radix(tag, 16).ok()?, pid.parse().ok()?))
 }
