@@ -1,0 +1,1 @@
+DROP INDEX email_codes_by_subject;
