@@ -98,7 +98,8 @@ impl Application {
             }
             store::Kind::Postgres => Arc::new(AuthCache::shared()),
         };
-        if !auth.is_on() && store::listen::spawn(settings.database_url.clone(), &auth)? {
+        if !auth.is_on() {
+            store::listen::spawn(settings.database_url.clone(), &auth)?;
             // Serving at once would be correct (every request reads the database until then), but
             // slower; a listener that cannot start says why in the log and the server serves anyway.
             auth.wait_until_on(Duration::from_secs(5)).await;

@@ -25,20 +25,8 @@ pub const APPLICATION_NAME: &str = changes::LISTENER_NAME;
 /// Between attempts to listen again.
 const RETRY: Duration = Duration::from_secs(1);
 
-/// Listens on a thread of its own until `cache` is dropped; whether it started. It does not where the
-/// URL demands TLS, which this connection does not speak: that instance then reads the database for
-/// every request (as while a listener is down), and says so.
-pub fn spawn(database_url: String, cache: &Arc<AuthCache>) -> anyhow::Result<bool> {
-    let config: Result<tokio_postgres::Config, _> = database_url.parse();
-    if let Ok(config) = &config {
-        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
-            tracing::warn!(
-                "DATABASE_URL asks for TLS, which the listener for other instances' sign-outs does \
-                 not speak: every signed-in request reads the database"
-            );
-            return Ok(false);
-        }
-    }
+/// Listens on a thread of its own until `cache` is dropped.
+pub fn spawn(database_url: String, cache: &Arc<AuthCache>) -> anyhow::Result<()> {
     let cache = Arc::downgrade(cache);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -48,7 +36,7 @@ pub fn spawn(database_url: String, cache: &Arc<AuthCache>) -> anyhow::Result<boo
         .name("pg-listen".into())
         .spawn(move || runtime.block_on(listen(database_url, cache)))
         .context("starting the PostgreSQL listener")?;
-    Ok(true)
+    Ok(())
 }
 
 async fn listen(database_url: String, cache: Weak<AuthCache>) {
@@ -81,7 +69,7 @@ async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<
         .parse()
         .context("reading DATABASE_URL for the listener")?;
     let (client, mut connection) = config
-        .connect(tokio_postgres::NoTls)
+        .connect(tls()?)
         .await
         .context("connecting the listener to PostgreSQL")?;
     let (sender, mut notifications) = tokio::sync::mpsc::unbounded_channel();
@@ -166,4 +154,69 @@ async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<
 fn decode_ack(payload: &str) -> Option<(u64, i32)> {
     let (tag, pid) = payload.split_once(' ')?;
     Some((u64::from_str_radix(tag, 16).ok()?, pid.parse().ok()?))
+}
+
+/// TLS as libpq's `sslmode=require` (and `prefer`, the default) does it: the connection is encrypted,
+/// the server's certificate is not checked, so this connection is exactly as trusted as the pool's,
+/// which libpq opens with the same URL. `verify-ca` and `verify-full` are not understood here: such a
+/// URL is refused by the listener's parser and that instance reads the database for every request.
+fn tls() -> anyhow::Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .context("setting up TLS for the listener")?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(LikeLibpqRequire(provider)))
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// Accepts any certificate, but the handshake's signatures must still be made with the certificate's
+/// key (as with `sslmode=require`: no authentication of the server, no tampering within the session).
+#[derive(Debug)]
+struct LikeLibpqRequire(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for LikeLibpqRequire {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }

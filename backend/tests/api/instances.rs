@@ -768,3 +768,66 @@ struct Pid {
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pid: i32,
 }
+
+#[derive(QueryableByName)]
+struct Flag {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    value: bool,
+}
+
+#[tokio::test]
+async fn with_sslmode_require_the_listeners_speak_tls_and_sign_outs_are_still_heard_at_once() {
+    let Some(server) = crate::helpers::test_postgres_url() else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (PostgreSQL); SQLite has no listener");
+        return;
+    };
+    let mut conn = PgConnection::establish(&server).unwrap();
+    let ssl: Vec<Setting> = diesel::sql_query("SHOW ssl").load(&mut conn).unwrap();
+    if ssl.first().map(|s| s.ssl.as_str()) != Some("on") {
+        eprintln!("skipped: the PostgreSQL server at TEST_DATABASE_URL has ssl off");
+        return;
+    }
+    let require = |vars: &mut HashMap<String, String>| {
+        with_metrics(vars);
+        let url = vars["DATABASE_URL"].clone();
+        vars.insert("DATABASE_URL".into(), format!("{url}?sslmode=require"));
+    };
+    let (a, b) = two_instances_with(require, with_metrics).await;
+    assert!(b.database_url.ends_with("sslmode=require"));
+    for app in [&a, &b] {
+        assert_eq!(metric(app, CACHE_ON).await, 1.0, "listening over TLS");
+    }
+    let database_url = a.database_url.clone();
+    let encrypted = tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&database_url).unwrap();
+        diesel::sql_query(
+            "SELECT count(*) = 2 AND bool_and(s.ssl) AS value FROM pg_stat_activity a \
+             JOIN pg_stat_ssl s USING (pid) \
+             WHERE a.application_name = $1 AND a.datname = current_database()",
+        )
+        .bind::<diesel::sql_types::Text, _>(otp_portal::store::listen::APPLICATION_NAME)
+        .get_result::<Flag>(&mut conn)
+        .unwrap()
+        .value
+    })
+    .await
+    .unwrap();
+    assert!(encrypted, "both listeners are connected with TLS");
+
+    a.register_and_verify("alice", "alice@example.com", PASSWORD)
+        .await;
+    let session = a.login_ok("alice", PASSWORD).await;
+    for app in [&a, &b, &a, &b] {
+        expect_json(app.me(&session.access_token).await, StatusCode::OK).await;
+    }
+    assert_eq!(b.logout(&session.access_token).await.status(), 204);
+    for app in [&a, &b] {
+        expect_problem(app.me(&session.access_token).await, 401, "unauthorized").await;
+    }
+}
+
+#[derive(QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    ssl: String,
+}
