@@ -55,18 +55,11 @@ struct State {
     /// On for an instance alone on its database; on PostgreSQL only while listening.
     on: bool,
     generation: u64,
-    tokens: HashMap<String, Claims>,
+    tokens: HashMap<String, AccessClaims>,
     sessions: HashMap<String, Session>,
     users: HashMap<String, View>,
     /// Recent acknowledgements: (tag, listening backend).
     acks: std::collections::VecDeque<(u64, i32)>,
-}
-
-#[derive(Clone)]
-struct Claims {
-    sub: String,
-    sid: String,
-    exp: i64,
 }
 
 struct Session {
@@ -190,46 +183,30 @@ impl AuthCache {
     /// The claims of `token` if it was checked before and has not expired at `now` (Unix seconds).
     pub fn claims(&self, token: &str, now: i64) -> Option<AccessClaims> {
         let state = self.raw();
-        let claims = state.tokens.get(token).filter(|c| now < c.exp)?.clone();
-        Some(AccessClaims {
-            sub: claims.sub,
-            sid: claims.sid,
-            iss: super::tokens::ISSUER.to_owned(),
-            iat: 0,
-            exp: claims.exp,
-        })
+        state.tokens.get(token).filter(|c| now < c.exp).cloned()
     }
 
     /// A token whose signature and claims were just checked. Tokens do not change, so no generation.
     pub fn remember_claims(&self, token: &str, claims: &AccessClaims) {
         let mut state = self.raw();
-        if !state.on {
-            return;
+        if state.on {
+            insert_bounded(&mut state.tokens, token, claims.clone());
         }
-        if state.tokens.len() >= CAPACITY {
-            state.tokens.clear();
-        }
-        state.tokens.insert(
-            token.to_owned(),
-            Claims {
-                sub: claims.sub.clone(),
-                sid: claims.sid.clone(),
-                exp: claims.exp,
-            },
-        );
     }
 
     /// Whether session `sid` of account `sub` is known to be open at `now`.
     pub fn session_open(&self, sid: &str, sub: &str, now: Timestamp) -> bool {
-        let state = self.lock();
-        let open = state
-            .sessions
-            .get(sid)
-            .is_some_and(|s| s.user_id == sub && now < s.expires_at);
-        drop(state);
+        let open = self.session_owner(sid, now).as_deref() == Some(sub);
         let counter = if open { &self.hits } else { &self.misses };
         counter.fetch_add(1, Ordering::Relaxed);
         open
+    }
+
+    /// The account of session `sid` if it is known to be open at `now`.
+    pub fn session_owner(&self, sid: &str, now: Timestamp) -> Option<String> {
+        let state = self.lock();
+        let session = state.sessions.get(sid).filter(|s| now < s.expires_at)?;
+        Some(session.user_id.clone())
     }
 
     /// Whether the cache is in use, and its session lookups answered from memory and not.
@@ -253,13 +230,6 @@ impl AuthCache {
         true
     }
 
-    /// The account of session `sid` if it is known to be open at `now`.
-    pub fn session_owner(&self, sid: &str, now: Timestamp) -> Option<String> {
-        let state = self.lock();
-        let session = state.sessions.get(sid).filter(|s| now < s.expires_at)?;
-        Some(session.user_id.clone())
-    }
-
     pub fn remember_session(
         &self,
         generation: Generation,
@@ -268,19 +238,13 @@ impl AuthCache {
         expires_at: Timestamp,
     ) {
         let mut state = self.lock();
-        if !state.current(generation) {
-            return;
-        }
-        if state.sessions.len() >= CAPACITY {
-            state.sessions.clear();
-        }
-        state.sessions.insert(
-            sid.to_owned(),
-            Session {
+        if state.current(generation) {
+            let session = Session {
                 user_id: user_id.to_owned(),
                 expires_at,
-            },
-        );
+            };
+            insert_bounded(&mut state.sessions, sid, session);
+        }
     }
 
     /// The view of an enabled account, if held and fresh.
@@ -303,19 +267,13 @@ impl AuthCache {
     /// The view of an account read enabled from the database.
     pub fn remember_user(&self, generation: Generation, id: &str, user: &User) {
         let mut state = self.lock();
-        if !state.current(generation) {
-            return;
-        }
-        if state.users.len() >= CAPACITY {
-            state.users.clear();
-        }
-        state.users.insert(
-            id.to_owned(),
-            View {
+        if state.current(generation) {
+            let view = View {
                 user: user.clone(),
                 read_at: Instant::now(),
-            },
-        );
+            };
+            insert_bounded(&mut state.users, id, view);
+        }
     }
 
     /// Forgets what `changes` may have made wrong.
@@ -380,6 +338,14 @@ impl AuthCache {
         drop(state);
         self.acked.notify_all();
     }
+}
+
+/// Holds `value` under `key`; a map at [`CAPACITY`] is emptied first.
+fn insert_bounded<V>(map: &mut HashMap<String, V>, key: &str, value: V) {
+    if map.len() >= CAPACITY {
+        map.clear();
+    }
+    map.insert(key.to_owned(), value);
 }
 
 /// A number of this thread's own, to spread threads over the watches.

@@ -55,21 +55,13 @@ fn authenticated<T: Send + 'static>(
         let ctx = ctx.ok_or_else(|| anyhow::anyhow!("the application context is missing"))?;
         let now = now();
         if !then_needs_store {
-            let remembered = ctx
-                .auth
-                .claims(&token, now.and_utc().timestamp())
-                .and_then(|claims| sessions::remembered(&ctx, &claims, now));
-            if let Some(auth) = remembered {
+            if let Some(auth) = sessions::remembered_token(&ctx, &token, now) {
                 return then(&ctx, auth);
             }
         }
         // Checking a new token may reload the signing keys from the database: blocking work too.
         blocking(move || {
-            let claims = sessions::verify_token(&ctx, &token, now)?;
-            let auth = match sessions::remembered(&ctx, &claims, now) {
-                Some(auth) => auth,
-                None => sessions::look_up(&ctx, &claims, now)?,
-            };
+            let auth = sessions::authenticate(&ctx, &token, now)?;
             then(&ctx, auth)
         })
         .await

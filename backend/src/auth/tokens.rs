@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 
 use super::keys::{Keys, TokenKeys};
 
-pub(crate) const ISSUER: &str = "otp-portal";
+const ISSUER: &str = "otp-portal";
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AccessClaims {
     /// The user id.
     pub sub: String,

@@ -150,6 +150,13 @@ pub fn verify_token(ctx: &Ctx, token: &str, now: Timestamp) -> Result<AccessClai
     Ok(claims)
 }
 
+/// The session of `token` if the token was checked before and its session is known to be open:
+/// answered from memory alone, `None` otherwise.
+pub fn remembered_token(ctx: &Ctx, token: &str, now: Timestamp) -> Option<Authenticated> {
+    let claims = ctx.auth.claims(token, now.and_utc().timestamp())?;
+    remembered(ctx, &claims, now)
+}
+
 /// The session of `claims` if it is known to be open without asking the database.
 pub fn remembered(ctx: &Ctx, claims: &AccessClaims, now: Timestamp) -> Option<Authenticated> {
     ctx.auth
@@ -170,11 +177,7 @@ pub fn authenticate(ctx: &Ctx, token: &str, now: Timestamp) -> Result<Authentica
 }
 
 /// As [`authenticate`], from the database, remembering an open session.
-pub fn look_up(
-    ctx: &Ctx,
-    claims: &AccessClaims,
-    now: Timestamp,
-) -> Result<Authenticated, AppError> {
+fn look_up(ctx: &Ctx, claims: &AccessClaims, now: Timestamp) -> Result<Authenticated, AppError> {
     let session = session_of_claims(ctx, &mut *ctx.conn()?, claims, now)?;
     Ok(Authenticated {
         user_id: session.user_id,
@@ -256,10 +259,7 @@ pub fn check(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Result<User, AppError>
 /// are all held.
 pub fn check_remembered(ctx: &Ctx, proof: &Proof, now: Timestamp) -> Option<User> {
     let user_id = match proof {
-        Proof::AccessToken(token) => {
-            let claims = ctx.auth.claims(token, now.and_utc().timestamp())?;
-            remembered(ctx, &claims, now)?.user_id
-        }
+        Proof::AccessToken(token) => remembered_token(ctx, token, now)?.user_id,
         Proof::SessionId(id) => ctx.auth.session_owner(id, now)?,
     };
     ctx.auth.user_after_check(&user_id)

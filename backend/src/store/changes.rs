@@ -112,6 +112,14 @@ pub fn record(conn: &mut Conn, change: Change) -> QueryResult<()> {
     Ok(())
 }
 
+/// Records `change` if `rows`, the rows the statement just wrote, says it made one; returns `rows`.
+pub fn record_if_written(conn: &mut Conn, rows: usize, change: Change) -> QueryResult<usize> {
+    if rows > 0 {
+        record(conn, change)?;
+    }
+    Ok(rows)
+}
+
 pub(super) fn begin() {
     LOCAL.with_borrow_mut(|local| local.depth += 1);
 }

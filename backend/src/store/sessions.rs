@@ -91,10 +91,7 @@ pub fn revoke(conn: &mut Conn, id: &str, reason: &str, now: Timestamp) -> QueryR
         sessions::revoked_reason.eq(reason),
     ))
     .execute(conn)?;
-    if rows > 0 {
-        changes::record(conn, Change::Session(id.to_owned()))?;
-    }
-    Ok(rows > 0)
+    Ok(changes::record_if_written(conn, rows, Change::Session(id.to_owned()))? > 0)
 }
 
 /// Revokes every session of the user but `except`; returns how many were still open.
@@ -116,10 +113,7 @@ pub fn revoke_all_for_user(
         sessions::revoked_reason.eq(reason),
     ))
     .execute(conn)?;
-    if rows > 0 {
-        changes::record(conn, Change::User(user_id.to_owned()))?;
-    }
-    Ok(rows)
+    changes::record_if_written(conn, rows, Change::User(user_id.to_owned()))
 }
 
 pub fn insert_refresh_token(

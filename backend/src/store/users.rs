@@ -135,10 +135,7 @@ pub fn set_password(
 
 /// Records a change to the account when `rows` says the statement made one; whether it did.
 fn changed(conn: &mut Conn, rows: usize, id: &str) -> QueryResult<bool> {
-    if rows > 0 {
-        changes::record(conn, Change::User(id.to_owned()))?;
-    }
-    Ok(rows > 0)
+    Ok(changes::record_if_written(conn, rows, Change::User(id.to_owned()))? > 0)
 }
 
 /// Sets the language of the account's mails; whether it changed.

@@ -977,3 +977,12 @@ pub async fn expect_rate_limited(response: Response) -> u64 {
     );
     seconds
 }
+
+/// The value of the sample `name{labels}` (labels as Prometheus prints them, sorted) in a `/metrics`
+/// text, if present.
+pub fn metric_sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find(|line| line.starts_with(series) && line[series.len()..].starts_with(' '))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|value| value.parse().ok())
+}

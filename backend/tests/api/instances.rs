@@ -637,11 +637,7 @@ async fn metric(app: &TestApp, series: &str) -> f64 {
         .text()
         .await
         .unwrap();
-    text.lines()
-        .find(|line| line.starts_with(series) && line[series.len()..].starts_with(' '))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    crate::helpers::metric_sample(&text, series).unwrap_or_else(|| panic!("no {series} in\n{text}"))
 }
 
 const CACHE_ON: &str = "otp_portal_auth_cache_on";

@@ -3,7 +3,8 @@
 use serde_json::json;
 
 use crate::helpers::{
-    expect_problem, poll_until, spawn_app, spawn_app_with, MAIL_DEADLINE, PASSWORD,
+    expect_problem, metric_sample as sample, poll_until, spawn_app, spawn_app_with, MAIL_DEADLINE,
+    PASSWORD,
 };
 
 const TOKEN: &str = "a metrics token for the scraper";
@@ -22,14 +23,6 @@ async fn scrape(app: &crate::helpers::TestApp) -> String {
         .unwrap()
         .starts_with("text/plain; version=0.0.4"));
     response.text().await.unwrap()
-}
-
-/// The value of the sample `name{labels}` (labels as Prometheus prints them, sorted), if present.
-fn sample(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find(|line| line.starts_with(series) && line[series.len()..].starts_with(' '))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|value| value.parse().ok())
 }
 
 #[tokio::test]
