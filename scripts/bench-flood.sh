@@ -31,16 +31,8 @@ B="http://127.0.0.1:$port"
 probe=${BENCH_PROBE_PATH:-/api/health}
 
 ensure_rust
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v wrk >/dev/null; then
-    log "installing wrk"
-    as_root apt-get install -y wrk || { as_root apt-get update && as_root apt-get install -y wrk; }
-fi
-if ! "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
-    log "installing aiosmtpd into $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet aiosmtpd
-fi
+ensure_wrk
+ensure_aiosmtpd "$venv"
 log "building otp-portal (release)"
 cargo build --release --locked -p otp-portal
 

@@ -29,10 +29,7 @@ hashing=$((2 * cores))
 
 ensure_rust
 ensure_libpq
-if ! command -v wrk >/dev/null; then
-    log "installing wrk"
-    as_root apt-get install -y wrk || { as_root apt-get update && as_root apt-get install -y wrk; }
-fi
+ensure_wrk
 log "building otp-portal and the bare actix-web example (release)"
 cargo build --release --locked -p otp-portal --bin otp-portal --example bare_actix
 log "argon2id at our parameters (criterion, backend/benches/auth.rs)"
@@ -140,15 +137,18 @@ record() {
     rows+=("| $2 | $(field "$3" per_s) | $(field "$3" ok_per_s) | $(field "$3" p50_ms) ms | $(field "$3" p99_ms) ms | $(field "$3" non_2xx) | $(field "$3" errors) |")
 }
 
-# The ceiling.
+# The ceiling: a bare actix-web handler, measured as key $1 with label $2.
 bare_port=$((port + 3))
-"$work/bare_actix" "$bare_port" > "$work/bare.log" 2>&1 &
-bare=$!
-pids+=("$bare")
-wait_for "http://127.0.0.1:$bare_port/" "$work/bare.log"
-token=""
-measure ceiling "bare actix-web \`GET /\` (ceiling)" 32 get "http://127.0.0.1:$bare_port/"
-kill "$bare"; wait "$bare" 2>/dev/null || true
+measure_ceiling() {
+    "$work/bare_actix" "$bare_port" > "$work/bare.log" 2>&1 &
+    bare=$!
+    pids+=("$bare")
+    wait_for "http://127.0.0.1:$bare_port/" "$work/bare.log"
+    token=""
+    measure "$1" "$2" 32 get "http://127.0.0.1:$bare_port/"
+    kill "$bare"; wait "$bare" 2>/dev/null || true
+}
+measure_ceiling ceiling "bare actix-web \`GET /\` (ceiling)"
 
 # SQLite, one instance.
 start_portal sqlite "$port" "sqlite://$work/sqlite/data/portal.db"
@@ -200,12 +200,7 @@ else
 fi
 
 # The ceiling again, to see whether the machine changed under the run.
-"$work/bare_actix" "$bare_port" > "$work/bare.log" 2>&1 &
-bare=$!
-pids+=("$bare")
-wait_for "http://127.0.0.1:$bare_port/" "$work/bare.log"
-token=""
-measure ceiling_end "bare actix-web \`GET /\` (ceiling, again at the end)" 32 get "http://127.0.0.1:$bare_port/"
+measure_ceiling ceiling_end "bare actix-web \`GET /\` (ceiling, again at the end)"
 
 limit=$(awk -v c="$cores" -v ms="$argon2_ms" 'BEGIN { printf "%.1f", c * 1000 / ms }')
 limit_together=$(awk -v c="$cores" -v ms="$argon2_batch_ms" 'BEGIN { printf "%.1f", c * 1000 / ms }')

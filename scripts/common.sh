@@ -50,3 +50,19 @@ ensure_libpq() {
     log "libpq-dev could not be installed: install PostgreSQL's client library (libpq) and try again"
     exit 1
 }
+
+# The load generator of the benchmarks: Debian's wrk (C, so it takes little of the cores from the server).
+ensure_wrk() {
+    command -v wrk >/dev/null && return
+    log "installing wrk"
+    as_root apt-get install -y wrk || { as_root apt-get update && as_root apt-get install -y wrk; }
+}
+
+# aiosmtpd (the benchmarks' SMTP sink) in the virtualenv $1.
+ensure_aiosmtpd() {
+    "$1/bin/python" -c 'import aiosmtpd' 2>/dev/null && return
+    log "installing aiosmtpd into $1"
+    python3 -m venv "$1"
+    "$1/bin/pip" install --quiet aiosmtpd
+}
+
