@@ -11,11 +11,12 @@ use shared::api::{
 use shared::problem::Problem;
 
 use super::json::{Json, OptionalJson};
-use super::{blocking, blocking_hashing, client_meta};
+use super::{blocking, blocking_hashing, client_meta, client_limit};
 use crate::auth::device;
 use crate::auth::extractor::AuthUser;
 use crate::captcha::{self, CaptchaError, Solution};
 use crate::error::AppError;
+use crate::services::limits::ClientBudget;
 use crate::services::{
     codes, login as login_service, login_code, mfa, now, recovery, registration, sessions, Ctx,
 };
@@ -144,7 +145,7 @@ pub async fn verify_email(
 ) -> Result<HttpResponse, AppError> {
     let verification = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.code_check(meta.addr)?;
+    client_limit(&ctx, ClientBudget::CodeChecks, &meta).await?;
     // Only a verification by password hashes; the others need no place.
     let admission = match verification.proof {
         shared::api::RegistrationProof::Password(_) => Some(ctx.hasher.admit()?),
@@ -182,7 +183,7 @@ pub async fn code_status(
 ) -> Result<HttpResponse, AppError> {
     let query = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.code_check(meta.addr)?;
+    client_limit(&ctx, ClientBudget::CodeChecks, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let status = blocking(move || codes::status(&ctx, &query, now())).await?;
     Ok(HttpResponse::Ok()
@@ -231,7 +232,7 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let (login, password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
@@ -276,7 +277,7 @@ pub async fn login_mfa(
 ) -> Result<HttpResponse, AppError> {
     let (token, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
@@ -325,7 +326,7 @@ pub async fn login_code_verify(
 ) -> Result<HttpResponse, AppError> {
     let attempt = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.code_check(meta.addr)?;
+    client_limit(&ctx, ClientBudget::CodeChecks, &meta).await?;
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
@@ -394,7 +395,7 @@ pub async fn refresh(
         }
     };
     let meta = client_meta(&req);
-    ctx.limits.refresh(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Refreshes, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     match blocking(move || sessions::refresh(&ctx2, &token, &meta, now())).await {
@@ -470,7 +471,7 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let reset = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.code_check(meta.addr)?;
+    client_limit(&ctx, ClientBudget::CodeChecks, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
         recovery::reset(&ctx, reset, &meta, now())

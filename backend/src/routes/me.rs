@@ -9,9 +9,10 @@ use shared::api::{
 use shared::problem::Problem;
 
 use super::json::Json;
-use super::{blocking, blocking_hashing, client_meta};
+use super::{blocking, blocking_hashing, client_meta, client_limit};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
+use crate::services::limits::ClientBudget;
 use crate::services::{account, mfa, now, recovery, sessions, Ctx};
 
 /// The signed-in account.
@@ -84,7 +85,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let (current, new_password) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
         recovery::change_password(&ctx, &auth, &current, &new_password, &meta, now())
@@ -127,7 +128,7 @@ pub async fn totp_enable(
 ) -> Result<HttpResponse, AppError> {
     let code = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.code_check(meta.addr)?;
+    client_limit(&ctx, ClientBudget::CodeChecks, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let codes = blocking(move || mfa::enable(&ctx, &auth, &code, &meta, now())).await?;
     Ok(HttpResponse::Ok()
@@ -153,7 +154,7 @@ pub async fn totp_disable(
 ) -> Result<HttpResponse, AppError> {
     let (password, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
         mfa::disable(&ctx, &auth, &password, &code, &meta, now())
@@ -180,7 +181,7 @@ pub async fn recovery_codes(
 ) -> Result<HttpResponse, AppError> {
     let (password, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let codes = blocking_hashing(ctx.hasher.admit()?, move || {
         mfa::regenerate_recovery_codes(&ctx, &auth, &password, &code, &meta, now())
@@ -254,7 +255,7 @@ pub async fn delete_account(
 ) -> Result<HttpResponse, AppError> {
     let (password, code) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
         account::delete_own(&ctx, &auth, &password, code.as_ref(), &meta, now())

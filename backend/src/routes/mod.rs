@@ -23,8 +23,8 @@ use shared::problem::{Problem, ProblemCode};
 
 pub use crate::blocking::{blocking, blocking_hashing};
 use crate::error::{problem_response, AppError};
-use crate::services::limits::UNKNOWN_CLIENT;
-use crate::services::ClientMeta;
+use crate::services::limits::{self, ClientBudget, UNKNOWN_CLIENT};
+use crate::services::{ClientMeta, Ctx};
 
 /// Every endpoint in one table: each path with its methods and handlers. It makes the router (other
 /// methods on a path get `405` with `Allow`) and [`ENDPOINTS`], which a test holds against the OpenAPI
@@ -116,6 +116,23 @@ fn method_not_allowed(req: &HttpRequest, allowed: &str) -> actix_web::HttpRespon
         response.headers_mut().insert(header::ALLOW, value);
     }
     response
+}
+
+/// Spends one request of the client's `budget`: this instance's own table first (no database work, so
+/// a flood it refuses costs nothing more), then, where several instances share the database, the count
+/// they share there.
+pub async fn client_limit(
+    ctx: &Ctx,
+    budget: ClientBudget,
+    meta: &ClientMeta,
+) -> Result<(), AppError> {
+    ctx.limits.per_client(budget, meta.addr)?;
+    if limits::counted_in_database(&ctx.settings) {
+        let ctx = ctx.clone();
+        let addr = meta.addr;
+        blocking(move || limits::take_shared(&ctx, budget, addr, crate::services::now())).await?;
+    }
+    Ok(())
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

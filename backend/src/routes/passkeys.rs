@@ -12,9 +12,10 @@ use shared::problem::Problem;
 
 use super::auth::{device_cookie, sign_in_response, signed_in};
 use super::json::Json;
-use super::{blocking, blocking_hashing, client_meta};
+use super::{blocking, blocking_hashing, client_meta, client_limit};
 use crate::auth::extractor::{AdminUser, AuthUser};
 use crate::error::AppError;
+use crate::services::limits::ClientBudget;
 use crate::services::{now, passkeys, Ctx};
 
 fn options(options: PasskeyOptionsResponse) -> HttpResponse {
@@ -55,7 +56,7 @@ pub async fn registration_options(
 ) -> Result<HttpResponse, AppError> {
     let password = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let started = blocking_hashing(ctx.hasher.admit()?, move || {
         passkeys::registration_options(&ctx, &auth, &password, &meta, now())
@@ -150,7 +151,7 @@ pub async fn login_options(
     ctx: web::Data<Ctx>,
 ) -> Result<HttpResponse, AppError> {
     let meta = client_meta(&req);
-    ctx.limits.refresh(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Refreshes, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let started = blocking(move || passkeys::sign_in_options(&ctx, now())).await?;
     Ok(options(started))
@@ -176,7 +177,7 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let (ceremony_id, credential) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
@@ -212,7 +213,7 @@ pub async fn second_factor_options(
 ) -> Result<HttpResponse, AppError> {
     let token = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.refresh(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Refreshes, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let started = blocking(move || passkeys::second_factor_options(&ctx, &token, now())).await?;
     Ok(options(started))
@@ -238,7 +239,7 @@ pub async fn second_factor(
 ) -> Result<HttpResponse, AppError> {
     let (token, ceremony_id, credential) = body.validate().map_err(AppError::Validation)?;
     let meta = client_meta(&req);
-    ctx.limits.login(meta.addr)?;
+    client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();

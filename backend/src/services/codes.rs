@@ -11,7 +11,7 @@ use shared::domain::{Email, OtpCode};
 use shared::i18n::Language;
 
 use super::flow::{refuse, Stop};
-use super::limits::Verdict;
+use super::limits::{self, Verdict};
 use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
 use crate::error::AppError;
@@ -46,25 +46,53 @@ pub fn ensure_may_send_code(
         ensure_cooldown_over(conn, key, now)?;
     }
     ensure_within_mail_limits(ctx, meta, email_key, captcha_solved)?;
-    ensure_within_shared_mail_budgets(ctx, conn, email_key, now)
+    ensure_within_shared_mail_budgets(ctx, conn, email_key, captcha_solved, meta, now)
 }
 
-/// The address's and the server's hard mail budgets again, counted in the database: each instance's own
-/// limits above would let N instances behind a load balancer send N times the mail to one mailbox (or
-/// through the relay). Narrow to broad, as above: a refused address spends nothing of the server's.
+/// The mail limits again, counted in the database: each instance's own tables above would let N
+/// instances behind a load balancer send N times the mail to one mailbox (or through the relay). The
+/// hard budgets of the address and the server are always counted here; the client's budgets and the
+/// CAPTCHA tier too where several instances share the database (`limits::counted_in_database`). In the
+/// same order as the tables above: a request refused by a narrower budget spends nothing broader.
 fn ensure_within_shared_mail_budgets(
     ctx: &Ctx,
     conn: &mut Conn,
     email_key: &str,
+    captcha_solved: bool,
+    meta: &ClientMeta,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let limits = &ctx.settings.limits;
-    let budgets = [
-        (format!("mail:address:{email_key}"), limits.mail_per_address),
-        ("mail:total".to_owned(), limits.mail_total),
-    ];
-    for (key, per_hour) in budgets {
+    let allowed = &ctx.settings.limits;
+    let hard = |key: String, per_hour| (key, per_hour, false);
+    let soft = |key: String, per_hour| (key, per_hour, true);
+    let mut budgets = Vec::with_capacity(7);
+    if limits::counted_in_database(&ctx.settings) {
+        let client = limits::shared_key(allowed, "mail", meta.addr);
+        budgets.push(hard(client.clone(), allowed.mail_per_ip));
+        budgets.push(hard(
+            format!("{client}:address:{email_key}"),
+            allowed.mail_per_address_per_ip,
+        ));
+        if !captcha_solved {
+            budgets.push(soft(
+                limits::shared_key(allowed, "captcha", meta.addr),
+                allowed.captcha_mail_per_ip,
+            ));
+            budgets.push(soft(
+                format!("captcha:address:{email_key}"),
+                allowed.captcha_mail_per_address,
+            ));
+            budgets.push(soft("captcha:total".to_owned(), allowed.captcha_mail_total));
+        }
+    }
+    budgets.push(hard(format!("mail:address:{email_key}"), allowed.mail_per_address));
+    budgets.push(hard("mail:total".to_owned(), allowed.mail_total));
+    for (key, per_hour, soft) in budgets {
         if let Err(retry_after) = rate_limits::take(conn, &key, per_hour, now)? {
+            if soft {
+                tracing::warn!(ip = ?meta.addr, "mail request under pressure (shared count): CAPTCHA required");
+                return Err(AppError::CaptchaRequired);
+            }
             tracing::warn!(retry_after, "mail request refused by a shared budget");
             return Err(AppError::RateLimited { retry_after });
         }

@@ -14,10 +14,12 @@
 //!    broader than the client's own budgets;
 //! 3. only then are the address's and the server's hard budgets charged, in that order.
 //!
-//! Each instance counts on its own: behind a load balancer with N instances the effective limits are up
-//! to N times these. The per-account login throttle lives in the database and is shared, and the hard
-//! mail budgets of an address and of the server are counted in the database as well
-//! (`store::rate_limits`), so they hold across instances.
+//! These tables are each instance's own, a cheap first line that sheds a flood without touching the
+//! database. Where several instances share the database (PostgreSQL), every per-client budget and the
+//! CAPTCHA tier are counted again in it ([`take_shared`], `services::codes`), so behind a load balancer
+//! a client gets its budget once, not once per instance. The hard mail budgets of an address and of the
+//! server are always counted in the database (`store::rate_limits`), and the per-account login
+//! throttle lives there too.
 
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr};
@@ -33,8 +35,10 @@ use governor::state::keyed::{DashMapStateStore, ShrinkableKeyedStateStore};
 use governor::state::{InMemoryState, NotKeyed, StateStore};
 use governor::{NotUntil, Quota, RateLimiter};
 
+use super::Ctx;
 use crate::error::AppError;
-use crate::settings::LimitSettings;
+use crate::settings::{LimitSettings, Settings};
+use crate::store::{rate_limits, Timestamp};
 
 /// The client of requests whose origin cannot be told: an `X-Forwarded-For` whose entries up to the
 /// first untrusted hop do not parse, or a connection without a peer address. They share this one bucket
@@ -393,6 +397,82 @@ impl<C: Clock + Clone> Limits<C> {
         self.code_checks_per_client.prune();
         self.logins_per_client.prune();
         self.refreshes_per_client.prune();
+    }
+}
+
+/// A per-client budget of the requests that are not mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientBudget {
+    CodeChecks,
+    Logins,
+    Refreshes,
+}
+
+impl ClientBudget {
+    fn name(self) -> &'static str {
+        match self {
+            Self::CodeChecks => "code-checks",
+            Self::Logins => "logins",
+            Self::Refreshes => "refreshes",
+        }
+    }
+
+    fn per_hour(self, s: &LimitSettings) -> u32 {
+        match self {
+            Self::CodeChecks => s.code_checks_per_ip,
+            Self::Logins => s.logins_per_ip,
+            Self::Refreshes => s.refresh_per_ip,
+        }
+    }
+}
+
+impl<C: Clock + Clone> Limits<C> {
+    /// Spends one request of `budget` in this instance's own table.
+    pub fn per_client(&self, budget: ClientBudget, ip: Option<IpAddr>) -> Result<(), AppError> {
+        match budget {
+            ClientBudget::CodeChecks => self.code_check(ip),
+            ClientBudget::Logins => self.login(ip),
+            ClientBudget::Refreshes => self.refresh(ip),
+        }
+    }
+}
+
+/// Whether the per-client budgets are counted in the database as well: on PostgreSQL, which several
+/// instances behind a load balancer share. A SQLite file has one server, whose own count is the whole.
+pub fn counted_in_database(settings: &Settings) -> bool {
+    matches!(
+        crate::store::backend_of(&settings.database_url),
+        Ok(crate::store::Kind::Postgres)
+    )
+}
+
+/// The key under which the database counts `budget` of the client at `ip` (its address, or its IPv6
+/// prefix, as the tables here count it).
+pub fn shared_key(settings: &LimitSettings, budget: &str, ip: Option<IpAddr>) -> String {
+    format!("client:{budget}:{}", client_key(ip, settings.ipv6_prefix))
+}
+
+/// Spends one request of the client's `budget` in the database, which every instance shares; a no-op
+/// where [`counted_in_database`] says the instance's own count is enough. Called after the instance's
+/// own table allowed the request, so a flood it sheds costs the database nothing.
+pub fn take_shared(
+    ctx: &Ctx,
+    budget: ClientBudget,
+    ip: Option<IpAddr>,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if !counted_in_database(&ctx.settings) {
+        return Ok(());
+    }
+    let limits = &ctx.settings.limits;
+    let key = shared_key(limits, budget.name(), ip);
+    let mut conn = ctx.conn()?;
+    match rate_limits::take(&mut conn, &key, budget.per_hour(limits), now)? {
+        Ok(()) => Ok(()),
+        Err(retry_after) => {
+            tracing::warn!(ip = ?ip, budget = budget.name(), retry_after, "refused by a shared client budget");
+            Err(AppError::RateLimited { retry_after })
+        }
     }
 }
 

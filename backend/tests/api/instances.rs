@@ -24,8 +24,8 @@ use crate::helpers::{
 /// instances").
 const SECRET_KEY: &str = "the secret key every instance of this one portal shares";
 
-/// The per-client limits are kept by each instance (documented as not shared); the tests of many
-/// registrations from one address turn them off, as the fuzzer does.
+/// Every limit, off: the tests of many registrations from one address turn them off, as the fuzzer
+/// does.
 const UNLIMITED: [&str; 8] = [
     "LIMIT_MAIL_PER_IP_PER_HOUR",
     "LIMIT_MAIL_PER_ADDRESS_PER_HOUR",
@@ -436,6 +436,81 @@ async fn many_sources_over_both_instances_pause_the_account_but_not_the_owners_d
     }
     // The device cookie A set is known to B.
     tokens(login_from(&b, "192.0.2.200", PASSWORD, Some(&device)).await).await;
+}
+
+/// One client's budgets, spread over both instances: on PostgreSQL they are counted in the database as
+/// well as in each instance's memory, so a client behind a load balancer gets each budget once, not
+/// once per instance. (A SQLite file has one server; its per-client budgets are that server's memory.)
+#[tokio::test]
+async fn a_client_spends_each_budget_once_over_both_instances() {
+    let (a, b) = two_instances(|vars| {
+        unlimited(vars);
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+        vars.insert("LIMIT_LOGINS_PER_IP_PER_HOUR".into(), "4".into());
+        vars.insert("CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR".into(), "2".into());
+        vars.insert("LIMIT_MAIL_PER_IP_PER_HOUR".into(), "4".into());
+    })
+    .await;
+    if !a.database_url.starts_with("postgres") {
+        eprintln!(
+            "skipped: per-client budgets are shared between instances only on PostgreSQL \
+             (run with TEST_DATABASE_URL)"
+        );
+        return;
+    }
+    let client = "203.0.113.77";
+    let login = |app: &TestApp, n: usize| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .header("X-Forwarded-For", client)
+            .json(&json!({"login": format!("nobody{n}"), "password": "not the password"}))
+            .send()
+    };
+    // Four logins (each instance's own table would allow four more)...
+    for i in 0..4 {
+        let response = login(alternate(&a, &b, i), i).await.unwrap();
+        expect_problem(response, 401, "invalid_credentials").await;
+    }
+    // ...and the fifth is refused wherever it lands.
+    for (n, app) in [&a, &b].into_iter().enumerate() {
+        crate::helpers::expect_rate_limited(login(app, 10 + n).await.unwrap()).await;
+    }
+    // Another client is not affected.
+    let other = a
+        .client
+        .post(a.url("/api/auth/login"))
+        .header("X-Forwarded-For", "198.51.100.1")
+        .json(&json!({"login": "nobody", "password": "not the password"}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(other, 401, "invalid_credentials").await;
+
+    // Mail: the CAPTCHA tier of two requests, then the hard limit of four, over both instances.
+    let register = |app: &TestApp, n: usize| {
+        app.client
+            .post(app.url("/api/auth/register"))
+            .header("X-Forwarded-For", client)
+            .json(&json!({
+                "username": format!("client{n}"),
+                "email": format!("client{n}@example.com"),
+                "password": PASSWORD,
+            }))
+            .send()
+    };
+    for i in 0..2 {
+        let response = register(alternate(&a, &b, i), i).await.unwrap();
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "registration {i}");
+    }
+    for (n, app) in [&a, &b].into_iter().enumerate() {
+        expect_problem(register(app, 2 + n).await.unwrap(), 428, "captcha_required").await;
+    }
+    for n in 0..2 {
+        let email = format!("client{n}@example.com");
+        a.smtp.wait_for_mail(&email, VERIFY_EMAIL).await;
+    }
+    tokio::time::sleep(DUPLICATE_WINDOW).await;
+    assert_eq!(mails_of_kind(&a, VERIFY_EMAIL), 2);
 }
 
 // ---------------------------------------------------------------------------------------------------------
