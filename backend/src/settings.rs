@@ -1,5 +1,6 @@
 //! Typed configuration, read once at start-up from the environment (and a `.env` file). Nothing else in
-//! the program reads environment variables.
+//! the program reads environment variables, but for the home directory, where the PostgreSQL listener
+//! looks for libpq's default root certificate as libpq does for the pool (`store::listen`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -848,23 +848,65 @@ struct Flag {
 
 #[tokio::test]
 async fn with_sslmode_require_the_listeners_speak_tls_and_sign_outs_are_still_heard_at_once() {
-    let Some(server) = crate::helpers::test_postgres_url() else {
-        eprintln!("skipped: needs TEST_DATABASE_URL (PostgreSQL); SQLite has no listener");
+    let Some(_) = postgres_with_tls() else { return };
+    listeners_on_tls_hear_sign_outs_at_once(|url| format!("{url}?sslmode=require")).await;
+}
+
+/// `verify-ca`: the server's certificate must lead to a root of `sslrootcert`, here the test server's
+/// own self-signed certificate (as libpq, rustls-webpki takes a self-signed server certificate as its
+/// own root when it is not a CA certificate, as Debian's snakeoil certificate is not); the name is not
+/// checked, and the tests' URL names the server by an address the certificate does not hold.
+#[tokio::test]
+async fn with_sslmode_verify_ca_the_listeners_check_the_certificate_and_sign_outs_are_still_heard_at_once(
+) {
+    let Some(server) = postgres_with_tls() else {
         return;
     };
-    let mut conn = PgConnection::establish(&server).unwrap();
-    let ssl: Vec<Setting> = diesel::sql_query("SHOW ssl").load(&mut conn).unwrap();
-    if ssl.first().map(|s| s.ssl.as_str()) != Some("on") {
-        eprintln!("skipped: the PostgreSQL server at TEST_DATABASE_URL has ssl off");
+    let Some(root) = servers_own_certificate(&server) else {
+        return;
+    };
+    let verify_ca = move |url: &str| format!("{url}?sslmode=verify-ca&sslrootcert={root}");
+    if !libpq_accepts(&verify_ca(&server)) {
         return;
     }
-    let require = |vars: &mut HashMap<String, String>| {
-        with_metrics(vars);
-        let url = vars["DATABASE_URL"].clone();
-        vars.insert("DATABASE_URL".into(), format!("{url}?sslmode=require"));
+    listeners_on_tls_hear_sign_outs_at_once(verify_ca).await;
+}
+
+/// `verify-full`: as `verify-ca`, and the certificate must be for the host of the URL: `localhost`,
+/// the name in the test server's certificate.
+#[tokio::test]
+async fn with_sslmode_verify_full_the_listeners_check_the_certificate_and_its_name_and_sign_outs_are_still_heard_at_once(
+) {
+    let Some(server) = postgres_with_tls() else {
+        return;
     };
-    let (a, b) = two_instances_with(require, with_metrics).await;
-    assert!(b.database_url.ends_with("sslmode=require"));
+    let Some(root) = servers_own_certificate(&server) else {
+        return;
+    };
+    let verify_full = move |url: &str| {
+        let mut url = url::Url::parse(url).unwrap();
+        url.set_host(Some("localhost")).unwrap();
+        format!("{url}?sslmode=verify-full&sslrootcert={root}")
+    };
+    if !libpq_accepts(&verify_full(&server)) {
+        return;
+    }
+    listeners_on_tls_hear_sign_outs_at_once(verify_full).await;
+}
+
+/// Two instances on the tests' database with the URL `database_url` makes of it: both listen (their
+/// cache is on) over TLS, and a sign-out on one is refused on the other at once.
+async fn listeners_on_tls_hear_sign_outs_at_once(database_url: impl Fn(&str) -> String) {
+    let first = |vars: &mut HashMap<String, String>| {
+        with_metrics(vars);
+        let url = database_url(&vars["DATABASE_URL"]);
+        vars.insert("DATABASE_URL".into(), url);
+    };
+    let (a, b) = two_instances_with(first, with_metrics).await;
+    assert!(
+        b.database_url.contains("sslmode="),
+        "both instances use the URL with sslmode"
+    );
     for app in [&a, &b] {
         assert_eq!(metric(app, CACHE_ON).await, 1.0, "listening over TLS");
     }
@@ -894,6 +936,53 @@ async fn with_sslmode_require_the_listeners_speak_tls_and_sign_outs_are_still_he
     assert_eq!(b.logout(&session.access_token).await.status(), 204);
     for app in [&a, &b] {
         expect_problem(app.me(&session.access_token).await, 401, "unauthorized").await;
+    }
+}
+
+/// The PostgreSQL server of `TEST_DATABASE_URL` when its TLS is on; `None` (the test is skipped)
+/// otherwise.
+fn postgres_with_tls() -> Option<String> {
+    let Some(server) = crate::helpers::test_postgres_url() else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (PostgreSQL); SQLite has no listener");
+        return None;
+    };
+    let mut conn = PgConnection::establish(&server).unwrap();
+    let ssl: Vec<Setting> = diesel::sql_query("SHOW ssl").load(&mut conn).unwrap();
+    if ssl.first().map(|s| s.ssl.as_str()) != Some("on") {
+        eprintln!("skipped: the PostgreSQL server at TEST_DATABASE_URL has ssl off");
+        return None;
+    }
+    Some(server)
+}
+
+/// The file of the server's certificate (`ssl_cert_file`) when it is readable here, the server being
+/// on this machine.
+fn servers_own_certificate(server: &str) -> Option<String> {
+    #[derive(QueryableByName)]
+    struct CertFile {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        ssl_cert_file: String,
+    }
+    let mut conn = PgConnection::establish(server).unwrap();
+    let file = diesel::sql_query("SHOW ssl_cert_file")
+        .get_result::<CertFile>(&mut conn)
+        .unwrap()
+        .ssl_cert_file;
+    if !file.starts_with('/') || std::fs::read(&file).is_err() {
+        eprintln!("skipped: the server's certificate {file} is not readable here");
+        return None;
+    }
+    Some(file)
+}
+
+/// Whether libpq (the pool's client) connects with `url`: the listener is held to what libpq accepts.
+fn libpq_accepts(url: &str) -> bool {
+    match PgConnection::establish(url) {
+        Ok(_) => true,
+        Err(e) => {
+            eprintln!("skipped: libpq itself refuses the server's certificate: {e}");
+            false
+        }
     }
 }
 
