@@ -21,6 +21,11 @@ cd "$(dirname "$0")/.."
 . scripts/common.sh
 
 duration=${BENCH_DURATION:-20}             # seconds of flood per run
+# The probe starts 2 s into the flood and stops 2 s before its end, so it needs a few seconds between.
+if ! [[ $duration =~ ^[0-9]+$ ]] || ((duration < 6)); then
+    echo "BENCH_DURATION must be a whole number of seconds, at least 6 (got '$duration')" >&2
+    exit 2
+fi
 read -ra concurrencies <<< "${FLOOD_CONCURRENCY:-500 50}"
 port=${BENCH_PORT:-18182}
 smtp_port=${BENCH_SMTP_PORT:-18525}

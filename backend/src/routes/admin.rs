@@ -13,6 +13,7 @@ use shared::problem::Problem;
 use super::{blocking, client_meta};
 use crate::auth::extractor::AdminUser;
 use crate::error::AppError;
+use crate::services::flow::Flow;
 use crate::services::{admin, now, Ctx};
 
 /// The query string as `T`; a parameter that is unknown or of the wrong type is a `422` naming it.
@@ -68,7 +69,7 @@ pub async fn user(
     let id = path.into_inner();
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    let detail = blocking(move || admin::user(&ctx, &admin, &id, &meta, now())).await?;
+    let detail = blocking(move || admin::user(Flow::new(&ctx, &meta, now()), &admin, &id)).await?;
     Ok(HttpResponse::Ok().json(detail))
 }
 
@@ -119,7 +120,8 @@ async fn set_disabled(
 ) -> Result<HttpResponse, AppError> {
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || admin::set_disabled(&ctx, &admin, &id, disabled, &meta, now())).await?;
+    blocking(move || admin::set_disabled(Flow::new(&ctx, &meta, now()), &admin, &id, disabled))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -142,7 +144,7 @@ pub async fn revoke_sessions(
     let id = path.into_inner();
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || admin::revoke_sessions(&ctx, &admin, &id, &meta, now())).await?;
+    blocking(move || admin::revoke_sessions(Flow::new(&ctx, &meta, now()), &admin, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -165,7 +167,7 @@ pub async fn delete_user(
     let id = path.into_inner();
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || admin::delete(&ctx, &admin, &id, &meta, now())).await?;
+    blocking(move || admin::delete(Flow::new(&ctx, &meta, now()), &admin, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

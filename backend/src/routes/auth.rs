@@ -11,11 +11,12 @@ use shared::api::{
 use shared::problem::Problem;
 
 use super::json::{Json, OptionalJson};
-use super::{blocking, blocking_hashing, client_meta, client_limit};
+use super::{blocking, blocking_hashing, client_limit, client_meta};
 use crate::auth::device;
 use crate::auth::extractor::AuthUser;
 use crate::captcha::{self, CaptchaError, Solution};
 use crate::error::AppError;
+use crate::services::flow::Flow;
 use crate::services::limits::ClientBudget;
 use crate::services::{
     codes, login as login_service, login_code, mfa, now, recovery, registration, sessions, Ctx,
@@ -120,7 +121,7 @@ pub async fn register(
     let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
     let sent = blocking_hashing(ctx.hasher.admit()?, move || {
-        registration::register(&ctx, registration, solved, &meta, now())
+        registration::register(Flow::new(&ctx, &meta, now()), registration, solved)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(sent))
@@ -155,7 +156,7 @@ pub async fn verify_email(
     let ctx2 = ctx.clone();
     let response = blocking(move || {
         let _admission = admission;
-        registration::verify(&ctx2, verification, &meta, now())
+        registration::verify(Flow::new(&ctx2, &meta, now()), verification)
     })
     .await?;
     let device = login_service::device_cookie_for(
@@ -212,7 +213,8 @@ pub async fn resend_code(
     let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
     let sent =
-        blocking(move || registration::resend(&ctx, email, token, solved, &meta, now())).await?;
+        blocking(move || registration::resend(Flow::new(&ctx, &meta, now()), email, token, solved))
+            .await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -242,7 +244,7 @@ pub async fn login(
             password: &password,
             device: device.as_deref(),
         };
-        login_service::login(&ctx2, attempt, &meta, now())
+        login_service::login(Flow::new(&ctx2, &meta, now()), attempt)
     })
     .await?;
     Ok(sign_in_response(&ctx, &req, logged_in))
@@ -282,7 +284,12 @@ pub async fn login_mfa(
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
     let done = blocking(move || {
-        mfa::login_second_step(&ctx2, &token, &code, device.as_deref(), &meta, now())
+        mfa::login_second_step(
+            Flow::new(&ctx2, &meta, now()),
+            &token,
+            &code,
+            device.as_deref(),
+        )
     })
     .await?;
     Ok(signed_in(&ctx, &req, done.tokens, done.device))
@@ -307,7 +314,8 @@ pub async fn login_code(
     let meta = client_meta(&req);
     let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || login_code::request(&ctx, email, solved, &meta, now())).await?;
+    let sent =
+        blocking(move || login_code::request(Flow::new(&ctx, &meta, now()), email, solved)).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -330,9 +338,10 @@ pub async fn login_code_verify(
     let device = device_cookie(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    let sign_in =
-        blocking(move || login_code::verify(&ctx2, attempt, device.as_deref(), &meta, now()))
-            .await?;
+    let sign_in = blocking(move || {
+        login_code::verify(Flow::new(&ctx2, &meta, now()), attempt, device.as_deref())
+    })
+    .await?;
     Ok(sign_in_response(&ctx, &req, sign_in))
 }
 
@@ -398,7 +407,7 @@ pub async fn refresh(
     client_limit(&ctx, ClientBudget::Refreshes, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    match blocking(move || sessions::refresh(&ctx2, &token, &meta, now())).await {
+    match blocking(move || sessions::refresh(Flow::new(&ctx2, &meta, now()), &token)).await {
         Ok(response) => Ok(tokens(&ctx, &req, response)),
         Err(AppError::InvalidToken) => {
             let mut response = actix_web::ResponseError::error_response(&AppError::InvalidToken);
@@ -425,7 +434,7 @@ pub async fn logout(
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
     let ctx2 = ctx.clone();
-    blocking(move || sessions::logout(&ctx2, &auth, &meta, now())).await?;
+    blocking(move || sessions::logout(Flow::new(&ctx2, &meta, now()), &auth)).await?;
     req.get_session().purge();
     Ok(HttpResponse::NoContent()
         .cookie(cleared_cookie(&ctx))
@@ -451,7 +460,8 @@ pub async fn forgot_password(
     let meta = client_meta(&req);
     let solved = captcha_solved(&req, &ctx).await?;
     let ctx = ctx.get_ref().clone();
-    let sent = blocking(move || recovery::forgot(&ctx, email, solved, &meta, now())).await?;
+    let sent =
+        blocking(move || recovery::forgot(Flow::new(&ctx, &meta, now()), email, solved)).await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
 
@@ -474,7 +484,7 @@ pub async fn reset_password(
     client_limit(&ctx, ClientBudget::CodeChecks, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
-        recovery::reset(&ctx, reset, &meta, now())
+        recovery::reset(Flow::new(&ctx, &meta, now()), reset)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

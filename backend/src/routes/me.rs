@@ -9,9 +9,10 @@ use shared::api::{
 use shared::problem::Problem;
 
 use super::json::Json;
-use super::{blocking, blocking_hashing, client_meta, client_limit};
+use super::{blocking, blocking_hashing, client_limit, client_meta};
 use crate::auth::extractor::AuthUser;
 use crate::error::AppError;
+use crate::services::flow::Flow;
 use crate::services::limits::ClientBudget;
 use crate::services::{account, mfa, now, recovery, sessions, Ctx};
 
@@ -63,7 +64,7 @@ pub async fn revoke_session(
     let id = path.into_inner();
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || sessions::revoke_own(&ctx, &auth, &id, &meta, now())).await?;
+    blocking(move || sessions::revoke_own(Flow::new(&ctx, &meta, now()), &auth, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -88,7 +89,12 @@ pub async fn change_password(
     client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
-        recovery::change_password(&ctx, &auth, &current, &new_password, &meta, now())
+        recovery::change_password(
+            Flow::new(&ctx, &meta, now()),
+            &auth,
+            &current,
+            &new_password,
+        )
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -130,7 +136,7 @@ pub async fn totp_enable(
     let meta = client_meta(&req);
     client_limit(&ctx, ClientBudget::CodeChecks, &meta).await?;
     let ctx = ctx.get_ref().clone();
-    let codes = blocking(move || mfa::enable(&ctx, &auth, &code, &meta, now())).await?;
+    let codes = blocking(move || mfa::enable(Flow::new(&ctx, &meta, now()), &auth, &code)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(codes))
@@ -157,7 +163,7 @@ pub async fn totp_disable(
     client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
-        mfa::disable(&ctx, &auth, &password, &code, &meta, now())
+        mfa::disable(Flow::new(&ctx, &meta, now()), &auth, &password, &code)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -184,7 +190,7 @@ pub async fn recovery_codes(
     client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let codes = blocking_hashing(ctx.hasher.admit()?, move || {
-        mfa::regenerate_recovery_codes(&ctx, &auth, &password, &code, &meta, now())
+        mfa::regenerate_recovery_codes(Flow::new(&ctx, &meta, now()), &auth, &password, &code)
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -208,8 +214,10 @@ pub async fn set_language(
 ) -> Result<HttpResponse, AppError> {
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    let user =
-        blocking(move || account::set_language(&ctx, &auth, body.language, &meta, now())).await?;
+    let user = blocking(move || {
+        account::set_language(Flow::new(&ctx, &meta, now()), &auth, body.language)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -227,7 +235,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    let export = blocking(move || account::export(&ctx, &auth, &meta, now())).await?;
+    let export = blocking(move || account::export(Flow::new(&ctx, &meta, now()), &auth)).await?;
     Ok(HttpResponse::Ok()
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
@@ -258,7 +266,12 @@ pub async fn delete_account(
     client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     blocking_hashing(ctx.hasher.admit()?, move || {
-        account::delete_own(&ctx, &auth, &password, code.as_ref(), &meta, now())
+        account::delete_own(
+            Flow::new(&ctx, &meta, now()),
+            &auth,
+            &password,
+            code.as_ref(),
+        )
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -12,9 +12,10 @@ use shared::problem::Problem;
 
 use super::auth::{device_cookie, sign_in_response, signed_in};
 use super::json::Json;
-use super::{blocking, blocking_hashing, client_meta, client_limit};
+use super::{blocking, blocking_hashing, client_limit, client_meta};
 use crate::auth::extractor::{AdminUser, AuthUser};
 use crate::error::AppError;
+use crate::services::flow::Flow;
 use crate::services::limits::ClientBudget;
 use crate::services::{now, passkeys, Ctx};
 
@@ -59,7 +60,7 @@ pub async fn registration_options(
     client_limit(&ctx, ClientBudget::Logins, &meta).await?;
     let ctx = ctx.get_ref().clone();
     let started = blocking_hashing(ctx.hasher.admit()?, move || {
-        passkeys::registration_options(&ctx, &auth, &password, &meta, now())
+        passkeys::registration_options(Flow::new(&ctx, &meta, now()), &auth, &password)
     })
     .await?;
     Ok(options(started))
@@ -87,7 +88,13 @@ pub async fn register(
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
     let added = blocking(move || {
-        passkeys::register(&ctx, &auth, &ceremony_id, &name, credential, &meta, now())
+        passkeys::register(
+            Flow::new(&ctx, &meta, now()),
+            &auth,
+            &ceremony_id,
+            &name,
+            credential,
+        )
     })
     .await?;
     Ok(HttpResponse::Created().json(added))
@@ -133,7 +140,8 @@ pub async fn delete(
     let id = path.into_inner();
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || passkeys::delete(&ctx, &auth.user_id, &id, None, &meta, now())).await?;
+    blocking(move || passkeys::delete(Flow::new(&ctx, &meta, now()), &auth.user_id, &id, None))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -183,12 +191,10 @@ pub async fn login(
     let ctx2 = ctx.clone();
     let sign_in = blocking(move || {
         passkeys::sign_in(
-            &ctx2,
+            Flow::new(&ctx2, &meta, now()),
             &ceremony_id,
             credential,
             device.as_deref(),
-            &meta,
-            now(),
         )
     })
     .await?;
@@ -245,13 +251,11 @@ pub async fn second_factor(
     let ctx2 = ctx.clone();
     let done = blocking(move || {
         passkeys::second_factor(
-            &ctx2,
+            Flow::new(&ctx2, &meta, now()),
             &token,
             &ceremony_id,
             credential,
             device.as_deref(),
-            &meta,
-            now(),
         )
     })
     .await?;
@@ -279,7 +283,14 @@ pub async fn admin_delete(
     let (user_id, id) = path.into_inner();
     let meta = client_meta(&req);
     let ctx = ctx.get_ref().clone();
-    blocking(move || passkeys::delete(&ctx, &user_id, &id, Some(&admin.user_id), &meta, now()))
-        .await?;
+    blocking(move || {
+        passkeys::delete(
+            Flow::new(&ctx, &meta, now()),
+            &user_id,
+            &id,
+            Some(&admin.user_id),
+        )
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,17 +5,17 @@ use shared::admin::{AccountExport, ExportedFactor, ExportedSession};
 use shared::api::{FactorCode, User};
 use shared::i18n::Language;
 
+use super::flow::{Flow, Tx};
 use super::sessions::{user_view, Authenticated};
 use super::views;
-use super::{audit, flow, login, mfa, ClientMeta, Ctx, Event, Subject};
+use super::{audit, flow, login, mfa, ClientMeta, Event, Subject};
 use crate::error::AppError;
 use crate::mail::templates::{self, DeletedBy};
 use crate::mail::{self, MailKind};
 use crate::store::codes::Purpose;
 use crate::store::users::{self, UserRow};
 use crate::store::{
-    self, audit as audit_store, code_events, codes, login_throttle, mfa as mfa_store, outbox,
-    sessions, Conn, Timestamp,
+    audit as audit_store, code_events, codes, login_throttle, mfa as mfa_store, outbox, sessions,
 };
 use crate::webhooks;
 
@@ -23,52 +23,45 @@ use crate::webhooks;
 /// Concurrency: one conditional update; the last of two racing changes stands.
 #[tracing::instrument(skip_all)]
 pub fn set_language(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     language: Language,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<User, AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<_, AppError> {
-        if users::set_language(conn, &auth.user_id, language, now)? {
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<_, AppError> {
+        if users::set_language(tx.conn, &auth.user_id, language, tx.now)? {
             let subject = Subject {
                 user_id: Some(&auth.user_id),
                 detail: Some(language.code()),
                 ..Default::default()
             };
-            audit(conn, Event::LanguageChanged, subject, meta, now)?;
+            tx.audit(Event::LanguageChanged, subject)?;
         }
-        let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+        let user = users::find(tx.conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
         user_view(&user)
     })
 }
 
 /// Everything kept about the signed-in account; the export itself is audited.
 #[tracing::instrument(skip_all)]
-pub fn export(
-    ctx: &Ctx,
-    auth: &Authenticated,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<AccountExport, AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<_, AppError> {
-        let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+pub fn export(flow: Flow<'_>, auth: &Authenticated) -> Result<AccountExport, AppError> {
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<_, AppError> {
+        let user = users::find(tx.conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
         let subject = Subject {
             user_id: Some(&user.id),
             ..Default::default()
         };
-        audit(conn, Event::DataExported, subject, meta, now)?;
-        let factor = mfa_store::find_totp(conn, &user.id)?;
+        tx.audit(Event::DataExported, subject)?;
+        let factor = mfa_store::find_totp(tx.conn, &user.id)?;
         let recovery_codes_left = if user.mfa_enabled {
-            mfa_store::unused_recovery_codes(conn, &user.id)?
+            mfa_store::unused_recovery_codes(tx.conn, &user.id)?
         } else {
             0
         };
-        let history = views::history(conn, &user.id, &user.email, None)?;
+        let history = views::history(tx.conn, &user.id, &user.email, None)?;
         Ok(AccountExport {
-            exported_at: now.and_utc(),
+            exported_at: tx.now.and_utc(),
             user: user_view(&user)?,
             verified_at: user.verified_at.map(|t| t.and_utc()),
             updated_at: user.updated_at.and_utc(),
@@ -77,7 +70,7 @@ pub fn export(
                 enabled_at: factor.and_then(|f| f.confirmed_at).map(|t| t.and_utc()),
                 recovery_codes_left: u32::try_from(recovery_codes_left).unwrap_or(0),
             },
-            sessions: sessions::all_for_user(conn, &user.id)?
+            sessions: sessions::all_for_user(tx.conn, &user.id)?
                 .into_iter()
                 .map(|s| ExportedSession {
                     id: s.id,
@@ -93,7 +86,7 @@ pub fn export(
             events: history.events,
             mails: history.mails,
             codes: history.codes,
-            passkeys: crate::store::passkeys::list(conn, &user.id)?
+            passkeys: crate::store::passkeys::list(tx.conn, &user.id)?
                 .iter()
                 .map(super::passkeys::info)
                 .collect(),
@@ -106,17 +99,15 @@ pub fn export(
 /// (compare-and-set), so a password changed meanwhile deletes nothing.
 #[tracing::instrument(skip_all)]
 pub fn delete_own(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     password: &str,
     code: Option<&FactorCode>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
-    let checked = mfa::password_confirmed(ctx, auth, password, meta, now)?;
-    let mut conn = ctx.conn()?;
-    flow::commit(&mut conn, |conn| {
-        let user = users::find(conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    let checked = mfa::password_confirmed(flow, auth, password)?;
+    let mut conn = flow.ctx.conn()?;
+    flow.commit(&mut conn, |tx| {
+        let user = users::find(tx.conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
         if user.password_hash != checked.password_hash {
             return flow::refuse(AppError::validation(
                 "password",
@@ -131,70 +122,64 @@ pub fn delete_own(
                 ));
             };
             // A wrong code is refused with nothing deleted; a recovery code's use commits.
-            mfa::factor_code_accepted(ctx, conn, &user, code, meta, now)?;
+            mfa::factor_code_accepted(tx, &user, code)?;
         }
-        erase(ctx, conn, &user, DeletedBy::Owner, now)?;
+        erase(tx, &user, DeletedBy::Owner)?;
         let subject = Subject {
             user_id: Some(&user.id),
             ..Default::default()
         };
         // No address, IP or user agent: the account asked to be forgotten.
-        audit(
-            conn,
-            Event::AccountDeleted,
-            subject,
-            &ClientMeta::default(),
-            now,
-        )?;
+        audit(tx.conn, Event::AccountDeleted, subject, &ClientMeta::default(), tx.now)?;
         Ok(())
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     tracing::info!(user = %auth.user_id, "account deleted by its owner");
     Ok(())
 }
 
 /// Removes the account and everything kept about it (sessions, factor, codes, throttles, trail, mail
 /// log), then queues the goodbye mail, in the caller's transaction.
-pub(crate) fn erase(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    user: &UserRow,
-    by: DeletedBy,
-    now: Timestamp,
-) -> Result<(), AppError> {
+pub(crate) fn erase(tx: &mut Tx<'_, '_>, user: &UserRow, by: DeletedBy) -> Result<(), AppError> {
     let addresses = [user.email.as_str(), user.email_key.as_str()];
-    audit_store::delete_of_account(conn, &user.id, &addresses)?;
-    code_events::delete_of_address(conn, &user.email_key)?;
-    outbox::delete_to_address(conn, &user.email_key)?;
+    audit_store::delete_of_account(tx.conn, &user.id, &addresses)?;
+    code_events::delete_of_address(tx.conn, &user.email_key)?;
+    outbox::delete_to_address(tx.conn, &user.email_key)?;
     // Codes of a registration of the address by someone else stay theirs.
     codes::delete_of_address(
-        conn,
+        tx.conn,
         &user.email_key,
         &[Purpose::PasswordReset, Purpose::Login],
     )?;
-    login_throttle::clear_subject(conn, &login::account_subject(&user.id))?;
-    if !users::delete(conn, &user.id)? {
+    login_throttle::clear_subject(tx.conn, &login::account_subject(&user.id))?;
+    if !users::delete(tx.conn, &user.id)? {
         return Err(AppError::NotFound);
     }
     let goodbye = templates::account_deleted(
         user.language(),
-        &ctx.settings.public_url,
+        &tx.ctx.settings.public_url,
         &user.email,
         &user.username,
         by,
     );
-    mail::queue(conn, MailKind::AccountDeleted, &user.email, goodbye, now)?;
+    mail::queue(
+        tx.conn,
+        MailKind::AccountDeleted,
+        &user.email,
+        goodbye,
+        tx.now,
+    )?;
     let by = match by {
         DeletedBy::Owner => "owner",
         DeletedBy::Admin => "admin",
     };
     webhooks::queue(
-        conn,
-        &ctx.settings,
+        tx.conn,
+        &tx.ctx.settings,
         webhooks::Event::Deleted,
         &user.id,
         serde_json::json!({ "by": by }),
-        now,
+        tx.now,
     )?;
     Ok(())
 }

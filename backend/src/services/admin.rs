@@ -9,6 +9,7 @@ use shared::admin::{
     MailFilter, MailStatus, Page, Paging, Stats,
 };
 
+use super::flow::Flow;
 use super::sessions::{session_info, Authenticated};
 use super::{account, audit, views, ClientMeta, Ctx, Event, Subject};
 use crate::error::AppError;
@@ -81,35 +82,23 @@ pub fn users(
 }
 
 /// One user's page; looking at it is audited (who read whose story is part of the story).
-pub fn user(
-    ctx: &Ctx,
-    admin: &Admin,
-    id: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<AdminUserDetail, AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<_, AppError> {
-        let row = accounts::find(conn, id, now)?.ok_or(AppError::NotFound)?;
-        let history = views::history(conn, &row.id, &row.email, Some(DETAIL_LIMIT))?;
-        let open_sessions = sessions::list_active_for_user(conn, &row.id, now)?;
+pub fn user(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<AdminUserDetail, AppError> {
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<_, AppError> {
+        let row = accounts::find(tx.conn, id, tx.now)?.ok_or(AppError::NotFound)?;
+        let history = views::history(tx.conn, &row.id, &row.email, Some(DETAIL_LIMIT))?;
+        let open_sessions = sessions::list_active_for_user(tx.conn, &row.id, tx.now)?;
         let recovery_codes_left = if row.mfa_enabled {
-            let left = mfa_store::unused_recovery_codes(conn, &row.id)?;
+            let left = mfa_store::unused_recovery_codes(tx.conn, &row.id)?;
             Some(u32::try_from(left).unwrap_or(0))
         } else {
             None
         };
-        let passkeys = crate::store::passkeys::list(conn, &row.id)?
+        let passkeys = crate::store::passkeys::list(tx.conn, &row.id)?
             .iter()
             .map(super::passkeys::info)
             .collect();
-        audit(
-            conn,
-            Event::AdminViewedUser,
-            acted_on(&row.id, admin),
-            meta,
-            now,
-        )?;
+        tx.audit(Event::AdminViewedUser, acted_on(&row.id, admin))?;
         Ok(AdminUserDetail {
             user: views::admin_user(row)?,
             sessions: open_sessions
@@ -161,19 +150,17 @@ fn target_account(
 /// Disables (`true`) or enables an account. Disabling ends every session in the same transaction, so a
 /// token of the account is refused from the next request on; the owner is told by mail.
 pub fn set_disabled(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     admin: &Admin,
     id: &str,
     disabled: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<(), AppError> {
-        let user = target_account(conn, admin, id, now)?;
-        let changed = users::set_disabled(conn, &user.id, disabled.then_some(now), now)?;
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+        let user = target_account(tx.conn, admin, id, tx.now)?;
+        let changed = users::set_disabled(tx.conn, &user.id, disabled.then_some(tx.now), tx.now)?;
         let event = if disabled {
-            sessions::revoke_all_for_user(conn, &user.id, None, "account_disabled", now)?;
+            sessions::revoke_all_for_user(tx.conn, &user.id, None, "account_disabled", tx.now)?;
             Event::AdminDisabledUser
         } else {
             Event::AdminEnabledUser
@@ -181,67 +168,62 @@ pub fn set_disabled(
         if changed {
             let notice = templates::account_disabled(
                 user.language(),
-                &ctx.settings.public_url,
+                &tx.ctx.settings.public_url,
                 &user.email,
                 disabled,
             );
-            mail::queue(conn, MailKind::AccountDisabled, &user.email, notice, now)?;
+            mail::queue(
+                tx.conn,
+                MailKind::AccountDisabled,
+                &user.email,
+                notice,
+                tx.now,
+            )?;
             let hook = if disabled {
                 webhooks::Event::Disabled
             } else {
                 webhooks::Event::Enabled
             };
             let by = serde_json::json!({ "by": admin.user_id });
-            webhooks::queue(conn, &ctx.settings, hook, &user.id, by, now)?;
+            webhooks::queue(tx.conn, &tx.ctx.settings, hook, &user.id, by, tx.now)?;
         }
-        audit(conn, event, acted_on(&user.id, admin), meta, now)?;
+        tx.audit(event, acted_on(&user.id, admin))?;
         Ok(())
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     tracing::info!(user = %id, admin = %admin.user_id, disabled, "account state set by an admin");
     Ok(())
 }
 
 /// Signs the account out everywhere.
-pub fn revoke_sessions(
-    ctx: &Ctx,
-    admin: &Admin,
-    id: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<(), AppError> {
-        let user = target_account(conn, admin, id, now)?;
-        let ended = sessions::revoke_all_for_user(conn, &user.id, None, "revoked_by_admin", now)?;
+pub fn revoke_sessions(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<(), AppError> {
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+        let user = target_account(tx.conn, admin, id, tx.now)?;
+        let ended =
+            sessions::revoke_all_for_user(tx.conn, &user.id, None, "revoked_by_admin", tx.now)?;
         let detail = format!("{ended} session(s)");
         let subject = Subject {
             detail: Some(&detail),
             ..acted_on(&user.id, admin)
         };
-        audit(conn, Event::AdminRevokedSessions, subject, meta, now)?;
+        tx.audit(Event::AdminRevokedSessions, subject)?;
         Ok(())
     })
 }
 
 /// Deletes an account (as its owner's deletion does, with a goodbye mail) or a pending registration.
-pub fn delete(
-    ctx: &Ctx,
-    admin: &Admin,
-    id: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<(), AppError> {
-        let detail = match target_account(conn, admin, id, now) {
+pub fn delete(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<(), AppError> {
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+        let detail = match target_account(tx.conn, admin, id, tx.now) {
             Ok(user) => {
-                account::erase(ctx, conn, &user, DeletedBy::Admin, now)?;
+                account::erase(tx, &user, DeletedBy::Admin)?;
                 "account"
             }
-            Err(AppError::Validation(_)) if registrations::find(conn, id, now)?.is_some() => {
-                registrations::delete(conn, id)?;
-                codes::delete_for_subject(conn, id)?;
+            Err(AppError::Validation(_)) if registrations::find(tx.conn, id, tx.now)?.is_some() => {
+                registrations::delete(tx.conn, id)?;
+                codes::delete_for_subject(tx.conn, id)?;
                 "pending registration"
             }
             Err(e) => return Err(e),
@@ -250,10 +232,10 @@ pub fn delete(
             detail: Some(detail),
             ..acted_on(id, admin)
         };
-        audit(conn, Event::AdminDeletedUser, subject, meta, now)?;
+        tx.audit(Event::AdminDeletedUser, subject)?;
         Ok(())
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     tracing::info!(user = %id, admin = %admin.user_id, "deleted by an admin");
     Ok(())
 }

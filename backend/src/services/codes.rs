@@ -10,15 +10,15 @@ use shared::api::{CodePurpose, CodeSentResponse, CodeStatusQuery};
 use shared::domain::{Email, OtpCode};
 use shared::i18n::Language;
 
-use super::flow::{refuse, Stop};
+use super::flow::{refuse, Flow, Stop, Tx};
 use super::limits::{self, Verdict};
-use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
+use super::{seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::otp;
 use crate::error::AppError;
 use crate::mail::{self, MailKind, Rendered};
 use crate::store::code_events::{self, NewCodeEvent};
 use crate::store::codes::{self, CodeKey, CodeRow, Purpose};
-use crate::store::{self as db, users};
+use crate::store::users;
 use crate::store::{rate_limits, Conn, Timestamp};
 
 pub const MAX_TRIES_PER_CODE: i32 = 5;
@@ -34,19 +34,16 @@ fn delta(d: std::time::Duration) -> TimeDelta {
 /// that got this far. An address locked against guessing still gets codes: its owner needs them, and the
 /// lock is enforced where codes are checked.
 pub fn ensure_may_send_code(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     email_key: &str,
     cooldown_of: Option<CodeKey<'_>>,
     captcha_solved: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
     if let Some(key) = cooldown_of {
-        ensure_cooldown_over(conn, key, now)?;
+        ensure_cooldown_over(tx.conn, key, tx.now)?;
     }
-    ensure_within_mail_limits(ctx, meta, email_key, captcha_solved)?;
-    ensure_within_shared_mail_budgets(ctx, conn, email_key, captcha_solved, meta, now)
+    ensure_within_mail_limits(tx.ctx, tx.meta, email_key, captcha_solved)?;
+    ensure_within_shared_mail_budgets(tx, email_key, captcha_solved)
 }
 
 /// The mail limits again, counted in the database: each instance's own tables above would let N
@@ -55,19 +52,16 @@ pub fn ensure_may_send_code(
 /// CAPTCHA tier too where several instances share the database (`limits::counted_in_database`). In the
 /// same order as the tables above: a request refused by a narrower budget spends nothing broader.
 fn ensure_within_shared_mail_budgets(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     email_key: &str,
     captcha_solved: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
-    let allowed = &ctx.settings.limits;
+    let allowed = &tx.ctx.settings.limits;
     let hard = |key: String, per_hour| (key, per_hour, false);
     let soft = |key: String, per_hour| (key, per_hour, true);
     let mut budgets = Vec::with_capacity(7);
-    if limits::counted_in_database(&ctx.settings) {
-        let client = limits::shared_key(allowed, "mail", meta.addr);
+    if limits::counted_in_database(&tx.ctx.settings) {
+        let client = limits::shared_key(allowed, "mail", tx.meta.addr);
         budgets.push(hard(client.clone(), allowed.mail_per_ip));
         budgets.push(hard(
             format!("{client}:address:{email_key}"),
@@ -75,7 +69,7 @@ fn ensure_within_shared_mail_budgets(
         ));
         if !captcha_solved {
             budgets.push(soft(
-                limits::shared_key(allowed, "captcha", meta.addr),
+                limits::shared_key(allowed, "captcha", tx.meta.addr),
                 allowed.captcha_mail_per_ip,
             ));
             budgets.push(soft(
@@ -85,12 +79,15 @@ fn ensure_within_shared_mail_budgets(
             budgets.push(soft("captcha:total".to_owned(), allowed.captcha_mail_total));
         }
     }
-    budgets.push(hard(format!("mail:address:{email_key}"), allowed.mail_per_address));
+    budgets.push(hard(
+        format!("mail:address:{email_key}"),
+        allowed.mail_per_address,
+    ));
     budgets.push(hard("mail:total".to_owned(), allowed.mail_total));
     for (key, per_hour, soft) in budgets {
-        if let Err(retry_after) = rate_limits::take(conn, &key, per_hour, now)? {
+        if let Err(retry_after) = rate_limits::take(tx.conn, &key, per_hour, tx.now)? {
             if soft {
-                tracing::warn!(ip = ?meta.addr, "mail request under pressure (shared count): CAPTCHA required");
+                tracing::warn!(ip = ?tx.meta.addr, "mail request under pressure (shared count): CAPTCHA required");
                 return Err(AppError::CaptchaRequired);
             }
             tracing::warn!(retry_after, "mail request refused by a shared budget");
@@ -192,21 +189,18 @@ fn binding(key: CodeKey<'_>) -> String {
 /// Makes a new current code for `key`, voiding the previous one. With `real == false` the row is a
 /// decoy: it behaves like a code (expiry, cooldown, attempts) but no code exists, so none is returned.
 pub fn issue(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     key: CodeKey<'_>,
     real: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(CodeRow, Option<OtpCode>), AppError> {
     let code = real.then(otp::generate);
     if real {
         // A decoy is no code: the code log shows only what a person could have received.
-        let previous = codes::find(conn, key)?;
-        if previous.is_some_and(|p| p.code_hash.is_some() && now < p.expires_at) {
-            log_code_event(ctx, conn, key, CodeEvent::Replaced, meta, now)?;
+        let previous = codes::find(tx.conn, key)?;
+        if previous.is_some_and(|p| p.code_hash.is_some() && tx.now < p.expires_at) {
+            log_code_event(tx, key, CodeEvent::Replaced)?;
         }
-        log_code_event(ctx, conn, key, CodeEvent::Issued, meta, now)?;
+        log_code_event(tx, key, CodeEvent::Issued)?;
     }
     let row = CodeRow {
         email_key: key.email_key.to_owned(),
@@ -214,13 +208,13 @@ pub fn issue(
         subject: key.subject.to_owned(),
         code_hash: code
             .as_ref()
-            .map(|c| otp::hash(&ctx.keys.code_key, key.purpose, &binding(key), c)),
+            .map(|c| otp::hash(&tx.ctx.keys.code_key, key.purpose, &binding(key), c)),
         attempts: 0,
-        created_at: now,
-        expires_at: now + delta(ctx.settings.otp_ttl),
-        resend_after: now + delta(ctx.settings.otp_resend_cooldown),
+        created_at: tx.now,
+        expires_at: tx.now + delta(tx.ctx.settings.otp_ttl),
+        resend_after: tx.now + delta(tx.ctx.settings.otp_resend_cooldown),
     };
-    codes::replace(conn, &row)?;
+    codes::replace(tx.conn, &row)?;
     Ok((row, code))
 }
 
@@ -236,42 +230,40 @@ pub struct AccountCodeMail {
 /// address gets the same answer, only an account's address gets a mail (the others a decoy code).
 /// Concurrency: the cooldown check and the new code share one write transaction.
 pub fn mail_account_code(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     email: &Email,
     purpose: Purpose,
     mail: AccountCodeMail,
     captcha_solved: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
     let email_key = email.canonical();
     let key = CodeKey::of_address(&email_key, purpose);
-    let mut conn = ctx.conn()?;
-    let response = db::write(&mut conn, |conn| -> Result<_, AppError> {
-        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
-        let user = users::find_by_email_key(conn, &email_key)?;
-        let (row, code) = issue(ctx, conn, key, user.is_some(), meta, now)?;
+    let mut conn = flow.ctx.conn()?;
+    let response = flow.write(&mut conn, |tx| -> Result<_, AppError> {
+        ensure_may_send_code(tx, &email_key, Some(key), captcha_solved)?;
+        let user = users::find_by_email_key(tx.conn, &email_key)?;
+        let (row, code) = issue(tx, key, user.is_some())?;
         if let (Some(user), Some(code)) = (user, code) {
             let message = (mail.render)(
                 user.language(),
-                &ctx.settings.public_url,
+                &tx.ctx.settings.public_url,
                 &user.email,
                 code.expose(),
-                &link_token(ctx, key, &code),
-                ctx.settings.otp_ttl,
+                &link_token(tx.ctx, key, &code),
+                tx.ctx.settings.otp_ttl,
             );
-            mail::queue(conn, mail.kind, &user.email, message, now)?;
+            mail::queue(tx.conn, mail.kind, &user.email, message, tx.now)?;
             let subject = Subject {
                 user_id: Some(&user.id),
                 email: Some(&user.email),
                 detail: None,
                 actor_id: None,
             };
-            audit(conn, mail.event, subject, meta, now)?;
+            tx.audit(mail.event, subject)?;
         }
-        Ok(sent_response(email, &row, now))
+        Ok(sent_response(email, &row, tx.now))
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(response)
 }
 
@@ -314,16 +306,9 @@ pub fn sent_response(email: &Email, row: &CodeRow, now: Timestamp) -> CodeSentRe
 
 /// Checks `code` against the code of `key` and spends it if it matches. Wrong tries are recorded: a
 /// refusal is a [`Stop::Refused`], which commits them.
-pub fn check(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    key: CodeKey<'_>,
-    presented: Presented<'_>,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), Stop> {
-    let row = peek(ctx, conn, key, presented, meta, now)?;
-    if !consume_matched(ctx, conn, &row, meta, now)? {
+pub fn check(tx: &mut Tx<'_, '_>, key: CodeKey<'_>, presented: Presented<'_>) -> Result<(), Stop> {
+    let row = peek(tx, key, presented)?;
+    if !consume_matched(tx, &row)? {
         return refuse(AppError::CodeExpired);
     }
     Ok(())
@@ -333,23 +318,20 @@ pub fn check(
 /// hash) between the check and the change; they spend it with [`consume_matched`] in the transaction
 /// that makes the change. A wrong code is recorded (the refusal commits it).
 pub fn peek(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     key: CodeKey<'_>,
     presented: Presented<'_>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<CodeRow, Stop> {
-    let refusal = match usable(conn, key, now) {
+    let refusal = match usable(tx.conn, key, tx.now) {
         Err(Stop::Refused(refusal)) => refusal,
         Err(failed) => return Err(failed),
-        Ok(row) => match locked_out(conn, key.email_key, presented, now)? {
+        Ok(row) => match locked_out(tx.conn, key.email_key, presented, tx.now)? {
             Some(refusal) => refusal,
-            None if presented.matches(ctx, key, &row) => return Ok(row),
-            None => wrong_try(conn, key, false, now)?,
+            None if presented.matches(tx.ctx, key, &row) => return Ok(row),
+            None => wrong_try(tx.conn, key, false, tx.now)?,
         },
     };
-    record_check(ctx, conn, key, Err(&refusal), meta, now)?;
+    record_check(tx, key, Err(&refusal))?;
     refuse(refusal)
 }
 
@@ -357,88 +339,73 @@ pub fn peek(
 /// live code of the address's `purpose` that `code` matches, without spending it. A miss counts as a wrong
 /// try against every live code of the address (a guess could have hit any of them).
 pub fn find_matching(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     email_key: &str,
     purpose: Purpose,
     presented: Presented<'_>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<CodeRow, Stop> {
-    let rows = codes::find_all(conn, email_key, purpose)?;
+    let rows = codes::find_all(tx.conn, email_key, purpose)?;
     let live: Vec<&CodeRow> = rows
         .iter()
-        .filter(|r| now < r.expires_at && r.attempts < MAX_TRIES_PER_CODE)
+        .filter(|r| tx.now < r.expires_at && r.attempts < MAX_TRIES_PER_CODE)
         .collect();
     let any_key = CodeKey::of_address(email_key, purpose);
     if live.is_empty() {
-        let refusal = match rows.iter().find(|r| now < r.expires_at) {
-            Some(exhausted) => too_many(exhausted, now),
+        let refusal = match rows.iter().find(|r| tx.now < r.expires_at) {
+            Some(exhausted) => too_many(exhausted, tx.now),
             None => AppError::CodeExpired,
         };
-        record_check(ctx, conn, any_key, Err(&refusal), meta, now)?;
+        record_check(tx, any_key, Err(&refusal))?;
         return refuse(refusal);
     }
-    if let Some(refusal) = locked_out(conn, email_key, presented, now)? {
-        record_check(ctx, conn, any_key, Err(&refusal), meta, now)?;
+    if let Some(refusal) = locked_out(tx.conn, email_key, presented, tx.now)? {
+        record_check(tx, any_key, Err(&refusal))?;
         return refuse(refusal);
     }
     if let Some(hit) = live
         .iter()
-        .find(|r| r.key().is_some_and(|key| presented.matches(ctx, key, r)))
+        .find(|r| r.key().is_some_and(|key| presented.matches(tx.ctx, key, r)))
     {
         return Ok((*hit).clone());
     }
-    codes::record_failure(conn, email_key, now)?;
+    codes::record_failure(tx.conn, email_key, tx.now)?;
     let mut fewest_left = MAX_TRIES_PER_CODE;
     for row in &live {
         if let Some(key) = row.key() {
-            let attempts = codes::record_wrong_try(conn, key)?.unwrap_or(MAX_TRIES_PER_CODE);
+            let attempts = codes::record_wrong_try(tx.conn, key)?.unwrap_or(MAX_TRIES_PER_CODE);
             fewest_left = fewest_left.min(MAX_TRIES_PER_CODE - attempts);
         }
     }
     let refusal = AppError::InvalidCodeOrPassword {
         attempts_remaining: u32::try_from(fewest_left).unwrap_or(0),
     };
-    record_check(ctx, conn, any_key, Err(&refusal), meta, now)?;
+    record_check(tx, any_key, Err(&refusal))?;
     refuse(refusal)
 }
 
 /// Spends a code found by [`peek`] or [`find_matching`]; `false` if another request spent or replaced it
 /// meanwhile.
-pub fn consume_matched(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    row: &CodeRow,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<bool, AppError> {
+pub fn consume_matched(tx: &mut Tx<'_, '_>, row: &CodeRow) -> Result<bool, AppError> {
     let Some(key) = row.key() else {
         return Ok(false);
     };
-    let spent = codes::consume(conn, key, row.code_hash.as_deref().unwrap_or_default())?;
+    let spent = codes::consume(tx.conn, key, row.code_hash.as_deref().unwrap_or_default())?;
     let verdict = if spent {
         Ok(())
     } else {
         Err(AppError::CodeExpired)
     };
-    record_check(ctx, conn, key, verdict.as_ref().map(drop), meta, now)?;
+    record_check(tx, key, verdict.as_ref().map(drop))?;
     Ok(spent)
 }
 
 /// A right code with a wrong password: a wrong try against that code.
-pub fn refuse_matched(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    row: &CodeRow,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<AppError, AppError> {
+pub fn refuse_matched(tx: &mut Tx<'_, '_>, row: &CodeRow) -> Result<AppError, AppError> {
     let Some(key) = row.key() else {
         return Ok(AppError::CodeExpired);
     };
-    let refusal = wrong_try(conn, key, true, now)?;
-    record_check(ctx, conn, key, Err(&refusal), meta, now)?;
+    let refusal = wrong_try(tx.conn, key, true, tx.now)?;
+    record_check(tx, key, Err(&refusal))?;
     Ok(refusal)
 }
 
@@ -511,12 +478,9 @@ fn wrong_try(
 }
 
 fn record_check(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     key: CodeKey<'_>,
     verdict: Result<(), &AppError>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
     let detail = match verdict {
         Ok(()) => key.purpose.as_str().to_owned(),
@@ -532,34 +496,27 @@ fn record_check(
         Err(AppError::CodeExpired) => CodeEvent::Expired,
         Err(_) => CodeEvent::Failed,
     };
-    log_code_event(ctx, conn, key, logged, meta, now)?;
+    log_code_event(tx, key, logged)?;
     let subject = Subject {
         user_id: None,
         email: Some(key.email_key),
         detail: Some(&detail),
         actor_id: None,
     };
-    audit(conn, event, subject, meta, now)?;
+    tx.audit(event, subject)?;
     Ok(())
 }
 
-fn log_code_event(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    key: CodeKey<'_>,
-    event: CodeEvent,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    ctx.metrics.code(key.purpose.as_str(), event.as_str());
+fn log_code_event(tx: &mut Tx<'_, '_>, key: CodeKey<'_>, event: CodeEvent) -> Result<(), AppError> {
+    tx.ctx.metrics.code(key.purpose.as_str(), event.as_str());
     code_events::record(
-        conn,
+        tx.conn,
         &NewCodeEvent {
-            at: now,
+            at: tx.now,
             email: key.email_key,
             purpose: key.purpose.as_str(),
             event: event.as_str(),
-            ip: meta.ip.as_deref(),
+            ip: tx.meta.ip.as_deref(),
         },
     )?;
     Ok(())

@@ -1,19 +1,96 @@
-//! How a flow's transaction ends. Some refusals must keep what the transaction wrote (a wrong code
-//! counted, a spent token recorded, a login attempt reserved), so a flow stops with a [`Stop`]:
-//! [`Stop::Refused`] commits and answers the refusal, [`Stop::Failed`] rolls back. [`commit`] runs one
-//! such transaction and gives the caller a single `Result`.
+//! The unit of work of every flow. A [`Flow`] carries what each step needs besides its own arguments
+//! (the context, the client's metadata, one clock reading); inside its transaction a [`Tx`] adds the
+//! connection. Some refusals must keep what the transaction wrote (a wrong code counted, a spent token
+//! recorded, a login attempt reserved), so a step stops with a [`Stop`]: [`Stop::Refused`] commits and
+//! answers the refusal, [`Stop::Failed`] rolls back. [`Flow::commit`] runs one such transaction and
+//! gives the caller a single `Result`; [`Flow::write`] one that commits only on success.
 //!
-//! Isolation: every flow's transaction is a write transaction (`store::write`), and write transactions
-//! run one at a time: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's transaction-scoped advisory lock taken
-//! first, which every instance sharing the database waits for. So a flow's reads and the writes that
-//! depend on them cannot interleave with another's, on one instance or several. Where a decision must also survive a backend with concurrent writers, the write
-//! itself re-checks it: codes are spent by a delete that names the checked hash, passwords are
-//! replaced only over the hash that was verified (compare-and-set), refresh tokens are spent by an
-//! update that requires them unspent, and the unique indexes decide between two verifications of one
-//! username or address.
+//! # Isolation
+//!
+//! Every flow's transaction is a write transaction (`store::write`), and write transactions run one at a
+//! time: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's transaction-scoped advisory lock taken first, which
+//! every instance sharing the database waits for. So a flow's reads and the writes that depend on them
+//! never interleave with another's, on one instance or several. On top of that, each decision that a
+//! race could break is re-checked by the write that acts on it, so it holds even where that one lock
+//! is not what orders two requests (the command line, a future per-row scheme):
+//!
+//! | flow | what could race | the rule |
+//! |---|---|---|
+//! | register, resend, forgot, sign-in code request | two requests for one address, budgets | cooldown read and new code in one transaction; the code row is replaced by key (upsert); budgets move by compare-and-set (`store::rate_limits`) |
+//! | verify-email (token or password) | two verifications of one code; two registrations of one name | the code is spent by a delete that names the checked hash; wrong tries are counted by `attempts = attempts + 1`; the account is created under the unique indexes of `users` (the loser is told which name was taken) |
+//! | login, password confirmation | parallel guesses against one throttle | the throttle is read and the attempt counted as a failure in one transaction before any argon2 work (`login::reserve_attempt`); a success opens a session only if the verified hash is still the account's (compare-and-set) and the account is not disabled, in the transaction that opens it |
+//! | second step (app or recovery code) | replaying one app code; guessing | the challenge is spent by an update that requires it unspent; an app code's time step is accepted only above the last one used (`store::mfa::advance_step`); a recovery code is spent by a conditional update |
+//! | refresh | two uses of one refresh token | spent by an update that requires it unspent; a second use revokes the session (reuse detection) |
+//! | password reset, change | a reset racing a login or another reset | the code is spent by the conditional delete; the hash is replaced only over the one verified (compare-and-set); every session of the account ends in the same transaction |
+//! | passkeys | one ceremony answered twice; a cloned authenticator | the ceremony is spent by a delete; the credential's counter is stored only over the state that was checked (compare-and-set) |
+//! | sign-out, revocations, admin actions | none that matters | idempotent updates of one row or one account's rows |
+//! | mail and webhook delivery | two workers, one row | a row is claimed with a compare-and-set lease (`store::outbox`) |
+//! | CAPTCHA | one solution presented twice | its digest is inserted under a primary key; the second insert finds it |
 
+use super::{audit, ClientMeta, Ctx, Event, Subject};
 use crate::error::AppError;
-use crate::store::{self, Conn};
+use crate::store::{self, Conn, Timestamp};
+
+/// One request's flow: what every step of it needs besides its own arguments. Built once by the route
+/// (or the job) that starts the flow, with one clock reading, so every row the flow writes carries the
+/// same moment.
+#[derive(Clone, Copy)]
+pub struct Flow<'a> {
+    pub ctx: &'a Ctx,
+    /// Who asked: recorded with the sessions and audit events the flow writes.
+    pub meta: &'a ClientMeta,
+    pub now: Timestamp,
+}
+
+/// A flow inside its transaction: the flow, and the connection its steps read and write through.
+pub struct Tx<'f, 'c> {
+    pub flow: Flow<'f>,
+    pub conn: &'c mut Conn,
+}
+
+impl<'f> std::ops::Deref for Tx<'f, '_> {
+    type Target = Flow<'f>;
+
+    fn deref(&self) -> &Flow<'f> {
+        &self.flow
+    }
+}
+
+impl<'a> Flow<'a> {
+    pub fn new(ctx: &'a Ctx, meta: &'a ClientMeta, now: Timestamp) -> Self {
+        Self { ctx, meta, now }
+    }
+
+    /// Runs `f` in a write transaction on `conn` (see [`commit`]).
+    pub fn commit<T>(
+        self,
+        conn: &mut Conn,
+        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, Stop>,
+    ) -> Result<T, AppError> {
+        commit(conn, |conn| f(&mut Tx { flow: self, conn }))
+    }
+
+    /// Runs `f` in a write transaction on `conn` that commits only on success.
+    pub fn write<T, E: From<diesel::result::Error>>(
+        self,
+        conn: &mut Conn,
+        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        store::write(conn, |conn| f(&mut Tx { flow: self, conn }))
+    }
+
+    /// The same flow on a connection outside any transaction, for steps that need none.
+    pub fn on<'c>(self, conn: &'c mut Conn) -> Tx<'a, 'c> {
+        Tx { flow: self, conn }
+    }
+}
+
+impl Tx<'_, '_> {
+    /// Records `event` in this transaction, as this flow's client at this flow's moment.
+    pub fn audit(&mut self, event: Event, subject: Subject<'_>) -> diesel::QueryResult<()> {
+        audit(self.conn, event, subject, self.flow.meta, self.flow.now)
+    }
+}
 
 /// Why a flow's transaction stopped.
 #[derive(Debug)]

@@ -9,15 +9,15 @@
 use chrono::TimeDelta;
 use shared::api::{MfaRequiredResponse, TokenResponse};
 
-use super::flow::{self, Stop};
-use super::{audit, seconds_until, ClientMeta, Ctx, Event, Subject};
+use super::flow::{self, Flow, Stop, Tx};
 use super::{mfa, sessions};
+use super::{seconds_until, ClientMeta, Ctx, Event, Subject};
 use crate::auth::device;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::login_throttle::{self, ThrottleRow};
 use crate::store::users::UserRow;
-use crate::store::{self, outbox, registrations, users, Conn, Timestamp};
+use crate::store::{outbox, registrations, users, Conn, Timestamp};
 use crate::webhooks;
 
 /// Failures older than this no longer count.
@@ -98,33 +98,28 @@ impl LoggedIn {
 /// sequential ones (those past the threshold are refused without a hash). A success clears its own count,
 /// and opens a session only if the password verified is still the account's (compare-and-set).
 #[tracing::instrument(skip_all)]
-pub fn login(
-    ctx: &Ctx,
-    attempt: Attempt<'_>,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<SignIn, AppError> {
+pub fn login(flow: Flow<'_>, attempt: Attempt<'_>) -> Result<SignIn, AppError> {
     let password_attempt = attempt.password;
     let login_key = shared::domain::login_key(attempt.login);
-    let mut conn = ctx.conn()?;
-    let reservation = flow::commit(&mut conn, |conn| {
-        let user = users::find_by_login(conn, &login_key)?;
+    let mut conn = flow.ctx.conn()?;
+    let reservation = flow.commit(&mut conn, |tx| {
+        let user = users::find_by_login(tx.conn, &login_key)?;
         let subject = match &user {
             Some(user) => account_subject(&user.id),
             None => format!("login:{login_key}"),
         };
-        reserve_attempt(ctx, conn, &subject, user, attempt.device, meta, now)
+        reserve_attempt(tx, &subject, user, attempt.device)
     })?;
     // The connection goes back to the pool during the slow hashes.
     drop(conn);
-    let right = ctx.hasher.verify_or_burn(
+    let right = flow.ctx.hasher.verify_or_burn(
         password_attempt,
         reservation.user.as_ref().map(|u| u.password_hash.as_str()),
     )?;
     if let (true, Some(user)) = (right, &reservation.user) {
-        let mut conn = ctx.conn()?;
-        let opened = store::write(&mut conn, |conn| -> Result<_, AppError> {
-            let current = users::find(conn, &user.id)?;
+        let mut conn = flow.ctx.conn()?;
+        let opened = flow.write(&mut conn, |tx| -> Result<_, AppError> {
+            let current = users::find(tx.conn, &user.id)?;
             if current.as_ref().map(|u| &u.password_hash) != Some(&user.password_hash) {
                 // A reset or change committed since the hash was read: the old password opens nothing.
                 return Ok(None);
@@ -134,15 +129,13 @@ pub fn login(
                 return Err(AppError::AccountDisabled);
             }
             if user.mfa_enabled {
-                reservation.take_back(conn)?;
-                return Ok(Some(SignIn::SecondStep(mfa::open_challenge(
-                    ctx, conn, user, meta, now,
-                )?)));
+                reservation.take_back(tx.conn)?;
+                return Ok(Some(SignIn::SecondStep(mfa::open_challenge(tx, user)?)));
             }
-            reservation.settle_success(conn)?;
-            let session = open_session(ctx, conn, user, meta, now)?;
+            reservation.settle_success(tx.conn)?;
+            let session = open_session(tx, user)?;
             Ok(Some(SignIn::Done(LoggedIn::new(
-                ctx,
+                tx.ctx,
                 user,
                 session,
                 attempt.device,
@@ -155,8 +148,8 @@ pub fn login(
     // Every failure costs this second hash too, so a wrong password, an unknown login and a pending
     // registration take the same time, and a registration made for an address that already has an
     // account answers `email_not_verified` exactly like any other pending one.
-    let pending = registrations::newest_for_login(&mut *ctx.conn()?, &login_key, now)?;
-    let pending_right = ctx.hasher.verify_or_burn(
+    let pending = registrations::newest_for_login(&mut *flow.ctx.conn()?, &login_key, flow.now)?;
+    let pending_right = flow.ctx.hasher.verify_or_burn(
         password_attempt,
         pending.as_ref().map(|r| r.password_hash.as_str()),
     )?;
@@ -165,11 +158,9 @@ pub fn login(
         (None, false) => "unknown login",
         (Some(_), false) => "wrong password",
     };
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| {
-        record_failure(ctx, conn, &reservation, reason, meta, now)
-    })?;
-    ctx.wake_mailer();
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| record_failure(tx, &reservation, reason))?;
+    flow.ctx.wake_mailer();
     tracing::info!(reason, "login failed");
     if pending_right {
         Err(AppError::EmailNotVerified)
@@ -183,30 +174,28 @@ pub fn login(
 /// token is no way around the pauses that slow down guessing. `Ok(false)` for a wrong password (recorded
 /// and audited with `why`); `429 rate_limited` while this source or the account is paused.
 pub(crate) fn confirm_password(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     user: &UserRow,
     password: &str,
     why: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<bool, AppError> {
-    let mut conn = ctx.conn()?;
+    let mut conn = flow.ctx.conn()?;
     let subject = account_subject(&user.id);
-    let reservation = flow::commit(&mut conn, |conn| {
-        reserve_attempt(ctx, conn, &subject, Some(user.clone()), None, meta, now)
+    let reservation = flow.commit(&mut conn, |tx| {
+        reserve_attempt(tx, &subject, Some(user.clone()), None)
     })?;
     drop(conn);
-    let right = ctx.hasher.verify(password, &user.password_hash)?;
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| {
+    let right = flow.ctx.hasher.verify(password, &user.password_hash)?;
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| {
         if right {
-            reservation.settle_success(conn)
+            reservation.settle_success(tx.conn)
         } else {
-            record_failure(ctx, conn, &reservation, why, meta, now)
+            record_failure(tx, &reservation, why)
         }
     })?;
     if !right {
-        ctx.wake_mailer();
+        flow.ctx.wake_mailer();
     }
     Ok(right)
 }
@@ -219,12 +208,9 @@ pub(crate) fn account_subject(user_id: &str) -> String {
 
 /// Audits a failed attempt, and tells the owner if it started a pause.
 pub(crate) fn record_failure(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     reservation: &Reservation,
     reason: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
     let subject = Subject {
         user_id: reservation.user.as_ref().map(|u| u.id.as_str()),
@@ -232,39 +218,36 @@ pub(crate) fn record_failure(
         detail: Some(reason),
         actor_id: None,
     };
-    audit(conn, Event::LoginFailed, subject, meta, now)?;
+    tx.audit(Event::LoginFailed, subject)?;
     match (&reservation.user, reservation.tripped) {
-        (Some(user), true) => tell_owner_of_pause(ctx, conn, user, meta, now),
+        (Some(user), true) => tell_owner_of_pause(tx, user),
         _ => Ok(()),
     }
 }
 
 /// Opens a session for a sign-in that passed every check, and audits it.
 pub(crate) fn open_session(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     user: &UserRow,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<sessions::OpenedSession, AppError> {
     // Every way in (password, second step, e-mailed code) ends here, inside the transaction that opens
     // the session, so an account disabled meanwhile opens nothing.
-    if users::is_disabled(conn, &user.id)? {
+    if users::is_disabled(tx.conn, &user.id)? {
         return Err(AppError::AccountDisabled);
     }
-    let session = sessions::create(ctx, conn, &user.id, meta, now)?;
-    users::record_login(conn, &user.id, now)?;
+    let session = sessions::create(tx, &user.id)?;
+    users::record_login(tx.conn, &user.id, tx.now)?;
     webhooks::queue(
-        conn,
-        &ctx.settings,
+        tx.conn,
+        &tx.ctx.settings,
         webhooks::Event::Login,
         &user.id,
         serde_json::json!({
             "session_id": session.id,
-            "ip": meta.ip,
-            "user_agent": meta.user_agent,
+            "ip": tx.meta.ip,
+            "user_agent": tx.meta.user_agent,
         }),
-        now,
+        tx.now,
     )?;
     let subject = Subject {
         user_id: Some(&user.id),
@@ -272,7 +255,7 @@ pub(crate) fn open_session(
         detail: None,
         actor_id: None,
     };
-    audit(conn, Event::LoginSucceeded, subject, meta, now)?;
+    tx.audit(Event::LoginSucceeded, subject)?;
     tracing::info!(user = %user.id, session = %session.id, "signed in");
     Ok(session)
 }
@@ -338,24 +321,21 @@ fn counters(
 /// Refuses while any counter of this login is paused; otherwise counts this attempt as a failure on each
 /// up front, starting a pause where it reaches the threshold.
 pub(crate) fn reserve_attempt(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     subject: &str,
     user: Option<UserRow>,
     device: Option<&str>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<Reservation, Stop> {
-    let counters = counters(ctx, subject, user.as_ref(), device, meta);
+    let counters = counters(tx.ctx, subject, user.as_ref(), device, tx.meta);
     let mut previous = Vec::with_capacity(counters.len());
     let mut paused_until = None;
     for counter in &counters {
-        let row = login_throttle::find(conn, &counter.key)?
-            .filter(|t| now - t.updated_at < FAILURE_MEMORY);
+        let row = login_throttle::find(tx.conn, &counter.key)?
+            .filter(|t| tx.now - t.updated_at < FAILURE_MEMORY);
         if let Some(until) = row
             .as_ref()
             .and_then(|t| t.locked_until)
-            .filter(|u| *u > now)
+            .filter(|u| *u > tx.now)
         {
             paused_until = paused_until.max(Some(until));
         }
@@ -368,12 +348,12 @@ pub(crate) fn reserve_attempt(
             detail: None,
             actor_id: None,
         };
-        audit(conn, Event::LoginThrottled, subject, meta, now)?;
+        tx.audit(Event::LoginThrottled, subject)?;
         return flow::refuse(AppError::RateLimited {
-            retry_after: seconds_until(now, until),
+            retry_after: seconds_until(tx.now, until),
         });
     }
-    let limits = &ctx.settings.limits;
+    let limits = &tx.ctx.settings.limits;
     let mut tripped = false;
     for (counter, previous) in counters.iter().zip(previous) {
         let failures = previous.map_or(0, |t| t.failures).saturating_add(1);
@@ -385,16 +365,17 @@ pub(crate) fn reserve_attempt(
             limits.login_lockout_max,
         );
         let locked_until = pause.map(|p| {
-            now.checked_add_signed(TimeDelta::from_std(p).unwrap_or(TimeDelta::MAX))
+            tx.now
+                .checked_add_signed(TimeDelta::from_std(p).unwrap_or(TimeDelta::MAX))
                 .unwrap_or(Timestamp::MAX)
         });
         login_throttle::save(
-            conn,
+            tx.conn,
             &ThrottleRow {
                 key: counter.key.clone(),
                 failures,
                 locked_until,
-                updated_at: now,
+                updated_at: tx.now,
             },
         )?;
         tripped |= count == counter.threshold;
@@ -421,35 +402,40 @@ pub fn pause_after(
 }
 
 /// The owner hears of a pause the first time their account's logins stop, and what to do.
-fn tell_owner_of_pause(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    user: &UserRow,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
+fn tell_owner_of_pause(tx: &mut Tx<'_, '_>, user: &UserRow) -> Result<(), AppError> {
     let kind = MailKind::LoginThrottled;
-    if outbox::queued_since(conn, &user.email, kind.as_str(), now - NOTICE_INTERVAL)? {
+    if outbox::queued_since(
+        tx.conn,
+        &user.email,
+        kind.as_str(),
+        tx.now - NOTICE_INTERVAL,
+    )? {
         return Ok(());
     }
-    let limits = &ctx.settings.limits;
+    let limits = &tx.ctx.settings.limits;
     let failures = i32::try_from(limits.login_lockout_threshold).unwrap_or(i32::MAX);
     let pause = limits.login_lockout_base.min(limits.login_lockout_max);
     let notice = templates::login_throttled(
         user.language(),
-        &ctx.settings.public_url,
+        &tx.ctx.settings.public_url,
         &user.email,
         failures,
         pause,
     );
-    mail::queue(conn, MailKind::LoginThrottled, &user.email, notice, now)?;
+    mail::queue(
+        tx.conn,
+        MailKind::LoginThrottled,
+        &user.email,
+        notice,
+        tx.now,
+    )?;
     let subject = Subject {
         user_id: Some(&user.id),
         email: Some(&user.email),
         detail: Some("lockout started"),
         actor_id: None,
     };
-    audit(conn, Event::LoginThrottled, subject, meta, now)?;
+    tx.audit(Event::LoginThrottled, subject)?;
     tracing::warn!(user = %user.id, failures, "logins paused after repeated wrong passwords");
     Ok(())
 }

@@ -5,17 +5,17 @@
 use chrono::TimeDelta;
 use shared::api::{FactorCode, MfaRequiredResponse, RecoveryCodesResponse, TotpSetupResponse};
 
-use super::flow::{self, Stop};
+use super::flow::{self, Flow, Stop, Tx};
 use super::login::{self, LoggedIn};
 use super::sessions::Authenticated;
-use super::{audit, ClientMeta, Ctx, Event, Subject};
+use super::{Ctx, Event, Subject};
 use crate::auth::{tokens, totp};
 use crate::error::AppError;
 use crate::mail::templates::{self, FactorChange};
 use crate::mail::{self, MailKind};
 use crate::store::mfa::{self as store_mfa, ChallengeRow, TotpRow};
 use crate::store::users::{self, UserRow};
-use crate::store::{self, Conn, Timestamp};
+use crate::store::{self, Timestamp};
 
 /// Wrong codes a second step takes before it dies.
 pub const MAX_TRIES: i32 = 5;
@@ -62,32 +62,30 @@ pub fn setup(
 /// Confirms the setup with a code from the app: the factor is on, and ten recovery codes are made.
 #[tracing::instrument(skip_all)]
 pub fn enable(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     code: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<RecoveryCodesResponse, AppError> {
-    let mut conn = ctx.conn()?;
+    let mut conn = flow.ctx.conn()?;
     let user = users::find(&mut conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
     if user.mfa_enabled {
         return Err(AppError::MfaAlreadyEnabled);
     }
-    let codes = flow::commit(&mut conn, |conn| {
+    let codes = flow.commit(&mut conn, |tx| {
         let Some(factor) =
-            store_mfa::find_totp(conn, &user.id)?.filter(|f| f.confirmed_at.is_none())
+            store_mfa::find_totp(tx.conn, &user.id)?.filter(|f| f.confirmed_at.is_none())
         else {
             return flow::refuse(AppError::MfaNotSetUp);
         };
-        if !totp_code_accepted(ctx, conn, &factor, code, now)? {
+        if !totp_code_accepted(tx, &factor, code)? {
             return flow::refuse(AppError::InvalidFactorCode);
         }
-        store_mfa::confirm_totp(conn, &user.id, now)?;
-        let codes = new_recovery_codes(ctx, conn, &user.id, now)?;
-        notify(ctx, conn, &user, FactorChange::Enabled, meta, now)?;
+        store_mfa::confirm_totp(tx.conn, &user.id, tx.now)?;
+        let codes = new_recovery_codes(tx, &user.id)?;
+        notify(tx, &user, FactorChange::Enabled)?;
         Ok(codes)
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(RecoveryCodesResponse {
         recovery_codes: codes,
     })
@@ -96,51 +94,40 @@ pub fn enable(
 /// Turns the factor off; needs the password and a code (app or recovery).
 #[tracing::instrument(skip_all)]
 pub fn disable(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     password: &str,
     code: &FactorCode,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
-    let user = password_checked(ctx, auth, password, meta, now)?;
-    let mut conn = ctx.conn()?;
-    flow::commit(&mut conn, |conn| {
-        factor_code_accepted(ctx, conn, &user, code, meta, now)?;
-        store_mfa::remove_factor(conn, &user.id, now)?;
-        notify(ctx, conn, &user, FactorChange::Disabled, meta, now)?;
+    let user = password_checked(flow, auth, password)?;
+    let mut conn = flow.ctx.conn()?;
+    flow.commit(&mut conn, |tx| {
+        factor_code_accepted(tx, &user, code)?;
+        store_mfa::remove_factor(tx.conn, &user.id, tx.now)?;
+        notify(tx, &user, FactorChange::Disabled)?;
         Ok(())
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(())
 }
 
 /// Ten new recovery codes; the older ones die. Needs the password and a code (app or recovery).
 #[tracing::instrument(skip_all)]
 pub fn regenerate_recovery_codes(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     password: &str,
     code: &FactorCode,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<RecoveryCodesResponse, AppError> {
-    let user = password_checked(ctx, auth, password, meta, now)?;
-    let mut conn = ctx.conn()?;
-    let codes = flow::commit(&mut conn, |conn| {
-        factor_code_accepted(ctx, conn, &user, code, meta, now)?;
-        let codes = new_recovery_codes(ctx, conn, &user.id, now)?;
-        notify(
-            ctx,
-            conn,
-            &user,
-            FactorChange::RecoveryCodesRenewed,
-            meta,
-            now,
-        )?;
+    let user = password_checked(flow, auth, password)?;
+    let mut conn = flow.ctx.conn()?;
+    let codes = flow.commit(&mut conn, |tx| {
+        factor_code_accepted(tx, &user, code)?;
+        let codes = new_recovery_codes(tx, &user.id)?;
+        notify(tx, &user, FactorChange::RecoveryCodesRenewed)?;
         Ok(codes)
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(RecoveryCodesResponse {
         recovery_codes: codes,
     })
@@ -148,30 +135,26 @@ pub fn regenerate_recovery_codes(
 
 /// The signed-in account, once `password` proved to be its password; the factor must be on.
 fn password_checked(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     password: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<UserRow, AppError> {
-    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    let user = users::find(&mut *flow.ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
     if !user.mfa_enabled {
         return Err(AppError::MfaNotSetUp);
     }
-    password_confirmed(ctx, auth, password, meta, now)
+    password_confirmed(flow, auth, password)
 }
 
 /// The signed-in account, once `password` proved to be its password (a wrong one is audited).
 pub(crate) fn password_confirmed(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     password: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<UserRow, AppError> {
-    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    let user = users::find(&mut *flow.ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
     let why = "wrong password to confirm an account change";
-    if !login::confirm_password(ctx, &user, password, why, meta, now)? {
+    if !login::confirm_password(flow, &user, password, why)? {
         return Err(AppError::validation(
             "password",
             "is not your current password",
@@ -180,68 +163,51 @@ pub(crate) fn password_confirmed(
     Ok(user)
 }
 
-fn new_recovery_codes(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    user_id: &str,
-    now: Timestamp,
-) -> Result<Vec<String>, AppError> {
+fn new_recovery_codes(tx: &mut Tx<'_, '_>, user_id: &str) -> Result<Vec<String>, AppError> {
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes
         .iter()
-        .map(|code| totp::recovery_hash(&ctx.keys.recovery_key, user_id, &code.replace('-', "")))
+        .map(|code| totp::recovery_hash(&tx.ctx.keys.recovery_key, user_id, &code.replace('-', "")))
         .collect();
-    store_mfa::replace_recovery_codes(conn, user_id, &hashes, now)?;
+    store_mfa::replace_recovery_codes(tx.conn, user_id, &hashes, tx.now)?;
     Ok(codes)
 }
 
 /// Whether `code` is the app's code now (one step either way) and newer than any accepted before; an
 /// accepted code's step is recorded in the caller's transaction, so it never works twice.
-fn totp_code_accepted(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    factor: &TotpRow,
-    code: &str,
-    now: Timestamp,
-) -> Result<bool, AppError> {
-    let secret = totp::open(&ctx.keys.totp_key, &factor.user_id, &factor.secret_sealed)?;
-    let Some(step) = totp::matching_step(&secret, code, unix_seconds(now))? else {
+fn totp_code_accepted(tx: &mut Tx<'_, '_>, factor: &TotpRow, code: &str) -> Result<bool, AppError> {
+    let secret = totp::open(
+        &tx.ctx.keys.totp_key,
+        &factor.user_id,
+        &factor.secret_sealed,
+    )?;
+    let Some(step) = totp::matching_step(&secret, code, unix_seconds(tx.now))? else {
         return Ok(false);
     };
     let step = i64::try_from(step).unwrap_or(i64::MAX);
-    Ok(store_mfa::advance_step(conn, &factor.user_id, step)?)
+    Ok(store_mfa::advance_step(tx.conn, &factor.user_id, step)?)
 }
 
 /// Checks a code of the confirmed factor: an app code, or a recovery code (spent, and the owner told
 /// how many remain). A wrong one is `invalid_code`.
 pub(crate) fn factor_code_accepted(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     user: &UserRow,
     code: &FactorCode,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), Stop> {
     let accepted = match code {
         FactorCode::Totp(code) => {
-            match store_mfa::find_totp(conn, &user.id)?.filter(|f| f.confirmed_at.is_some()) {
-                Some(factor) => totp_code_accepted(ctx, conn, &factor, code, now)?,
+            match store_mfa::find_totp(tx.conn, &user.id)?.filter(|f| f.confirmed_at.is_some()) {
+                Some(factor) => totp_code_accepted(tx, &factor, code)?,
                 None => false,
             }
         }
         FactorCode::Recovery(compact) => {
-            let hash = totp::recovery_hash(&ctx.keys.recovery_key, &user.id, compact);
-            let used = store_mfa::use_recovery_code(conn, &user.id, &hash, now)?;
+            let hash = totp::recovery_hash(&tx.ctx.keys.recovery_key, &user.id, compact);
+            let used = store_mfa::use_recovery_code(tx.conn, &user.id, &hash, tx.now)?;
             if used {
-                let remaining = store_mfa::unused_recovery_codes(conn, &user.id)?;
-                notify(
-                    ctx,
-                    conn,
-                    user,
-                    FactorChange::RecoveryCodeUsed { remaining },
-                    meta,
-                    now,
-                )?;
+                let remaining = store_mfa::unused_recovery_codes(tx.conn, &user.id)?;
+                notify(tx, user, FactorChange::RecoveryCodeUsed { remaining })?;
             }
             used
         }
@@ -254,21 +220,20 @@ pub(crate) fn factor_code_accepted(
 }
 
 /// Mails the owner and audits a change of the factor, in the caller's transaction.
-fn notify(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    user: &UserRow,
-    change: FactorChange,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
+fn notify(tx: &mut Tx<'_, '_>, user: &UserRow, change: FactorChange) -> Result<(), AppError> {
     let message = templates::factor_changed(
         user.language(),
-        &ctx.settings.public_url,
+        &tx.ctx.settings.public_url,
         &user.email,
         change,
     );
-    mail::queue(conn, MailKind::SecurityNotice, &user.email, message, now)?;
+    mail::queue(
+        tx.conn,
+        MailKind::SecurityNotice,
+        &user.email,
+        message,
+        tx.now,
+    )?;
     let (event, detail) = match change {
         FactorChange::Enabled => (Event::MfaEnabled, None),
         FactorChange::Disabled => (Event::MfaDisabled, None),
@@ -283,40 +248,34 @@ fn notify(
         detail: detail.as_deref(),
         actor_id: None,
     };
-    audit(conn, event, subject, meta, now)?;
+    tx.audit(event, subject)?;
     Ok(())
 }
 
 /// Opens the second step of a login whose first step (a password, an e-mailed code) passed.
 pub(crate) fn open_challenge(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     user: &UserRow,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<MfaRequiredResponse, AppError> {
-    open_challenge_after(ctx, conn, user, false, meta, now)
+    open_challenge_after(tx, user, false)
 }
 
 /// Opens the second step of a login; `by_passkey` when its first step was a passkey, which then cannot
 /// be the second too.
 pub(crate) fn open_challenge_after(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     user: &UserRow,
     by_passkey: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<MfaRequiredResponse, AppError> {
     let (token, token_hash) = tokens::new_opaque_token();
     store_mfa::insert_challenge(
-        conn,
+        tx.conn,
         &ChallengeRow {
             token_hash,
             user_id: user.id.clone(),
-            created_at: now,
-            expires_at: now
-                + TimeDelta::from_std(ctx.settings.mfa_token_ttl).unwrap_or(TimeDelta::MAX),
+            created_at: tx.now,
+            expires_at: tx.now
+                + TimeDelta::from_std(tx.ctx.settings.mfa_token_ttl).unwrap_or(TimeDelta::MAX),
             attempts: 0,
             used_at: None,
             by_passkey,
@@ -328,9 +287,9 @@ pub(crate) fn open_challenge_after(
         detail: Some("second step required"),
         actor_id: None,
     };
-    audit(conn, Event::MfaChallenged, subject, meta, now)?;
+    tx.audit(Event::MfaChallenged, subject)?;
     let mut methods = vec!["totp".to_owned(), "recovery_code".to_owned()];
-    if !by_passkey && super::passkeys::has_passkey(conn, &user.id)? {
+    if !by_passkey && super::passkeys::has_passkey(tx.conn, &user.id)? {
         methods.push("passkey".to_owned());
     }
     Ok(MfaRequiredResponse {
@@ -345,38 +304,29 @@ pub(crate) fn open_challenge_after(
 /// front in the same transaction as the check).
 #[tracing::instrument(skip_all)]
 pub fn login_second_step(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     mfa_token: &str,
     code: &FactorCode,
     device: Option<&str>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<LoggedIn, AppError> {
     let token_hash = tokens::hash_opaque_token(mfa_token);
-    let mut conn = ctx.conn()?;
-    let signed_in = flow::commit(&mut conn, |conn| {
-        let Some(challenge) = store_mfa::live_challenge(conn, &token_hash, MAX_TRIES, now)? else {
+    let mut conn = flow.ctx.conn()?;
+    let signed_in = flow.commit(&mut conn, |tx| {
+        let Some(challenge) = store_mfa::live_challenge(tx.conn, &token_hash, MAX_TRIES, tx.now)?
+        else {
             return flow::refuse(AppError::InvalidToken);
         };
-        let Some(user) = users::find(conn, &challenge.user_id)? else {
+        let Some(user) = users::find(tx.conn, &challenge.user_id)? else {
             return flow::refuse(AppError::InvalidToken);
         };
         let subject = login::account_subject(&user.id);
-        let reservation =
-            login::reserve_attempt(ctx, conn, &subject, Some(user.clone()), device, meta, now)?;
-        if let Err(stop) = factor_code_accepted(ctx, conn, &user, code, meta, now) {
+        let reservation = login::reserve_attempt(tx, &subject, Some(user.clone()), device)?;
+        if let Err(stop) = factor_code_accepted(tx, &user, code) {
             let Stop::Refused(refusal) = stop else {
                 return Err(stop);
             };
-            let tries = store_mfa::challenge_failed(conn, &token_hash)?;
-            login::record_failure(
-                ctx,
-                conn,
-                &reservation,
-                "wrong second-factor code",
-                meta,
-                now,
-            )?;
+            let tries = store_mfa::challenge_failed(tx.conn, &token_hash)?;
+            login::record_failure(tx, &reservation, "wrong second-factor code")?;
             let left = u32::try_from(MAX_TRIES - tries).unwrap_or(0);
             return flow::refuse(match refusal {
                 AppError::InvalidFactorCode => AppError::InvalidCode {
@@ -385,14 +335,14 @@ pub fn login_second_step(
                 other => other,
             });
         }
-        if !store_mfa::spend_challenge(conn, &token_hash, now)? {
+        if !store_mfa::spend_challenge(tx.conn, &token_hash, tx.now)? {
             return flow::refuse(AppError::InvalidToken);
         }
-        reservation.settle_success(conn)?;
-        let session = login::open_session(ctx, conn, &user, meta, now)?;
+        reservation.settle_success(tx.conn)?;
+        let session = login::open_session(tx, &user)?;
         Ok((user, session))
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     let (user, session) = signed_in;
-    LoggedIn::new(ctx, &user, session, device)
+    LoggedIn::new(flow.ctx, &user, session, device)
 }

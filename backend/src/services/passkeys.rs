@@ -30,10 +30,10 @@ use webauthn_rs_core::proto::{
 };
 use webauthn_rs_core::WebauthnCore;
 
-use super::flow::{self, Stop};
+use super::flow::{self, Flow, Stop, Tx};
 use super::login::{self, LoggedIn, SignIn};
 use super::sessions::Authenticated;
-use super::{audit, mfa, ClientMeta, Ctx, Event, Subject};
+use super::{mfa, Ctx, Event, Subject};
 use crate::auth::tokens;
 use crate::error::AppError;
 use crate::mail::templates::{self, PasskeyChange};
@@ -186,15 +186,13 @@ pub fn list(ctx: &Ctx, auth: &Authenticated) -> Result<Vec<PasskeyInfo>, AppErro
 /// Starts adding a passkey to the signed-in account, once `password` proved to be its password: the
 /// options for `navigator.credentials.create()`, bound to this session.
 pub fn registration_options(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     password: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<PasskeyOptionsResponse, AppError> {
-    let rp = relying_party(&ctx.settings)?;
-    let user = mfa::password_confirmed(ctx, auth, password, meta, now)?;
-    let mut conn = ctx.conn()?;
+    let rp = relying_party(&flow.ctx.settings)?;
+    let user = mfa::password_confirmed(flow, auth, password)?;
+    let mut conn = flow.ctx.conn()?;
     let existing = store::list(&mut conn, &user.id)?;
     if i64::try_from(existing.len()).unwrap_or(i64::MAX) >= MAX_PASSKEYS {
         return Err(AppError::TooManyPasskeys);
@@ -223,29 +221,33 @@ pub fn registration_options(
         Some(&auth.session_id),
         &state,
         &options.public_key,
-        now,
+        flow.now,
     )
 }
 
 /// Finishes adding a passkey: the browser's answer to the options this session got.
 pub fn register(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     ceremony_id: &str,
     name: &str,
     credential: Value,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<PasskeyInfo, AppError> {
-    let rp = relying_party(&ctx.settings)?;
+    let rp = relying_party(&flow.ctx.settings)?;
     let answer: RegisterPublicKeyCredential = parse_answer(credential)?;
-    let mut conn = ctx.conn()?;
-    let added = flow::commit(&mut conn, |conn| {
-        let ceremony = spend_ceremony(conn, ceremony_id, REGISTER, Some(&auth.session_id), now)?;
+    let mut conn = flow.ctx.conn()?;
+    let added = flow.commit(&mut conn, |tx| {
+        let ceremony = spend_ceremony(
+            tx.conn,
+            ceremony_id,
+            REGISTER,
+            Some(&auth.session_id),
+            tx.now,
+        )?;
         if ceremony.user_id.as_deref() != Some(auth.user_id.as_str()) {
             return flow::refuse(AppError::PasskeyChallengeInvalid);
         }
-        let Some(user) = users::find(conn, &auth.user_id)? else {
+        let Some(user) = users::find(tx.conn, &auth.user_id)? else {
             return flow::refuse(AppError::Unauthorized);
         };
         let state: RegistrationState = from_json(&ceremony.state)?;
@@ -256,7 +258,7 @@ pub fn register(
                 return flow::refuse(AppError::PasskeyRefused);
             }
         };
-        if store::count(conn, &user.id)? >= MAX_PASSKEYS {
+        if store::count(tx.conn, &user.id)? >= MAX_PASSKEYS {
             return flow::refuse(AppError::TooManyPasskeys);
         }
         let row = PasskeyRow {
@@ -266,28 +268,19 @@ pub fn register(
             name: name.to_owned(),
             credential: to_json(&credential)?,
             user_verified: credential.user_verified,
-            created_at: now,
+            created_at: tx.now,
             last_used_at: None,
         };
-        if !store::insert(conn, &row)? {
+        if !store::insert(tx.conn, &row)? {
             return flow::refuse(AppError::validation(
                 "credential",
                 "this passkey is already registered",
             ));
         }
-        notify(
-            ctx,
-            conn,
-            &user,
-            PasskeyChange::Added,
-            &row,
-            None,
-            meta,
-            now,
-        )?;
+        notify(tx, &user, PasskeyChange::Added, &row, None)?;
         Ok(row)
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(info(&added))
 }
 
@@ -310,29 +303,18 @@ pub fn rename(
 
 /// Removes one of the account's passkeys; the owner is told by mail. `actor_id` is the admin who did it.
 pub fn delete(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     user_id: &str,
     id: &str,
     actor_id: Option<&str>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
-    let mut conn = ctx.conn()?;
-    crate::store::write(&mut conn, |conn| {
-        let user = users::find(conn, user_id)?.ok_or(AppError::NotFound)?;
-        let row = store::delete(conn, user_id, id)?.ok_or(AppError::NotFound)?;
-        notify(
-            ctx,
-            conn,
-            &user,
-            PasskeyChange::Removed,
-            &row,
-            actor_id,
-            meta,
-            now,
-        )
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| {
+        let user = users::find(tx.conn, user_id)?.ok_or(AppError::NotFound)?;
+        let row = store::delete(tx.conn, user_id, id)?.ok_or(AppError::NotFound)?;
+        notify(tx, &user, PasskeyChange::Removed, &row, actor_id)
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(())
 }
 
@@ -382,36 +364,36 @@ struct Asserted {
 /// Checks an assertion against the passkey it names, of `owner` if the owner is known beforehand, and
 /// records its use. A refusal is audited (on the account when the passkey is known).
 fn check_assertion(
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     rp: &WebauthnCore,
     answer: &PublicKeyCredential,
     state: &AuthenticationState,
     owner: Option<&str>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<Asserted, Stop> {
-    let refuse = |conn: &mut Conn, user_id: Option<&str>, why: &str| -> Result<Asserted, Stop> {
-        let subject = Subject {
-            user_id,
-            email: None,
-            detail: Some(why),
-            actor_id: None,
+    let refuse =
+        |tx: &mut Tx<'_, '_>, user_id: Option<&str>, why: &str| -> Result<Asserted, Stop> {
+            let subject = Subject {
+                user_id,
+                email: None,
+                detail: Some(why),
+                actor_id: None,
+            };
+            tx.audit(Event::PasskeyRefused, subject)?;
+            flow::refuse(AppError::PasskeyRefused)
         };
-        audit(conn, Event::PasskeyRefused, subject, meta, now)?;
-        flow::refuse(AppError::PasskeyRefused)
-    };
-    let Some(passkey) = store::find_by_credential_id(conn, &credential_id(&answer.raw_id))? else {
-        return refuse(conn, owner, "unknown passkey");
+    let Some(passkey) = store::find_by_credential_id(tx.conn, &credential_id(&answer.raw_id))?
+    else {
+        return refuse(tx, owner, "unknown passkey");
     };
     if owner.is_some_and(|owner| owner != passkey.user_id) {
-        return refuse(conn, owner, "a passkey of another account");
+        return refuse(tx, owner, "a passkey of another account");
     }
     // Without a known owner, the passkey's user handle must name the account that registered it.
     if owner.is_none() && answer.get_user_unique_id() != Some(passkey.user_id.as_bytes()) {
-        return refuse(conn, Some(&passkey.user_id), "user handle does not match");
+        return refuse(tx, Some(&passkey.user_id), "user handle does not match");
     }
-    let Some(user) = users::find(conn, &passkey.user_id)? else {
-        return refuse(conn, None, "passkey of an erased account");
+    let Some(user) = users::find(tx.conn, &passkey.user_id)? else {
+        return refuse(tx, None, "passkey of an erased account");
     };
     let mut credential: Credential = from_json(&passkey.credential)?;
     let result = match rp.authenticate_single_credential(answer, state, &credential) {
@@ -424,20 +406,20 @@ fn check_assertion(
                 }
                 _ => "the passkey's answer did not verify",
             };
-            return refuse(conn, Some(&user.id), detail);
+            return refuse(tx, Some(&user.id), detail);
         }
     };
     credential.counter = result.counter();
     credential.backup_state = result.backup_state();
     credential.backup_eligible = result.backup_eligible();
     if !store::record_use(
-        conn,
+        tx.conn,
         &passkey.id,
         &passkey.credential,
         &to_json(&credential)?,
-        now,
+        tx.now,
     )? {
-        return refuse(conn, Some(&user.id), "a concurrent use of the same passkey");
+        return refuse(tx, Some(&user.id), "a concurrent use of the same passkey");
     }
     Ok(Asserted {
         user,
@@ -449,20 +431,18 @@ fn check_assertion(
 /// Signs in with a passkey. One that verified its user signs in alone; one that did not is possession
 /// only, so an account with a second factor goes on to the second step.
 pub fn sign_in(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     ceremony_id: &str,
     credential: Value,
     device: Option<&str>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<SignIn, AppError> {
-    let rp = relying_party(&ctx.settings)?;
+    let rp = relying_party(&flow.ctx.settings)?;
     let answer: PublicKeyCredential = parse_answer(credential)?;
-    let mut conn = ctx.conn()?;
-    let signed_in = flow::commit(&mut conn, |conn| {
-        let ceremony = spend_ceremony(conn, ceremony_id, SIGN_IN, None, now)?;
+    let mut conn = flow.ctx.conn()?;
+    let signed_in = flow.commit(&mut conn, |tx| {
+        let ceremony = spend_ceremony(tx.conn, ceremony_id, SIGN_IN, None, tx.now)?;
         let state: AuthenticationState = from_json(&ceremony.state)?;
-        let asserted = check_assertion(conn, &rp, &answer, &state, None, meta, now)?;
+        let asserted = check_assertion(tx, &rp, &answer, &state, None)?;
         let Asserted {
             user,
             passkey,
@@ -471,25 +451,16 @@ pub fn sign_in(
         if user.disabled_at.is_some() {
             return flow::refuse(AppError::AccountDisabled);
         }
-        notify(
-            ctx,
-            conn,
-            &user,
-            PasskeyChange::Used,
-            &passkey,
-            None,
-            meta,
-            now,
-        )?;
+        notify(tx, &user, PasskeyChange::Used, &passkey, None)?;
         if user.mfa_enabled && !user_verified {
             return Ok(SignIn::SecondStep(mfa::open_challenge_after(
-                ctx, conn, &user, true, meta, now,
+                tx, &user, true,
             )?));
         }
-        let session = login::open_session(ctx, conn, &user, meta, now)?;
-        Ok(SignIn::Done(LoggedIn::new(ctx, &user, session, device)?))
+        let session = login::open_session(tx, &user)?;
+        Ok(SignIn::Done(LoggedIn::new(tx.ctx, &user, session, device)?))
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(signed_in)
 }
 
@@ -529,64 +500,59 @@ pub fn second_factor_options(
 /// A passkey as the second step of a login. A refused answer counts as a wrong code: against the
 /// step's five tries and the account's login throttle.
 pub fn second_factor(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     mfa_token: &str,
     ceremony_id: &str,
     credential: Value,
     device: Option<&str>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<LoggedIn, AppError> {
-    let rp = relying_party(&ctx.settings)?;
+    let rp = relying_party(&flow.ctx.settings)?;
     let answer: PublicKeyCredential = parse_answer(credential)?;
     let token_hash = tokens::hash_opaque_token(mfa_token);
-    let mut conn = ctx.conn()?;
-    let signed_in = flow::commit(&mut conn, |conn| {
-        let Some(challenge) = store_mfa::live_challenge(conn, &token_hash, mfa::MAX_TRIES, now)?
+    let mut conn = flow.ctx.conn()?;
+    let signed_in = flow.commit(&mut conn, |tx| {
+        let Some(challenge) =
+            store_mfa::live_challenge(tx.conn, &token_hash, mfa::MAX_TRIES, tx.now)?
         else {
             return flow::refuse(AppError::InvalidToken);
         };
         if challenge.by_passkey {
             return flow::refuse(AppError::NoPasskey);
         }
-        let ceremony = spend_ceremony(conn, ceremony_id, SECOND_FACTOR, Some(&token_hash), now)?;
-        let Some(user) = users::find(conn, &challenge.user_id)? else {
+        let ceremony = spend_ceremony(
+            tx.conn,
+            ceremony_id,
+            SECOND_FACTOR,
+            Some(&token_hash),
+            tx.now,
+        )?;
+        let Some(user) = users::find(tx.conn, &challenge.user_id)? else {
             return flow::refuse(AppError::InvalidToken);
         };
         let subject = login::account_subject(&user.id);
-        let reservation =
-            login::reserve_attempt(ctx, conn, &subject, Some(user.clone()), device, meta, now)?;
+        let reservation = login::reserve_attempt(tx, &subject, Some(user.clone()), device)?;
         let state: AuthenticationState = from_json(&ceremony.state)?;
-        let asserted = check_assertion(conn, &rp, &answer, &state, Some(&user.id), meta, now);
+        let asserted = check_assertion(tx, &rp, &answer, &state, Some(&user.id));
         let passkey = match asserted {
             Ok(asserted) => asserted.passkey,
             Err(Stop::Refused(refusal)) => {
-                store_mfa::challenge_failed(conn, &token_hash)?;
-                login::record_failure(ctx, conn, &reservation, "passkey refused", meta, now)?;
+                store_mfa::challenge_failed(tx.conn, &token_hash)?;
+                login::record_failure(tx, &reservation, "passkey refused")?;
                 return flow::refuse(refusal);
             }
             Err(failed) => return Err(failed),
         };
-        if !store_mfa::spend_challenge(conn, &token_hash, now)? {
+        if !store_mfa::spend_challenge(tx.conn, &token_hash, tx.now)? {
             return flow::refuse(AppError::InvalidToken);
         }
-        notify(
-            ctx,
-            conn,
-            &user,
-            PasskeyChange::Used,
-            &passkey,
-            None,
-            meta,
-            now,
-        )?;
-        reservation.settle_success(conn)?;
-        let session = login::open_session(ctx, conn, &user, meta, now)?;
+        notify(tx, &user, PasskeyChange::Used, &passkey, None)?;
+        reservation.settle_success(tx.conn)?;
+        let session = login::open_session(tx, &user)?;
         Ok((user, session))
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     let (user, session) = signed_in;
-    LoggedIn::new(ctx, &user, session, device)
+    LoggedIn::new(flow.ctx, &user, session, device)
 }
 
 /// Whether the account has a passkey (so a second step can offer one).
@@ -597,23 +563,26 @@ pub fn has_passkey(conn: &mut Conn, user_id: &str) -> Result<bool, AppError> {
 /// Audits a passkey's addition, use or removal and mails the owner, in the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 fn notify(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     user: &UserRow,
     change: PasskeyChange,
     passkey: &PasskeyRow,
     actor_id: Option<&str>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
     let message = templates::passkey_changed(
         user.language(),
-        &ctx.settings.public_url,
+        &tx.ctx.settings.public_url,
         &user.email,
         &passkey.name,
         change,
     );
-    mail::queue(conn, MailKind::SecurityNotice, &user.email, message, now)?;
+    mail::queue(
+        tx.conn,
+        MailKind::SecurityNotice,
+        &user.email,
+        message,
+        tx.now,
+    )?;
     let event = match change {
         PasskeyChange::Added => Event::PasskeyAdded,
         PasskeyChange::Used => Event::PasskeyUsed,
@@ -626,7 +595,7 @@ fn notify(
         detail: Some(&detail),
         actor_id,
     };
-    audit(conn, event, subject, meta, now)?;
+    tx.audit(event, subject)?;
     Ok(())
 }
 

@@ -6,52 +6,37 @@ use shared::api::{CodeSentResponse, PasswordReset};
 use shared::domain::{Email, Password, Username};
 
 use super::codes::{self, AccountCodeMail, Presented};
-use super::flow;
+use super::flow::{self, Flow, Tx};
 use super::sessions::Authenticated;
-use super::{audit, ClientMeta, Ctx, Event, Subject};
+use super::{Event, Subject};
 use serde_json::json;
 
 use crate::auth::policy;
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::codes::{CodeKey, Purpose};
-use crate::store::{self, login_throttle, sessions, users, Timestamp};
+use crate::store::{login_throttle, sessions, users};
 use crate::webhooks;
 
 #[tracing::instrument(skip_all)]
 pub fn forgot(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     email: Email,
     captcha_solved: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
     let mail = AccountCodeMail {
         kind: MailKind::PasswordReset,
         event: Event::PasswordResetRequested,
         render: templates::password_reset,
     };
-    codes::mail_account_code(
-        ctx,
-        &email,
-        Purpose::PasswordReset,
-        mail,
-        captcha_solved,
-        meta,
-        now,
-    )
+    codes::mail_account_code(flow, &email, Purpose::PasswordReset, mail, captcha_solved)
 }
 
 /// Concurrency: the code is checked first without being spent (a wrong guess costs no argon2 work), then
 /// spent by a conditional delete in the transaction that sets the password, so of two requests racing
 /// with one code only one changes the password.
 #[tracing::instrument(skip_all)]
-pub fn reset(
-    ctx: &Ctx,
-    reset: PasswordReset,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
+pub fn reset(flow: Flow<'_>, reset: PasswordReset) -> Result<(), AppError> {
     let PasswordReset {
         email,
         code,
@@ -66,12 +51,17 @@ pub fn reset(
     let key = CodeKey::of_address(&email_key, Purpose::PasswordReset);
     // Checks that need no account run before the code is looked at; the one that names the username runs
     // only after the code proved the caller owns the address (it would otherwise reveal the username).
-    policy::check(&new_password, None, &email, ctx.settings.password_min_score)
-        .map_err(|why| AppError::validation("new_password", why))?;
-    let mut conn = ctx.conn()?;
-    let (row, user) = flow::commit(&mut conn, |conn| {
-        let row = codes::peek(ctx, conn, key, presented, meta, now)?;
-        match users::find_by_email_key(conn, &email_key)? {
+    policy::check(
+        &new_password,
+        None,
+        &email,
+        flow.ctx.settings.password_min_score,
+    )
+    .map_err(|why| AppError::validation("new_password", why))?;
+    let mut conn = flow.ctx.conn()?;
+    let (row, user) = flow.commit(&mut conn, |tx| {
+        let row = codes::peek(tx, key, presented)?;
+        match users::find_by_email_key(tx.conn, &email_key)? {
             Some(user) => Ok((row, user)),
             None => flow::refuse(AppError::CodeExpired),
         }
@@ -82,15 +72,15 @@ pub fn reset(
             &new_password,
             Some(&username),
             &email,
-            ctx.settings.password_min_score,
+            flow.ctx.settings.password_min_score,
         )
         .map_err(|why| AppError::validation("new_password", why))?;
     }
     drop(conn);
-    let password_hash = ctx.hasher.hash(new_password.expose())?;
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<(), AppError> {
-        if !codes::consume_matched(ctx, conn, &row, meta, now)? {
+    let password_hash = flow.ctx.hasher.hash(new_password.expose())?;
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+        if !codes::consume_matched(tx, &row)? {
             return Err(AppError::CodeExpired);
         }
         let change = NewPassword {
@@ -100,10 +90,10 @@ pub fn reset(
         };
         // The code proved control of the mailbox: whatever the password was meanwhile, it is replaced, and
         // the pauses strangers' wrong passwords caused end with it.
-        login_throttle::clear_subject(conn, &super::login::account_subject(&user.id))?;
-        replace_password(ctx, conn, &user, None, change, meta, now)
+        login_throttle::clear_subject(tx.conn, &super::login::account_subject(&user.id))?;
+        replace_password(tx, &user, None, change)
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(())
 }
 
@@ -111,15 +101,13 @@ pub fn reset(
 /// pass the policy; every other session is signed out and the owner is told by mail.
 #[tracing::instrument(skip_all)]
 pub fn change_password(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     auth: &Authenticated,
     current: &str,
     new_password: &Password,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
-    let user = users::find(&mut *ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
-    if !super::login::confirm_password(ctx, &user, current, "wrong current password", meta, now)? {
+    let user = users::find(&mut *flow.ctx.conn()?, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
+    if !super::login::confirm_password(flow, &user, current, "wrong current password")? {
         return Err(AppError::validation(
             "current_password",
             "is not your current password",
@@ -131,12 +119,12 @@ pub fn change_password(
             new_password,
             Some(&username),
             &email,
-            ctx.settings.password_min_score,
+            flow.ctx.settings.password_min_score,
         )
         .map_err(|why| AppError::validation("new_password", why))?;
     }
-    let hash = ctx.hasher.hash(new_password.expose())?;
-    let mut conn = ctx.conn()?;
+    let hash = flow.ctx.hasher.hash(new_password.expose())?;
+    let mut conn = flow.ctx.conn()?;
     let change = NewPassword {
         hash: &hash,
         keep_session: Some(&auth.session_id),
@@ -145,10 +133,10 @@ pub fn change_password(
     // Only over the password that was verified above: a reset or another change that committed meanwhile
     // (and signed this session out) wins.
     let verified = Some(user.password_hash.as_str());
-    store::write(&mut conn, |conn| {
-        replace_password(ctx, conn, &user, verified, change, meta, now)
+    flow.write(&mut conn, |tx| {
+        replace_password(tx, &user, verified, change)
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(())
 }
 
@@ -164,42 +152,46 @@ struct NewPassword<'a> {
 /// told by mail, and the change is audited. With `expected` the password is replaced only if it is still
 /// that hash (compare-and-set); otherwise the caller's session is gone and it gets `401`.
 fn replace_password(
-    ctx: &Ctx,
-    conn: &mut store::Conn,
+    tx: &mut Tx<'_, '_>,
     user: &users::UserRow,
     expected: Option<&str>,
     change: NewPassword<'_>,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(), AppError> {
-    if !users::set_password(conn, &user.id, expected, change.hash, now)? {
+    if !users::set_password(tx.conn, &user.id, expected, change.hash, tx.now)? {
         tracing::info!(user = %user.id, "password changed meanwhile: this change is dropped");
         return Err(AppError::Unauthorized);
     }
     let reason = change.event.as_str();
-    let revoked = sessions::revoke_all_for_user(conn, &user.id, change.keep_session, reason, now)?;
+    let revoked =
+        sessions::revoke_all_for_user(tx.conn, &user.id, change.keep_session, reason, tx.now)?;
     let notice =
-        templates::password_changed(user.language(), &ctx.settings.public_url, &user.email);
-    mail::queue(conn, MailKind::PasswordChanged, &user.email, notice, now)?;
+        templates::password_changed(user.language(), &tx.ctx.settings.public_url, &user.email);
+    mail::queue(
+        tx.conn,
+        MailKind::PasswordChanged,
+        &user.email,
+        notice,
+        tx.now,
+    )?;
     let subject = Subject {
         user_id: Some(&user.id),
         email: Some(&user.email),
         detail: None,
         actor_id: None,
     };
-    audit(conn, change.event, subject, meta, now)?;
+    tx.audit(change.event, subject)?;
     let how = if change.keep_session.is_some() {
         "change"
     } else {
         "reset"
     };
     webhooks::queue(
-        conn,
-        &ctx.settings,
+        tx.conn,
+        &tx.ctx.settings,
         webhooks::Event::PasswordChanged,
         &user.id,
         json!({ "reason": how }),
-        now,
+        tx.now,
     )?;
     tracing::info!(user = %user.id, revoked, event = reason, "password replaced");
     Ok(())

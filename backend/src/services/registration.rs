@@ -16,16 +16,16 @@ use shared::api::{
 use shared::domain::Email;
 
 use super::codes::{self, ensure_may_send_code, sent_response, Presented};
-use super::flow::{self, Stop};
+use super::flow::{self, Flow, Stop, Tx};
 use super::sessions;
-use super::{audit, ClientMeta, Ctx, Event, Subject};
+use super::{Event, Subject};
 use crate::auth::{policy, tokens};
 use crate::error::AppError;
 use crate::mail::{self, templates, MailKind};
 use crate::store::codes::{CodeKey, CodeRow, Purpose};
 use crate::store::registrations::{self, RegistrationRow};
 use crate::store::users::{self, NewUser, UserRow};
-use crate::store::{self, outbox, Conn, Timestamp};
+use crate::store::{self, outbox, Timestamp};
 use crate::webhooks;
 
 /// At most one "someone tried to register with your address" notice per address in this period.
@@ -43,11 +43,9 @@ fn verification_key<'a>(email_key: &'a str, registration_id: &'a str) -> CodeKey
 /// and its mail are written in one transaction.
 #[tracing::instrument(skip_all)]
 pub fn register(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     reg: Registration,
     captcha_solved: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<RegisteredResponse, AppError> {
     // A refused password spends no mail allowance (a person trying passwords is not sending mail); its
     // CPU is bounded by the admission the route took.
@@ -55,7 +53,7 @@ pub fn register(
         &reg.password,
         Some(&reg.username),
         &reg.email,
-        ctx.settings.password_min_score,
+        flow.ctx.settings.password_min_score,
     )
     .map_err(|why| AppError::validation("password", why))?;
     let username_key = reg.username.canonical();
@@ -63,16 +61,16 @@ pub fn register(
     {
         // The limits and the CAPTCHA come before the 409 and before any argon2 work, so neither probing
         // usernames nor a flood of registrations gets past them.
-        let mut conn = ctx.conn()?;
-        ensure_may_send_code(ctx, &mut conn, &email_key, None, captcha_solved, meta, now)?;
+        let mut conn = flow.ctx.conn()?;
+        ensure_may_send_code(&mut flow.on(&mut conn), &email_key, None, captcha_solved)?;
         if users::find_by_username_key(&mut conn, &username_key)?.is_some() {
             return Err(AppError::UsernameTaken);
         }
     }
-    let password_hash = ctx.hasher.hash(reg.password.expose())?;
+    let password_hash = flow.ctx.hasher.hash(reg.password.expose())?;
     let (token, token_hash) = tokens::new_opaque_token();
     let pending_ttl =
-        TimeDelta::from_std(ctx.settings.pending_account_ttl).unwrap_or(TimeDelta::MAX);
+        TimeDelta::from_std(flow.ctx.settings.pending_account_ttl).unwrap_or(TimeDelta::MAX);
     let row = RegistrationRow {
         id: uuid::Uuid::new_v4().to_string(),
         token_hash,
@@ -81,20 +79,21 @@ pub fn register(
         email: reg.email.as_str().to_owned(),
         email_key,
         password_hash,
-        created_at: now,
-        expires_at: now
+        created_at: flow.now,
+        expires_at: flow
+            .now
             .checked_add_signed(pending_ttl)
             .unwrap_or(Timestamp::MAX),
-        language: meta.language.code().to_owned(),
+        language: flow.meta.language.code().to_owned(),
     };
-    let mut conn = ctx.conn()?;
-    let sent = store::write(&mut conn, |conn| -> Result<_, AppError> {
-        registrations::insert(conn, &row)?;
-        let code = match users::find_by_email_key(conn, &row.email_key)? {
+    let mut conn = flow.ctx.conn()?;
+    let sent = flow.write(&mut conn, |tx| -> Result<_, AppError> {
+        registrations::insert(tx.conn, &row)?;
+        let code = match users::find_by_email_key(tx.conn, &row.email_key)? {
             Some(owner) => {
                 let key = verification_key(&row.email_key, &row.id);
-                let (code, _) = codes::issue(ctx, conn, key, false, meta, now)?;
-                notify_owner(ctx, conn, &owner, meta, now)?;
+                let (code, _) = codes::issue(tx, key, false)?;
+                notify_owner(tx, &owner)?;
                 code
             }
             None => {
@@ -105,29 +104,28 @@ pub fn register(
                     detail: Some(&row.username),
                     actor_id: None,
                 };
-                audit(conn, Event::Registered, subject, meta, now)?;
-                send_verification_code(ctx, conn, &row, meta, now)?
+                tx.audit(Event::Registered, subject)?;
+                send_verification_code(tx, &row)?
             }
         };
-        Ok(sent_response(&reg.email, &code, now))
+        Ok(sent_response(&reg.email, &code, tx.now))
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(RegisteredResponse::new(sent, token))
 }
 
 /// Tells the owner of an existing account that someone tried to register their address (at most hourly).
-fn notify_owner(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    owner: &UserRow,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
+fn notify_owner(tx: &mut Tx<'_, '_>, owner: &UserRow) -> Result<(), AppError> {
     let kind = MailKind::AccountExists;
-    if !outbox::queued_since(conn, &owner.email, kind.as_str(), now - NOTICE_INTERVAL)? {
+    if !outbox::queued_since(
+        tx.conn,
+        &owner.email,
+        kind.as_str(),
+        tx.now - NOTICE_INTERVAL,
+    )? {
         let notice =
-            templates::account_exists(owner.language(), &ctx.settings.public_url, &owner.email);
-        mail::queue(conn, kind, &owner.email, notice, now)?;
+            templates::account_exists(owner.language(), &tx.ctx.settings.public_url, &owner.email);
+        mail::queue(tx.conn, kind, &owner.email, notice, tx.now)?;
     }
     let subject = Subject {
         user_id: Some(&owner.id),
@@ -135,41 +133,32 @@ fn notify_owner(
         detail: None,
         actor_id: None,
     };
-    audit(
-        conn,
-        Event::RegistrationForExistingAccount,
-        subject,
-        meta,
-        now,
-    )?;
+    tx.audit(Event::RegistrationForExistingAccount, subject)?;
     Ok(())
 }
 
 fn send_verification_code(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     registration: &RegistrationRow,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<CodeRow, AppError> {
     let key = verification_key(&registration.email_key, &registration.id);
-    let (row, code) = codes::issue(ctx, conn, key, true, meta, now)?;
+    let (row, code) = codes::issue(tx, key, true)?;
     if let Some(code) = code {
         let message = templates::verify_email(
             registration.language(),
-            &ctx.settings.public_url,
+            &tx.ctx.settings.public_url,
             &registration.email,
             &registration.username,
             code.expose(),
-            &codes::link_token(ctx, key, &code),
-            ctx.settings.otp_ttl,
+            &codes::link_token(tx.ctx, key, &code),
+            tx.ctx.settings.otp_ttl,
         );
         mail::queue(
-            conn,
+            tx.conn,
             MailKind::VerifyEmail,
             &registration.email,
             message,
-            now,
+            tx.now,
         )?;
         let subject = Subject {
             user_id: Some(&registration.id),
@@ -177,7 +166,7 @@ fn send_verification_code(
             detail: Some(Purpose::VerifyEmail.as_str()),
             ..Default::default()
         };
-        audit(conn, Event::CodeSent, subject, meta, now)?;
+        tx.audit(Event::CodeSent, subject)?;
     }
     Ok(row)
 }
@@ -186,37 +175,35 @@ fn send_verification_code(
 /// Concurrency: the cooldown check and the new code share one write transaction.
 #[tracing::instrument(skip_all)]
 pub fn resend(
-    ctx: &Ctx,
+    flow: Flow<'_>,
     email: Email,
     registration_token: Option<String>,
     captcha_solved: bool,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<CodeSentResponse, AppError> {
     let email_key = email.canonical();
     let token_hash = registration_token.as_deref().map(tokens::hash_opaque_token);
-    let mut conn = ctx.conn()?;
-    let response = store::write(&mut conn, |conn| -> Result<_, AppError> {
+    let mut conn = flow.ctx.conn()?;
+    let response = flow.write(&mut conn, |tx| -> Result<_, AppError> {
         let registration = match &token_hash {
-            Some(hash) => registrations::find_by_token(conn, &email_key, hash, now)?,
-            None => registrations::newest_for_email(conn, &email_key, now)?,
+            Some(hash) => registrations::find_by_token(tx.conn, &email_key, hash, tx.now)?,
+            None => registrations::newest_for_email(tx.conn, &email_key, tx.now)?,
         };
         let subject = registration.as_ref().map_or("", |r| r.id.as_str());
         let key = verification_key(&email_key, subject);
-        ensure_may_send_code(ctx, conn, &email_key, Some(key), captcha_solved, meta, now)?;
-        let taken = users::find_by_email_key(conn, &email_key)?.is_some();
+        ensure_may_send_code(tx, &email_key, Some(key), captcha_solved)?;
+        let taken = users::find_by_email_key(tx.conn, &email_key)?.is_some();
         let row = match registration {
             Some(mut registration) if !taken => {
-                registrations::set_language(conn, &registration.id, meta.language)?;
-                registration.language = meta.language.code().to_owned();
-                send_verification_code(ctx, conn, &registration, meta, now)?
+                registrations::set_language(tx.conn, &registration.id, tx.meta.language)?;
+                registration.language = tx.meta.language.code().to_owned();
+                send_verification_code(tx, &registration)?
             }
             // Unknown, already an account, or a token that names nothing: a decoy answers the same.
-            _ => codes::issue(ctx, conn, key, false, meta, now)?.0,
+            _ => codes::issue(tx, key, false)?.0,
         };
-        Ok(sent_response(&email, &row, now))
+        Ok(sent_response(&email, &row, tx.now))
     })?;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     Ok(response)
 }
 
@@ -224,12 +211,7 @@ pub fn resend(
 /// Concurrency: the code is spent by a conditional delete (only one of two racing requests sees it), and
 /// the account is created in the same transaction under the unique indexes of `users`.
 #[tracing::instrument(skip_all)]
-pub fn verify(
-    ctx: &Ctx,
-    verification: EmailVerification,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<TokenResponse, AppError> {
+pub fn verify(flow: Flow<'_>, verification: EmailVerification) -> Result<TokenResponse, AppError> {
     let EmailVerification {
         email,
         code,
@@ -241,82 +223,74 @@ pub fn verify(
         code: &code,
         link_token: link_token.as_deref(),
     };
-    let mut conn = ctx.conn()?;
+    let mut conn = flow.ctx.conn()?;
     let activated = match proof {
         RegistrationProof::Token(token) => {
             let token_hash = tokens::hash_opaque_token(&token);
             // Wrong tries are committed with the refusal.
-            flow::commit(&mut conn, |conn| {
+            flow.commit(&mut conn, |tx| {
                 let Some(registration) =
-                    registrations::find_by_token(conn, &email_key, &token_hash, now)?
+                    registrations::find_by_token(tx.conn, &email_key, &token_hash, tx.now)?
                 else {
                     return flow::refuse(AppError::CodeExpired);
                 };
                 let key = verification_key(&email_key, &registration.id);
-                codes::check(ctx, conn, key, presented, meta, now)?;
-                activate(ctx, conn, &registration, meta, now)
+                codes::check(tx, key, presented)?;
+                activate(tx, &registration)
             })?
         }
         RegistrationProof::Password(password) => {
-            let (row, registration) = flow::commit(&mut conn, |conn| {
-                let row = codes::find_matching(
-                    ctx,
-                    conn,
-                    &email_key,
-                    Purpose::VerifyEmail,
-                    presented,
-                    meta,
-                    now,
-                )?;
-                match registrations::find(conn, &row.subject, now)? {
+            let (row, registration) = flow.commit(&mut conn, |tx| {
+                let row = codes::find_matching(tx, &email_key, Purpose::VerifyEmail, presented)?;
+                match registrations::find(tx.conn, &row.subject, tx.now)? {
                     Some(registration) => Ok((row, registration)),
                     None => flow::refuse(AppError::CodeExpired),
                 }
             })?;
             // Only a right code gets this far, so guessing never costs argon2 work.
             drop(conn);
-            let right = ctx.hasher.verify(&password, &registration.password_hash)?;
-            let mut conn = ctx.conn()?;
-            flow::commit(&mut conn, |conn| {
+            let right = flow
+                .ctx
+                .hasher
+                .verify(&password, &registration.password_hash)?;
+            let mut conn = flow.ctx.conn()?;
+            flow.commit(&mut conn, |tx| {
                 if !right {
-                    return flow::refuse(codes::refuse_matched(ctx, conn, &row, meta, now)?);
+                    return flow::refuse(codes::refuse_matched(tx, &row)?);
                 }
-                if !codes::consume_matched(ctx, conn, &row, meta, now)? {
+                if !codes::consume_matched(tx, &row)? {
                     return flow::refuse(AppError::CodeExpired);
                 }
-                activate(ctx, conn, &registration, meta, now)
+                activate(tx, &registration)
             })?
         }
     };
     let (user, session) = activated;
-    ctx.wake_mailer();
+    flow.ctx.wake_mailer();
     tracing::info!(user = %user.id, "address verified, account created");
-    sessions::token_response(ctx, &user, session)
+    sessions::token_response(flow.ctx, &user, session)
 }
 
 /// Turns a registration whose code was just spent into an account with a session. The first registration
 /// of a username or address to get here wins; a later one is told so and removed.
 fn activate(
-    ctx: &Ctx,
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     registration: &RegistrationRow,
-    meta: &ClientMeta,
-    now: Timestamp,
 ) -> Result<(UserRow, sessions::OpenedSession), Stop> {
-    let lost_to = if users::find_by_email_key(conn, &registration.email_key)?.is_some() {
+    let lost_to = if users::find_by_email_key(tx.conn, &registration.email_key)?.is_some() {
         Some(AppError::AlreadyRegistered)
-    } else if users::find_by_username_key(conn, &registration.username_key)?.is_some() {
+    } else if users::find_by_username_key(tx.conn, &registration.username_key)?.is_some() {
         Some(AppError::UsernameTaken)
     } else {
         None
     };
-    registrations::delete(conn, &registration.id)?;
-    crate::store::codes::delete_for_subject(conn, &registration.id)?;
+    registrations::delete(tx.conn, &registration.id)?;
+    crate::store::codes::delete_for_subject(tx.conn, &registration.id)?;
     if let Some(refusal) = lost_to {
         return flow::refuse(refusal);
     }
     let inserted = users::insert_verified(
-        conn,
+        tx.conn,
         &NewUser {
             id: &registration.id,
             username: &registration.username,
@@ -325,10 +299,10 @@ fn activate(
             email_key: &registration.email_key,
             password_hash: &registration.password_hash,
             created_at: registration.created_at,
-            updated_at: now,
+            updated_at: tx.now,
             language: &registration.language,
         },
-        now,
+        tx.now,
     );
     if let Err(e) = inserted {
         // Another backend than SQLite may let a concurrent verification win between the checks above and
@@ -338,21 +312,21 @@ fn activate(
         }
         return Err(e.into());
     }
-    let Some(user) = users::find(conn, &registration.id)? else {
+    let Some(user) = users::find(tx.conn, &registration.id)? else {
         return Err(anyhow::anyhow!("the account just created is missing").into());
     };
-    let session = sessions::create(ctx, conn, &user.id, meta, now)?;
+    let session = sessions::create(tx, &user.id)?;
     let subject = Subject {
         user_id: Some(&user.id),
         email: Some(&user.email),
         detail: None,
         actor_id: None,
     };
-    audit(conn, Event::EmailVerified, subject, meta, now)?;
-    users::record_login(conn, &user.id, now)?;
+    tx.audit(Event::EmailVerified, subject)?;
+    users::record_login(tx.conn, &user.id, tx.now)?;
     webhooks::queue(
-        conn,
-        &ctx.settings,
+        tx.conn,
+        &tx.ctx.settings,
         webhooks::Event::Verified,
         &user.id,
         serde_json::json!({
@@ -360,7 +334,7 @@ fn activate(
             "email": user.email,
             "session_id": session.id,
         }),
-        now,
+        tx.now,
     )?;
     Ok((user, session))
 }

@@ -4,12 +4,13 @@
 use chrono::TimeDelta;
 use shared::api::{SessionInfo, TokenResponse, User};
 
-use super::{audit, flow, ClientMeta, Ctx, Event, Subject};
+use super::flow::{Flow, Tx};
+use super::{flow, Ctx, Event, Subject};
 use crate::auth::tokens::{self, AccessClaims};
 use crate::error::AppError;
 use crate::store::sessions::{self, SessionRow};
 use crate::store::users::{self, UserRow};
-use crate::store::{self, Conn, Timestamp};
+use crate::store::{Conn, Timestamp};
 
 /// A session just opened or refreshed, with the only copy of its plaintext refresh token.
 pub struct OpenedSession {
@@ -26,34 +27,29 @@ pub struct Authenticated {
 
 const USER_AGENT_MAX: usize = 256;
 
-pub fn create(
-    ctx: &Ctx,
-    conn: &mut Conn,
-    user_id: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<OpenedSession, AppError> {
+pub fn create(tx: &mut Tx<'_, '_>, user_id: &str) -> Result<OpenedSession, AppError> {
     let id = uuid::Uuid::new_v4().to_string();
     sessions::insert(
-        conn,
+        tx.conn,
         &SessionRow {
             id: id.clone(),
             user_id: user_id.to_owned(),
-            created_at: now,
-            last_used_at: now,
-            expires_at: now
-                + TimeDelta::from_std(ctx.settings.session_ttl).unwrap_or(TimeDelta::MAX),
+            created_at: tx.now,
+            last_used_at: tx.now,
+            expires_at: tx.now
+                + TimeDelta::from_std(tx.ctx.settings.session_ttl).unwrap_or(TimeDelta::MAX),
             revoked_at: None,
             revoked_reason: None,
-            user_agent: meta
+            user_agent: tx
+                .meta
                 .user_agent
                 .as_ref()
                 .map(|ua| ua.chars().take(USER_AGENT_MAX).collect()),
-            ip: meta.ip.clone(),
+            ip: tx.meta.ip.clone(),
         },
     )?;
     let (refresh_token, hash) = tokens::new_refresh_token();
-    sessions::insert_refresh_token(conn, &hash, &id, now)?;
+    sessions::insert_refresh_token(tx.conn, &hash, &id, tx.now)?;
     Ok(OpenedSession { id, refresh_token })
 }
 
@@ -90,23 +86,18 @@ pub fn token_response(
 
 /// Spends `refresh_token` for a new pair. A spent token presented again revokes its whole session.
 #[tracing::instrument(skip_all)]
-pub fn refresh(
-    ctx: &Ctx,
-    refresh_token: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<TokenResponse, AppError> {
+pub fn refresh(flow: Flow<'_>, refresh_token: &str) -> Result<TokenResponse, AppError> {
     let hash = tokens::hash_refresh_token(refresh_token);
-    let mut conn = ctx.conn()?;
-    let (user, session) = flow::commit(&mut conn, |conn| {
-        let Some(token) = sessions::find_refresh_token(conn, &hash)? else {
+    let mut conn = flow.ctx.conn()?;
+    let (user, session) = flow.commit(&mut conn, |tx| {
+        let Some(token) = sessions::find_refresh_token(tx.conn, &hash)? else {
             return flow::refuse(AppError::InvalidToken);
         };
-        let Some(session) = sessions::find(conn, &token.session_id)? else {
+        let Some(session) = sessions::find(tx.conn, &token.session_id)? else {
             return flow::refuse(AppError::InvalidToken);
         };
-        if token.spent_at.is_some() || !sessions::spend_refresh_token(conn, &hash, now)? {
-            if sessions::revoke(conn, &session.id, "refresh_token_reuse", now)? {
+        if token.spent_at.is_some() || !sessions::spend_refresh_token(tx.conn, &hash, tx.now)? {
+            if sessions::revoke(tx.conn, &session.id, "refresh_token_reuse", tx.now)? {
                 tracing::warn!(session = %session.id, user = %session.user_id, "a spent refresh token was presented again: session revoked");
                 let subject = Subject {
                     user_id: Some(&session.user_id),
@@ -114,20 +105,20 @@ pub fn refresh(
                     detail: Some(&session.id),
                     actor_id: None,
                 };
-                audit(conn, Event::RefreshReuseDetected, subject, meta, now)?;
+                tx.audit(Event::RefreshReuseDetected, subject)?;
             }
             return flow::refuse(AppError::InvalidToken);
         }
-        if !session.is_active(now) {
+        if !session.is_active(tx.now) {
             return flow::refuse(AppError::InvalidToken);
         }
-        let Some(user) = users::find(conn, &session.user_id)?.filter(|u| u.disabled_at.is_none())
+        let Some(user) = users::find(tx.conn, &session.user_id)?.filter(|u| u.disabled_at.is_none())
         else {
             return flow::refuse(AppError::InvalidToken);
         };
         let (refresh_token, new_hash) = tokens::new_refresh_token();
-        sessions::insert_refresh_token(conn, &new_hash, &session.id, now)?;
-        sessions::touch(conn, &session.id, now)?;
+        sessions::insert_refresh_token(tx.conn, &new_hash, &session.id, tx.now)?;
+        sessions::touch(tx.conn, &session.id, tx.now)?;
         Ok((
             user,
             OpenedSession {
@@ -136,7 +127,7 @@ pub fn refresh(
             },
         ))
     })?;
-    token_response(ctx, &user, session)
+    token_response(flow.ctx, &user, session)
 }
 
 /// The claims of a valid access token: from the tokens already checked, or checked now.
@@ -280,22 +271,17 @@ pub fn view_of(ctx: &Ctx, user_id: &str) -> Result<User, AppError> {
 }
 
 #[tracing::instrument(skip_all, fields(session = %auth.session_id))]
-pub fn logout(
-    ctx: &Ctx,
-    auth: &Authenticated,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> diesel::QueryResult<()> {
-        sessions::revoke(conn, &auth.session_id, "logout", now)?;
+pub fn logout(flow: Flow<'_>, auth: &Authenticated) -> Result<(), AppError> {
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> diesel::QueryResult<()> {
+        sessions::revoke(tx.conn, &auth.session_id, "logout", tx.now)?;
         let subject = Subject {
             user_id: Some(&auth.user_id),
             email: None,
             detail: Some(&auth.session_id),
             actor_id: None,
         };
-        audit(conn, Event::Logout, subject, meta, now)
+        tx.audit(Event::Logout, subject)
     })?;
     tracing::info!(user = %auth.user_id, "logged out");
     Ok(())
@@ -313,25 +299,19 @@ pub fn list(ctx: &Ctx, auth: &Authenticated, now: Timestamp) -> Result<Vec<Sessi
 }
 
 /// Ends one of the user's own sessions (a lost device). Another user's session id is "not found".
-pub fn revoke_own(
-    ctx: &Ctx,
-    auth: &Authenticated,
-    session_id: &str,
-    meta: &ClientMeta,
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let mut conn = ctx.conn()?;
-    store::write(&mut conn, |conn| -> Result<(), AppError> {
-        match sessions::find(conn, session_id)? {
-            Some(s) if s.user_id == auth.user_id && s.is_active(now) => {
-                sessions::revoke(conn, session_id, "revoked_by_user", now)?;
+pub fn revoke_own(flow: Flow<'_>, auth: &Authenticated, session_id: &str) -> Result<(), AppError> {
+    let mut conn = flow.ctx.conn()?;
+    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+        match sessions::find(tx.conn, session_id)? {
+            Some(s) if s.user_id == auth.user_id && s.is_active(tx.now) => {
+                sessions::revoke(tx.conn, session_id, "revoked_by_user", tx.now)?;
                 let subject = Subject {
                     user_id: Some(&auth.user_id),
                     email: None,
                     detail: Some(session_id),
                     actor_id: None,
                 };
-                Ok(audit(conn, Event::SessionRevoked, subject, meta, now)?)
+                Ok(tx.audit(Event::SessionRevoked, subject)?)
             }
             _ => Err(AppError::NotFound),
         }
