@@ -30,8 +30,12 @@ const CAPACITY: usize = 100_000;
 /// row changed outside the store's functions (by hand, say). Admin calls read the database every time.
 const VIEW_TTL: Duration = Duration::from_secs(10);
 
-/// How long a writer waits for every listening instance to acknowledge its change (PostgreSQL).
-const ACK_WAIT: Duration = Duration::from_secs(2);
+/// How long a writer waits for every listening instance to acknowledge its change (PostgreSQL). Longer
+/// than a listener's lease (`store::listen::LEASE`): an instance cut off without a word (its backend
+/// still listed as listening, its packets lost) cannot acknowledge, and by the time the writer stops
+/// waiting and answers its client, that instance's lease has run out and it holds nothing.
+pub const ACK_WAIT: Duration = Duration::from_secs(3);
+const _: () = assert!(crate::store::listen::LEASE.as_millis() < ACK_WAIT.as_millis());
 
 /// Acknowledgements kept, for a writer that starts waiting after some arrived.
 const ACKS_KEPT: usize = 4096;
@@ -60,6 +64,9 @@ struct State {
     users: HashMap<String, View>,
     /// Recent acknowledgements: (tag, listening backend).
     acks: std::collections::VecDeque<(u64, i32)>,
+    /// PostgreSQL: until when the listener last proved it hears the server (see [`AuthCache::renew`]).
+    /// Past it the cache turns itself off, whatever the listener's task is doing.
+    lease: Option<Instant>,
 }
 
 struct Session {
@@ -124,6 +131,7 @@ impl AuthCache {
                 sessions: HashMap::new(),
                 users: HashMap::new(),
                 acks: std::collections::VecDeque::new(),
+                lease: None,
             }),
             acked: Condvar::new(),
             shared,
@@ -157,9 +165,19 @@ impl AuthCache {
 
     fn raw(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves nothing half-done that matters: maps are replaced whole.
-        self.state
+        let mut state = self
+            .state
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if state.on && state.lease.is_some_and(|until| Instant::now() >= until) {
+            tracing::warn!(
+                "the listener has not heard the database in time: every request reads the database \
+                 until it does"
+            );
+            state.clear();
+            state.on = false;
+        }
+        state
     }
 
     pub fn is_on(&self) -> bool {
@@ -171,6 +189,24 @@ impl AuthCache {
         let mut state = self.raw();
         state.clear();
         state.on = on;
+        if !on {
+            state.lease = None;
+        }
+        drop(state);
+        self.acked.notify_all();
+    }
+
+    /// The listener heard the server answer a request it sent at `sent`: every change committed before
+    /// the server answered was delivered before that answer, on the same connection, and applied. The
+    /// cache may serve from memory until `until` (`sent` plus the lease); a cache that had run out
+    /// starts again, empty.
+    pub fn renew(&self, until: Instant) {
+        let mut state = self.raw();
+        if !state.on {
+            state.clear();
+            state.on = true;
+        }
+        state.lease = Some(until);
         drop(state);
         self.acked.notify_all();
     }
@@ -498,5 +534,27 @@ mod tests {
             listeners: vec![100],
         };
         cache.apply_own(vec![(Change::User("u".into()), Some(ticket))]);
+    }
+
+    #[test]
+    fn a_lease_that_runs_out_turns_the_cache_off_until_it_is_renewed() {
+        let cache = AuthCache::shared();
+        cache.renew(Instant::now() + Duration::from_millis(100));
+        cache.remember_session(cache.generation(), "s", "u", at(100));
+        assert!(cache.session_open("s", "u", at(1)));
+        // No heartbeat answered in time (a silent network): nothing is served from memory, and what a
+        // read made before the lapse brings back is not kept.
+        let before_the_lapse = cache.generation();
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(!cache.session_open("s", "u", at(1)));
+        assert!(!cache.is_on());
+        cache.remember_session(before_the_lapse, "s", "u", at(100));
+        assert!(!cache.session_open("s", "u", at(1)));
+        // A later answer turns it on again, empty.
+        cache.renew(Instant::now() + Duration::from_secs(60));
+        assert!(cache.is_on());
+        assert!(!cache.session_open("s", "u", at(1)));
+        cache.remember_session(cache.generation(), "s", "u", at(100));
+        assert!(cache.session_open("s", "u", at(1)));
     }
 }

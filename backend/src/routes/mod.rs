@@ -127,7 +127,8 @@ pub async fn client_limit(
     meta: &ClientMeta,
 ) -> Result<(), AppError> {
     ctx.limits.per_client(budget, meta.addr)?;
-    if limits::counted_in_database(&ctx.settings) {
+    // A budget turned off (0) has nothing to count: no trip to the database.
+    if limits::counted_in_database(&ctx.settings) && budget.per_hour(&ctx.settings.limits) > 0 {
         let ctx = ctx.clone();
         let addr = meta.addr;
         blocking(move || limits::take_shared(&ctx, budget, addr, crate::services::now())).await?;

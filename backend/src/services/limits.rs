@@ -417,7 +417,7 @@ impl ClientBudget {
         }
     }
 
-    fn per_hour(self, s: &LimitSettings) -> u32 {
+    pub fn per_hour(self, s: &LimitSettings) -> u32 {
         match self {
             Self::CodeChecks => s.code_checks_per_ip,
             Self::Logins => s.logins_per_ip,

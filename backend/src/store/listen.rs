@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use futures_util::StreamExt;
@@ -23,9 +23,17 @@ use tokio_postgres::AsyncMessage;
 use super::changes::{self, ACK_CHANNEL, CHANNEL};
 use crate::auth::cache::AuthCache;
 
-/// How often the listening connection proves it is alive: a connection cut without a word from the
-/// network would otherwise leave the cache on while changes go unheard.
-const HEARTBEAT: Duration = Duration::from_secs(5);
+/// How often the listening connection proves it is alive, renewing the cache's lease.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+
+/// How long after a heartbeat was sent the cache may serve from memory without another answer. A
+/// connection cut without a word from the network (its backend still listed as listening, so writers
+/// wait for it) stops the answers; the cache then turns itself off within this, before any writer
+/// stops waiting for this instance's acknowledgement (`auth::cache::ACK_WAIT`, longer).
+pub const LEASE: Duration = Duration::from_secs(2);
+
+/// A heartbeat unanswered this long ends the connection (the lease ran out long before).
+const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The listening connection's `application_name`, taken once it listens.
 pub const APPLICATION_NAME: &str = changes::LISTENER_NAME;
@@ -105,57 +113,86 @@ async fn session(database_url: &str, cache: &Weak<AuthCache>) -> anyhow::Result<
         ))
         .await
         .context("listening")?;
+    let sent = Instant::now();
     let pid: i32 = client
         .query_one("SELECT pg_backend_pid()", &[])
         .await
         .context("asking for the listening backend")?
         .get(0);
     match cache.upgrade() {
-        Some(cache) => cache.set_on(true),
+        Some(cache) => cache.renew(sent + LEASE),
         None => return Ok(()),
     }
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     heartbeat.tick().await;
     let outcome = loop {
         tokio::select! {
             message = notifications.recv() => {
-                let Some((is_ack, payload)) = message else {
+                let Some(message) = message else {
                     break Err(anyhow::anyhow!("the listening connection closed"));
                 };
                 let Some(cache) = cache.upgrade() else { break Ok(()) };
-                if is_ack {
-                    if let Some((tag, from)) = decode_ack(&payload) {
-                        cache.acknowledged(tag, from);
-                    }
-                    continue;
-                }
-                match changes::decode(&payload) {
-                    Some((tag, changes)) => {
-                        cache.apply(&changes);
-                        // Applied: the writer may answer its client once every instance has said so.
-                        let ack = format!("SELECT pg_notify('{ACK_CHANNEL}', '{tag:016x} {pid}')");
-                        if let Err(e) = client.batch_execute(&ack).await {
-                            break Err(anyhow::Error::new(e).context("acknowledging a change"));
-                        }
-                    }
-                    // Not ours: someone else's NOTIFY on the channel; forget everything to be safe.
-                    None => cache.set_on(true),
+                if let Err(e) = handle(message, &cache, &client, pid).await {
+                    break Err(e);
                 }
             }
             _ = heartbeat.tick() => {
-                if cache.strong_count() == 0 {
-                    break Ok(());
-                }
-                match tokio::time::timeout(HEARTBEAT, client.simple_query("")).await {
+                let sent = Instant::now();
+                match tokio::time::timeout(HEARTBEAT_TIMEOUT, client.simple_query("")).await {
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => break Err(anyhow::Error::new(e).context("heartbeat")),
                     Err(_) => break Err(anyhow::anyhow!("the heartbeat went unanswered")),
                 }
+                let Some(cache) = cache.upgrade() else { break Ok(()) };
+                // What the server sent before its answer came first on the connection and waits in the
+                // channel: applied before the lease is renewed on the strength of that answer.
+                let mut pending = Ok(());
+                while let Ok(message) = notifications.try_recv() {
+                    pending = handle(message, &cache, &client, pid).await;
+                    if pending.is_err() {
+                        break;
+                    }
+                }
+                if let Err(e) = pending {
+                    break Err(e);
+                }
+                cache.renew(sent + LEASE);
             }
         }
     };
     driver.abort();
     outcome
+}
+
+/// Applies one notification: an acknowledgement of another instance, or a change, which is then
+/// acknowledged in turn.
+async fn handle(
+    (is_ack, payload): (bool, String),
+    cache: &AuthCache,
+    client: &tokio_postgres::Client,
+    pid: i32,
+) -> anyhow::Result<()> {
+    if is_ack {
+        if let Some((tag, from)) = decode_ack(&payload) {
+            cache.acknowledged(tag, from);
+        }
+        return Ok(());
+    }
+    match changes::decode(&payload) {
+        Some((tag, changes)) => {
+            cache.apply(&changes);
+            // Applied: the writer may answer its client once every instance has said so.
+            let ack = format!("SELECT pg_notify('{ACK_CHANNEL}', '{tag:016x} {pid}')");
+            client
+                .batch_execute(&ack)
+                .await
+                .context("acknowledging a change")?;
+        }
+        // Not ours: someone else's NOTIFY on the channel; forget everything to be safe.
+        None => cache.set_on(true),
+    }
+    Ok(())
 }
 
 /// `TAG PID` of an acknowledgement.
