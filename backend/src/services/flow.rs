@@ -7,12 +7,19 @@
 //!
 //! # Isolation
 //!
-//! Every flow's transaction is a write transaction (`store::write`), and write transactions run one at a
-//! time: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's transaction-scoped advisory lock taken first, which
-//! every instance sharing the database waits for. So a flow's reads and the writes that depend on them
-//! never interleave with another's, on one instance or several. On top of that, each decision that a
-//! race could break is re-checked by the write that acts on it, so it holds even where that one lock
-//! is not what orders two requests (the command line, a future per-row scheme):
+//! Every flow's transaction is a write transaction. On SQLite they run one at a time (`BEGIN
+//! IMMEDIATE`). On PostgreSQL, shared by several instances, there are two kinds:
+//! - the busiest flows ([`Flow::commit_keyed`], [`Flow::write_keyed`]: registering, resending a code,
+//!   verifying an address, the three transactions of a password login) lock the keys of what they
+//!   decide on ([`address_lock`], [`username_lock`], [`throttle_lock`]) before reading it, and run in
+//!   parallel with every keyed flow that locks other keys;
+//! - every other flow (`store::write`) runs alone, excluding the keyed ones too (a transaction-scoped
+//!   advisory lock, exclusive for these and shared for the keyed ones).
+//!
+//! So a flow's reads and the writes that depend on them never interleave with another flow's that
+//! touches the same address, name or throttle, on one instance or several. What keyed flows share
+//! beyond their keys is changed only by writes that check it themselves: each decision a race could
+//! break is re-checked by the write that acts on it:
 //!
 //! | flow | what could race | the rule |
 //! |---|---|---|
@@ -79,13 +86,55 @@ impl<'a> Flow<'a> {
         store::write(conn, |conn| f(&mut Tx { flow: self, conn }))
     }
 
+    /// As [`Flow::commit`], excluding only the transactions that lock one of the same keys
+    /// ([`Tx::lock`], which `f` calls before reading what the keys guard) besides the unkeyed ones.
+    pub fn commit_keyed<T>(
+        self,
+        conn: &mut Conn,
+        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, Stop>,
+    ) -> Result<T, AppError> {
+        store::write_keyed(conn, |conn| settle(f(&mut Tx { flow: self, conn })))?
+    }
+
+    /// As [`Flow::write`], keyed as [`Flow::commit_keyed`].
+    pub fn write_keyed<T, E: From<diesel::result::Error>>(
+        self,
+        conn: &mut Conn,
+        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        store::write_keyed(conn, |conn| f(&mut Tx { flow: self, conn }))
+    }
+
     /// The same flow on a connection outside any transaction, for steps that need none.
     pub fn on<'c>(self, conn: &'c mut Conn) -> Tx<'a, 'c> {
         Tx { flow: self, conn }
     }
 }
 
+/// The lock of everything about one address in the keyed flows: its codes and their failures, its
+/// registrations, and the account that holds it.
+pub fn address_lock(email_key: &str) -> String {
+    format!("address:{email_key}")
+}
+
+/// The lock of one username in the keyed flows, so two verifications of it cannot both create it.
+pub fn username_lock(username_key: &str) -> String {
+    format!("username:{username_key}")
+}
+
+/// The lock of one login throttle subject (an account, or a login that names none): every counter of a
+/// login is keyed under it.
+pub fn throttle_lock(subject: &str) -> String {
+    format!("throttle:{subject}")
+}
+
 impl Tx<'_, '_> {
+    /// Locks `keys` for the rest of the transaction (`store::lock_keys`): once, before reading what
+    /// they guard.
+    pub fn lock(&mut self, keys: &[&str]) -> diesel::QueryResult<()> {
+        store::lock_keys(self.conn, keys)
+    }
+
     /// Records `event` in this transaction, as this flow's client at this flow's moment.
     pub fn audit(&mut self, event: Event, subject: Subject<'_>) -> diesel::QueryResult<()> {
         audit(self.conn, event, subject, self.flow.meta, self.flow.now)
@@ -130,11 +179,17 @@ pub fn commit<T>(
     conn: &mut Conn,
     f: impl FnOnce(&mut Conn) -> Result<T, Stop>,
 ) -> Result<T, AppError> {
-    store::write(conn, |conn| match f(conn) {
+    store::write(conn, |conn| settle(f(conn)))?
+}
+
+/// What a transaction's outcome makes of it: `Ok` commits (with the value or the refusal to answer),
+/// `Err` rolls back.
+fn settle<T>(outcome: Result<T, Stop>) -> Result<Result<T, AppError>, AppError> {
+    match outcome {
         Ok(value) => Ok(Ok(value)),
         Err(Stop::Refused(refusal)) => Ok(Err(refusal)),
         Err(Stop::Failed(error)) => Err(error),
-    })?
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@ const NOTICE_INTERVAL: TimeDelta = TimeDelta::hours(1);
 /// What an attempt reserved before any password work: the account it names, the throttle keys it
 /// counted against, and whether it started a pause.
 pub(crate) struct Reservation {
+    /// The throttle subject: the account, or the login when it names none.
+    subject: String,
     pub(crate) user: Option<UserRow>,
     counters: Vec<Counter>,
     tripped: bool,
@@ -102,12 +104,14 @@ pub fn login(flow: Flow<'_>, attempt: Attempt<'_>) -> Result<SignIn, AppError> {
     let password_attempt = attempt.password;
     let login_key = shared::domain::login_key(attempt.login);
     let mut conn = flow.ctx.conn()?;
-    let reservation = flow.commit(&mut conn, |tx| {
+    // Keyed by the throttle subject: logins to other accounts go on in parallel (PostgreSQL).
+    let reservation = flow.commit_keyed(&mut conn, |tx| {
         let user = users::find_by_login(tx.conn, &login_key)?;
         let subject = match &user {
             Some(user) => account_subject(&user.id),
             None => format!("login:{login_key}"),
         };
+        tx.lock(&[&flow::throttle_lock(&subject)])?;
         reserve_attempt(tx, &subject, user, attempt.device)
     })?;
     // The connection goes back to the pool during the slow hashes.
@@ -118,7 +122,8 @@ pub fn login(flow: Flow<'_>, attempt: Attempt<'_>) -> Result<SignIn, AppError> {
     )?;
     if let (true, Some(user)) = (right, &reservation.user) {
         let mut conn = flow.ctx.conn()?;
-        let opened = flow.write(&mut conn, |tx| -> Result<_, AppError> {
+        let opened = flow.write_keyed(&mut conn, |tx| -> Result<_, AppError> {
+            tx.lock(&[&flow::throttle_lock(&reservation.subject)])?;
             let current = users::find(tx.conn, &user.id)?;
             if current.as_ref().map(|u| &u.password_hash) != Some(&user.password_hash) {
                 // A reset or change committed since the hash was read: the old password opens nothing.
@@ -159,7 +164,10 @@ pub fn login(flow: Flow<'_>, attempt: Attempt<'_>) -> Result<SignIn, AppError> {
         (Some(_), false) => "wrong password",
     };
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| record_failure(tx, &reservation, reason))?;
+    flow.write_keyed(&mut conn, |tx| {
+        tx.lock(&[&flow::throttle_lock(&reservation.subject)])?;
+        record_failure(tx, &reservation, reason)
+    })?;
     flow.ctx.wake_mailer();
     tracing::info!(reason, "login failed");
     if pending_right {
@@ -381,6 +389,7 @@ pub(crate) fn reserve_attempt(
         tripped |= count == counter.threshold;
     }
     Ok(Reservation {
+        subject: subject.to_owned(),
         user,
         counters,
         tripped,

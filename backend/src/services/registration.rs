@@ -87,7 +87,8 @@ pub fn register(
         language: flow.meta.language.code().to_owned(),
     };
     let mut conn = flow.ctx.conn()?;
-    let sent = flow.write(&mut conn, |tx| -> Result<_, AppError> {
+    let sent = flow.write_keyed(&mut conn, |tx| -> Result<_, AppError> {
+        tx.lock(&[&flow::address_lock(&row.email_key)])?;
         registrations::insert(tx.conn, &row)?;
         let code = match users::find_by_email_key(tx.conn, &row.email_key)? {
             Some(owner) => {
@@ -183,7 +184,8 @@ pub fn resend(
     let email_key = email.canonical();
     let token_hash = registration_token.as_deref().map(tokens::hash_opaque_token);
     let mut conn = flow.ctx.conn()?;
-    let response = flow.write(&mut conn, |tx| -> Result<_, AppError> {
+    let response = flow.write_keyed(&mut conn, |tx| -> Result<_, AppError> {
+        tx.lock(&[&flow::address_lock(&email_key)])?;
         let registration = match &token_hash {
             Some(hash) => registrations::find_by_token(tx.conn, &email_key, hash, tx.now)?,
             None => registrations::newest_for_email(tx.conn, &email_key, tx.now)?,
@@ -228,19 +230,21 @@ pub fn verify(flow: Flow<'_>, verification: EmailVerification) -> Result<TokenRe
         RegistrationProof::Token(token) => {
             let token_hash = tokens::hash_opaque_token(&token);
             // Wrong tries are committed with the refusal.
-            flow.commit(&mut conn, |tx| {
+            flow.commit_keyed(&mut conn, |tx| {
                 let Some(registration) =
                     registrations::find_by_token(tx.conn, &email_key, &token_hash, tx.now)?
                 else {
                     return flow::refuse(AppError::CodeExpired);
                 };
+                lock_activation(tx, &registration)?;
                 let key = verification_key(&email_key, &registration.id);
                 codes::check(tx, key, presented)?;
                 activate(tx, &registration)
             })?
         }
         RegistrationProof::Password(password) => {
-            let (row, registration) = flow.commit(&mut conn, |tx| {
+            let (row, registration) = flow.commit_keyed(&mut conn, |tx| {
+                tx.lock(&[&flow::address_lock(&email_key)])?;
                 let row = codes::find_matching(tx, &email_key, Purpose::VerifyEmail, presented)?;
                 match registrations::find(tx.conn, &row.subject, tx.now)? {
                     Some(registration) => Ok((row, registration)),
@@ -254,7 +258,8 @@ pub fn verify(flow: Flow<'_>, verification: EmailVerification) -> Result<TokenRe
                 .hasher
                 .verify(&password, &registration.password_hash)?;
             let mut conn = flow.ctx.conn()?;
-            flow.commit(&mut conn, |tx| {
+            flow.commit_keyed(&mut conn, |tx| {
+                lock_activation(tx, &registration)?;
                 if !right {
                     return flow::refuse(codes::refuse_matched(tx, &row)?);
                 }
@@ -269,6 +274,16 @@ pub fn verify(flow: Flow<'_>, verification: EmailVerification) -> Result<TokenRe
     flow.ctx.wake_mailer();
     tracing::info!(user = %user.id, "address verified, account created");
     sessions::token_response(flow.ctx, &user, session)
+}
+
+/// Locks what verifying `registration` may change or decide on: its address (codes, failures, the
+/// account holding it) and its username, so that of two verifications of one name only the first
+/// creates it and the second sees it.
+fn lock_activation(tx: &mut Tx<'_, '_>, registration: &RegistrationRow) -> diesel::QueryResult<()> {
+    tx.lock(&[
+        &flow::address_lock(&registration.email_key),
+        &flow::username_lock(&registration.username_key),
+    ])
 }
 
 /// Turns a registration whose code was just spent into an account with a session. The first registration

@@ -298,14 +298,69 @@ pub fn sqlite_path(database_url: &str) -> anyhow::Result<&str> {
     )
 }
 
-/// The advisory lock every PostgreSQL write transaction takes first.
+/// The advisory lock every PostgreSQL write transaction takes first: alone ([`write`]) or shared with
+/// the other keyed ones ([`write_keyed`]).
 pub const WRITE_LOCK: i64 = 7014;
+
+/// The first half of the two-part advisory locks of [`lock_keys`] (a key space apart from the one-part
+/// locks above).
+const KEY_LOCKS: i32 = 7015;
 
 /// Runs `f` in a write transaction. Write transactions run one at a time, on every backend and across
 /// every instance sharing the database: SQLite takes its write lock up front (`BEGIN IMMEDIATE`), and
 /// PostgreSQL a transaction-scoped advisory lock, so a flow's reads and the writes that depend on them
 /// never interleave with another's (see `services::flow` for what each flow relies on).
 pub fn write<T, E>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    write_with(conn, Exclusion::All, f)
+}
+
+/// Runs `f` in a write transaction that excludes only the write transactions naming one of the keys it
+/// locks ([`lock_keys`]), and every [`write`] transaction. For the busiest flows on PostgreSQL, whose
+/// shared state is either behind such a key (an address, an account) or changed by writes that check
+/// it themselves (compare-and-set, increments, unique indexes). On SQLite it is a [`write`]: one writer
+/// at a time is all SQLite has.
+pub fn write_keyed<T, E>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    write_with(conn, Exclusion::Keys, f)
+}
+
+/// Locks `keys` until the transaction ends, on PostgreSQL (SQLite's writer is alone anyway). In a
+/// [`write_keyed`] transaction, once and before reading what the keys guard: keys are taken in sorted
+/// order, so two transactions locking overlapping sets never wait for each other in a circle.
+pub fn lock_keys(conn: &mut Conn, keys: &[&str]) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    let Conn::Postgres(_) = conn else {
+        return Ok(());
+    };
+    let mut keys = keys.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        diesel::sql_query(format!(
+            "SELECT pg_advisory_xact_lock({KEY_LOCKS}, hashtext($1))"
+        ))
+        .bind::<diesel::sql_types::Text, _>(key)
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Exclusion {
+    All,
+    Keys,
+}
+
+fn write_with<T, E>(
+    conn: &mut Conn,
+    exclusion: Exclusion,
+    f: impl FnOnce(&mut Conn) -> Result<T, E>,
+) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
@@ -340,7 +395,10 @@ where
             }
         }
         Conn::Postgres(_) => conn.transaction(|conn| {
-            conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+            conn.batch_execute(&match exclusion {
+                Exclusion::All => format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"),
+                Exclusion::Keys => format!("SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"),
+            })?;
             let value = f(conn)?;
             tag = changes::before_commit(conn)?;
             Ok(value)

@@ -176,3 +176,87 @@ async fn forty_verifications_at_once_each_open_their_account() {
         assert_eq!(*status, StatusCode::OK, "{body}");
     }
 }
+
+/// Limits off: the races below come from one client.
+fn unlimited(vars: &mut HashMap<String, String>) {
+    for limit in [
+        "LIMIT_MAIL_PER_IP_PER_HOUR",
+        "LIMIT_MAIL_PER_HOUR",
+        "CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR",
+        "CAPTCHA_AFTER_MAIL_PER_HOUR",
+        "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR",
+    ] {
+        vars.insert(limit.into(), "0".into());
+    }
+}
+
+#[tokio::test]
+async fn one_username_registered_from_two_addresses_and_verified_at_once_makes_one_account() {
+    // Both registrations hold their code; both verifications run together. Exactly one creates the
+    // account, the other is told the name is taken, for each of eight names at once.
+    let app = spawn_app_with(unlimited).await;
+    let mut pending = Vec::new();
+    for name in 0..8 {
+        for side in ["a", "b"] {
+            let email = format!("name{name}-{side}@example.com");
+            let code = app
+                .register_for_code(&format!("name{name}"), &email, PASSWORD)
+                .await;
+            pending.push((name, email, code));
+        }
+    }
+    let app = &app;
+    let answers = futures::future::join_all(pending.iter().map(|(name, email, code)| async move {
+        let response = app
+            .verify_email(&json!({"email": email, "code": code}))
+            .await;
+        let status = response.status();
+        (*name, status, response.text().await.unwrap(), email, code)
+    }))
+    .await;
+    for name in 0..8 {
+        let mut both: Vec<_> = answers.iter().filter(|a| a.0 == name).collect();
+        both.sort_by_key(|a| a.1);
+        let [won, lost] = both[..] else {
+            panic!("two answers for name{name}: {both:?}")
+        };
+        assert_eq!(won.1, StatusCode::OK, "{both:?}");
+        assert_eq!(lost.1, StatusCode::CONFLICT, "{both:?}");
+        assert!(lost.2.contains("username_taken"), "{both:?}");
+        // The loser saw the winner's account and was removed with its code, as when it comes second.
+        let again = app
+            .verify_email(&json!({"email": lost.3, "code": lost.4}))
+            .await;
+        expect_problem(again, 410, "code_expired").await;
+    }
+}
+
+#[tokio::test]
+async fn one_code_presented_ten_times_at_once_opens_one_session() {
+    let app = spawn_app_with(unlimited).await;
+    let email = "once@example.com";
+    let code = app.register_for_code("once", email, PASSWORD).await;
+    let (app, code) = (&app, &code);
+    let answers = futures::future::join_all((0..10).map(|_| async move {
+        app.verify_email(&json!({"email": email, "code": code}))
+            .await
+    }))
+    .await;
+    let ok = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::OK)
+        .count();
+    assert_eq!(
+        ok,
+        1,
+        "{:?}",
+        answers.iter().map(|r| r.status()).collect::<Vec<_>>()
+    );
+    for response in answers {
+        if response.status() != StatusCode::OK {
+            // Spent by the first: the others find no code (or, second, the account already there).
+            let status = response.status().as_u16();
+            assert!(matches!(status, 409 | 410), "{status}");
+        }
+    }
+}
