@@ -239,7 +239,8 @@ pub fn mail_account_code(
     let email_key = email.canonical();
     let key = CodeKey::of_address(&email_key, purpose);
     let mut conn = flow.ctx.conn()?;
-    let response = flow.write(&mut conn, |tx| -> Result<_, AppError> {
+    let response = flow.write_keyed(&mut conn, |tx| -> Result<_, AppError> {
+        tx.lock(&[&super::flow::address_lock(&email_key)])?;
         ensure_may_send_code(tx, &email_key, Some(key), captcha_solved)?;
         let user = users::find_by_email_key(tx.conn, &email_key)?;
         let (row, code) = issue(tx, key, user.is_some())?;

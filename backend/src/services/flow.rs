@@ -10,9 +10,11 @@
 //! Every flow's transaction is a write transaction. On SQLite they run one at a time (`BEGIN
 //! IMMEDIATE`). On PostgreSQL, shared by several instances, there are two kinds:
 //! - the busiest flows ([`Flow::commit_keyed`], [`Flow::write_keyed`]: registering, resending a code,
-//!   verifying an address, the three transactions of a password login) lock the keys of what they
-//!   decide on ([`address_lock`], [`username_lock`], [`throttle_lock`]) before reading it, and run in
-//!   parallel with every keyed flow that locks other keys;
+//!   verifying an address, the three transactions of a password login, asking for a reset or sign-in
+//!   code, resetting the password, signing in by code) lock the keys of what they decide on
+//!   ([`address_lock`], [`username_lock`], [`throttle_lock`]) before reading it, and run in parallel
+//!   with every keyed flow that locks other keys (a reset also takes the account's throttle lock,
+//!   which a login holds while it opens its session);
 //! - every other flow (`store::write`) runs alone, excluding the keyed ones too (a transaction-scoped
 //!   advisory lock, exclusive for these and shared for the keyed ones).
 //!

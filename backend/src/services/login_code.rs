@@ -44,7 +44,8 @@ pub fn verify(
         link_token: attempt.link_token.as_deref(),
     };
     let mut conn = flow.ctx.conn()?;
-    let outcome = flow.commit(&mut conn, |tx| {
+    let outcome = flow.commit_keyed(&mut conn, |tx| {
+        tx.lock(&[&flow::address_lock(&email_key)])?;
         codes::check(tx, key, presented)?;
         let Some(user) = users::find_by_email_key(tx.conn, &email_key)? else {
             return flow::refuse(AppError::CodeExpired);

@@ -59,7 +59,8 @@ pub fn reset(flow: Flow<'_>, reset: PasswordReset) -> Result<(), AppError> {
     )
     .map_err(|why| AppError::validation("new_password", why))?;
     let mut conn = flow.ctx.conn()?;
-    let (row, user) = flow.commit(&mut conn, |tx| {
+    let (row, user) = flow.commit_keyed(&mut conn, |tx| {
+        tx.lock(&[&flow::address_lock(&email_key)])?;
         let row = codes::peek(tx, key, presented)?;
         match users::find_by_email_key(tx.conn, &email_key)? {
             Some(user) => Ok((row, user)),
@@ -79,7 +80,14 @@ pub fn reset(flow: Flow<'_>, reset: PasswordReset) -> Result<(), AppError> {
     drop(conn);
     let password_hash = flow.ctx.hasher.hash(new_password.expose())?;
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+    let account = super::login::account_subject(&user.id);
+    flow.write_keyed(&mut conn, |tx| -> Result<(), AppError> {
+        // The account's throttle lock too: a login's last transaction holds it while it checks the
+        // password it verified is still the account's and opens its session, so the two never overlap.
+        tx.lock(&[
+            &flow::address_lock(&email_key),
+            &flow::throttle_lock(&account),
+        ])?;
         if !codes::consume_matched(tx, &row)? {
             return Err(AppError::CodeExpired);
         }
@@ -90,7 +98,7 @@ pub fn reset(flow: Flow<'_>, reset: PasswordReset) -> Result<(), AppError> {
         };
         // The code proved control of the mailbox: whatever the password was meanwhile, it is replaced, and
         // the pauses strangers' wrong passwords caused end with it.
-        login_throttle::clear_subject(tx.conn, &super::login::account_subject(&user.id))?;
+        login_throttle::clear_subject(tx.conn, &account)?;
         replace_password(tx, &user, None, change)
     })?;
     flow.ctx.wake_mailer();
