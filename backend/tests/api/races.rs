@@ -140,21 +140,23 @@ async fn a_password_change_racing_a_reset_never_overwrites_it() {
     expect_problem(stale, 401, "invalid_credentials").await;
 }
 
+/// Limits off: the verification races below come from one client.
+fn unlimited(vars: &mut HashMap<String, String>) {
+    for limit in [
+        "LIMIT_MAIL_PER_IP_PER_HOUR",
+        "LIMIT_MAIL_PER_HOUR",
+        "CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR",
+        "CAPTCHA_AFTER_MAIL_PER_HOUR",
+        "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR",
+    ] {
+        vars.insert(limit.into(), "0".into());
+    }
+}
+
 #[tokio::test]
 async fn forty_verifications_at_once_each_open_their_account() {
     // Many write transactions at once: each waits its turn and none is refused for a busy database.
-    let app = spawn_app_with(|vars| {
-        for limit in [
-            "LIMIT_MAIL_PER_IP_PER_HOUR",
-            "LIMIT_MAIL_PER_HOUR",
-            "CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR",
-            "CAPTCHA_AFTER_MAIL_PER_HOUR",
-            "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR",
-        ] {
-            vars.insert(limit.into(), "0".into());
-        }
-    })
-    .await;
+    let app = spawn_app_with(unlimited).await;
     let mut pending = Vec::new();
     for i in 0..40 {
         let email = format!("user{i}@example.com");
@@ -174,19 +176,6 @@ async fn forty_verifications_at_once_each_open_their_account() {
     .await;
     for (status, body) in &answers {
         assert_eq!(*status, StatusCode::OK, "{body}");
-    }
-}
-
-/// Limits off: the races below come from one client.
-fn unlimited(vars: &mut HashMap<String, String>) {
-    for limit in [
-        "LIMIT_MAIL_PER_IP_PER_HOUR",
-        "LIMIT_MAIL_PER_HOUR",
-        "CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR",
-        "CAPTCHA_AFTER_MAIL_PER_HOUR",
-        "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR",
-    ] {
-        vars.insert(limit.into(), "0".into());
     }
 }
 
