@@ -127,11 +127,11 @@ pub async fn client_limit(
     meta: &ClientMeta,
 ) -> Result<(), AppError> {
     ctx.limits.per_client(budget, meta.addr)?;
-    // A budget turned off (0) has nothing to count: no trip to the database.
-    if limits::counted_in_database(&ctx.settings) && budget.per_hour(&ctx.settings.limits) > 0 {
+    if let Some(per_hour) = limits::shared_allowance(&ctx.settings, budget) {
         let ctx = ctx.clone();
         let addr = meta.addr;
-        blocking(move || limits::take_shared(&ctx, budget, addr, crate::services::now())).await?;
+        blocking(move || limits::take_shared(&ctx, budget, per_hour, addr, crate::services::now()))
+            .await?;
     }
     Ok(())
 }

@@ -417,7 +417,7 @@ impl ClientBudget {
         }
     }
 
-    pub fn per_hour(self, s: &LimitSettings) -> u32 {
+    fn per_hour(self, s: &LimitSettings) -> u32 {
         match self {
             Self::CodeChecks => s.code_checks_per_ip,
             Self::Logins => s.logins_per_ip,
@@ -452,22 +452,26 @@ pub fn shared_key(settings: &LimitSettings, budget: &str, ip: Option<IpAddr>) ->
     format!("client:{budget}:{}", client_key(ip, settings.ipv6_prefix))
 }
 
-/// Spends one request of the client's `budget` in the database, which every instance shares; a no-op
-/// where [`counted_in_database`] says the instance's own count is enough. Called after the instance's
-/// own table allowed the request, so a flood it sheds costs the database nothing.
+/// The hourly allowance of `budget` the database counts, if it counts one: where
+/// [`counted_in_database`], and the budget is not turned off (0).
+pub fn shared_allowance(settings: &Settings, budget: ClientBudget) -> Option<u32> {
+    let per_hour = budget.per_hour(&settings.limits);
+    (counted_in_database(settings) && per_hour > 0).then_some(per_hour)
+}
+
+/// Spends one request of the client's `budget`, of `per_hour` ([`shared_allowance`]), in the
+/// database, which every instance shares. Called after the instance's own table allowed the request,
+/// so a flood it sheds costs the database nothing.
 pub fn take_shared(
     ctx: &Ctx,
     budget: ClientBudget,
+    per_hour: u32,
     ip: Option<IpAddr>,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    if !counted_in_database(&ctx.settings) {
-        return Ok(());
-    }
-    let limits = &ctx.settings.limits;
-    let key = shared_key(limits, budget.name(), ip);
+    let key = shared_key(&ctx.settings.limits, budget.name(), ip);
     let mut conn = ctx.conn()?;
-    match rate_limits::take(&mut conn, &key, budget.per_hour(limits), now)? {
+    match rate_limits::take(&mut conn, &key, per_hour, now)? {
         Ok(()) => Ok(()),
         Err(retry_after) => {
             tracing::warn!(ip = ?ip, budget = budget.name(), retry_after, "refused by a shared client budget");
