@@ -1,8 +1,11 @@
 //! `otp-portal`: the server (`serve`, the default) and the operator's commands.
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use otp_portal::auth::cache::AuthCache;
 use otp_portal::auth::{keyring, keys};
 use otp_portal::services::{admin, now};
 use otp_portal::settings::Settings;
@@ -13,6 +16,9 @@ use shared::captcha::{self, Challenge};
 
 /// A puzzle asking for more work than this is refused rather than solved: it did not come from us.
 const MAX_CAPTCHA_WORK: u64 = 50_000_000;
+
+/// How long a command waits to hear the other instances before it changes what they cache.
+const LISTEN_WAIT: Duration = Duration::from_secs(5);
 
 /// OTP Portal: registration with e-mailed one-time codes, sign-in, second factor and administration.
 ///
@@ -77,8 +83,8 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Promote { login } => set_role(&login, users::ROLE_ADMIN),
-        Command::Demote { login } => set_role(&login, users::ROLE_USER),
+        Command::Promote { login } => set_role(&login, users::ROLE_ADMIN).await,
+        Command::Demote { login } => set_role(&login, users::ROLE_USER).await,
         Command::Keys {
             action: KeysCommand::Rotate,
         } => rotate_keys(),
@@ -86,13 +92,21 @@ async fn main() -> ExitCode {
     }
 }
 
-fn set_role(login: &str, role: &str) -> ExitCode {
-    let result = (|| -> anyhow::Result<Option<bool>> {
+async fn set_role(login: &str, role: &str) -> ExitCode {
+    let result = async {
         let settings = Settings::from_env()?;
         private_files::create_dir_all(&settings.data_dir)?;
+        let heard = hear_instances(&settings.database_url).await?;
         let mut conn = store::connect_one(&settings.database_url)?;
-        Ok(admin::set_role(&mut conn, login, role, now())?)
-    })();
+        let changed = admin::set_role(&mut conn, login, role, now())?;
+        // Returns once every running instance has applied the change, so that what the operator does
+        // next (or a script, or a test) already meets the new role everywhere.
+        if let Some(cache) = heard {
+            cache.apply_own(store::changes::take_committed());
+        }
+        anyhow::Ok(changed)
+    }
+    .await;
     match result {
         Ok(Some(true)) => {
             eprintln!("otp-portal: {login} is now {role}");
@@ -114,6 +128,24 @@ fn set_role(login: &str, role: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// On PostgreSQL, a listener like a server's, so that a change made here can wait for the running
+/// instances' acknowledgements as a server's own change does (on SQLite they read the change from the
+/// file before their next use of it: nothing to wait for).
+async fn hear_instances(database_url: &str) -> anyhow::Result<Option<Arc<AuthCache>>> {
+    if store::backend_of(database_url)? != store::Kind::Postgres {
+        return Ok(None);
+    }
+    let cache = Arc::new(AuthCache::shared());
+    store::listen::spawn(database_url.to_owned(), &cache)?;
+    if !cache.wait_until_on(LISTEN_WAIT).await {
+        eprintln!(
+            "otp-portal: not listening on PostgreSQL: the running instances apply the change when \
+             they hear it, which this command cannot wait for"
+        );
+    }
+    Ok(Some(cache))
 }
 
 fn rotate_keys() -> ExitCode {
