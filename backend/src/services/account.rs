@@ -28,7 +28,7 @@ pub fn set_language(
     language: Language,
 ) -> Result<User, AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<_, AppError> {
+    flow.write_account(&mut conn, &auth.user_id, |tx| -> Result<_, AppError> {
         if users::set_language(tx.conn, &auth.user_id, language, tx.now)? {
             let subject = Subject {
                 user_id: Some(&auth.user_id),
@@ -46,7 +46,7 @@ pub fn set_language(
 #[tracing::instrument(skip_all)]
 pub fn export(flow: Flow<'_>, auth: &Authenticated) -> Result<AccountExport, AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<_, AppError> {
+    flow.write_account(&mut conn, &auth.user_id, |tx| -> Result<_, AppError> {
         let user = users::find(tx.conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
         let subject = Subject {
             user_id: Some(&user.id),
@@ -106,7 +106,10 @@ pub fn delete_own(
 ) -> Result<(), AppError> {
     let checked = mfa::password_confirmed(flow, auth, password)?;
     let mut conn = flow.ctx.conn()?;
-    flow.commit(&mut conn, |tx| {
+    flow.commit_keyed(&mut conn, |tx| {
+        // The address and the username never change: the checked row names their locks.
+        let locks = flow::ending_locks(&checked);
+        tx.lock(&locks.each_ref().map(String::as_str))?;
         let user = users::find(tx.conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
         if user.password_hash != checked.password_hash {
             return flow::refuse(AppError::validation(

@@ -9,7 +9,7 @@ use shared::admin::{
     MailFilter, MailStatus, Page, Paging, Stats,
 };
 
-use super::flow::Flow;
+use super::flow::{self, Flow};
 use super::sessions::{session_info, Authenticated};
 use super::{account, audit, views, ClientMeta, Ctx, Event, Subject};
 use crate::error::AppError;
@@ -84,7 +84,7 @@ pub fn users(
 /// One user's page; looking at it is audited (who read whose story is part of the story).
 pub fn user(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<AdminUserDetail, AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<_, AppError> {
+    flow.write_account(&mut conn, id, |tx| -> Result<_, AppError> {
         let row = accounts::find(tx.conn, id, tx.now)?.ok_or(AppError::NotFound)?;
         let history = views::history(tx.conn, &row.id, &row.email, Some(DETAIL_LIMIT))?;
         let open_sessions = sessions::list_active_for_user(tx.conn, &row.id, tx.now)?;
@@ -156,7 +156,7 @@ pub fn set_disabled(
     disabled: bool,
 ) -> Result<(), AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+    flow.write_account(&mut conn, id, |tx| -> Result<(), AppError> {
         let user = target_account(tx.conn, admin, id, tx.now)?;
         let changed = users::set_disabled(tx.conn, &user.id, disabled.then_some(tx.now), tx.now)?;
         let event = if disabled {
@@ -198,7 +198,7 @@ pub fn set_disabled(
 /// Signs the account out everywhere.
 pub fn revoke_sessions(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<(), AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+    flow.write_account(&mut conn, id, |tx| -> Result<(), AppError> {
         let user = target_account(tx.conn, admin, id, tx.now)?;
         let ended =
             sessions::revoke_all_for_user(tx.conn, &user.id, None, "revoked_by_admin", tx.now)?;
@@ -215,7 +215,20 @@ pub fn revoke_sessions(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<(), Ap
 /// Deletes an account (as its owner's deletion does, with a goodbye mail) or a pending registration.
 pub fn delete(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<(), AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+    flow.write_keyed(&mut conn, |tx| -> Result<(), AppError> {
+        // An account's or a registration's address and username never change: the rows read here name
+        // the locks to hold before deciding.
+        let locks: Vec<String> = if let Some(user) = users::find(tx.conn, id)? {
+            flow::ending_locks(&user).into()
+        } else if let Some(registration) = registrations::find(tx.conn, id, tx.now)? {
+            vec![
+                flow::address_lock(&registration.email_key),
+                flow::username_lock(&registration.username_key),
+            ]
+        } else {
+            return Err(AppError::NotFound);
+        };
+        tx.lock(&locks.iter().map(String::as_str).collect::<Vec<_>>())?;
         let detail = match target_account(tx.conn, admin, id, tx.now) {
             Ok(user) => {
                 account::erase(tx, &user, DeletedBy::Admin)?;
@@ -337,10 +350,11 @@ pub fn set_role(
     now: Timestamp,
 ) -> Result<Option<bool>, AppError> {
     let login_key = shared::domain::login_key(login);
-    store::write(conn, |conn| -> Result<_, AppError> {
+    store::write_keyed(conn, |conn| -> Result<_, AppError> {
         let Some(user) = users::find_by_login(conn, &login_key)? else {
             return Ok(None);
         };
+        store::lock_keys(conn, &[&flow::account_lock(&user.id)])?;
         let changed = users::set_role(conn, &user.id, role, now)?;
         if changed {
             let detail = format!("{role} (command line)");

@@ -2,24 +2,33 @@
 //! (the context, the client's metadata, one clock reading); inside its transaction a [`Tx`] adds the
 //! connection. Some refusals must keep what the transaction wrote (a wrong code counted, a spent token
 //! recorded, a login attempt reserved), so a step stops with a [`Stop`]: [`Stop::Refused`] commits and
-//! answers the refusal, [`Stop::Failed`] rolls back. [`Flow::commit`] runs one such transaction and
-//! gives the caller a single `Result`; [`Flow::write`] one that commits only on success.
+//! answers the refusal, [`Stop::Failed`] rolls back. [`Flow::commit_keyed`] runs one such transaction
+//! and gives the caller a single `Result`; [`Flow::write_keyed`] one that commits only on success.
 //!
 //! # Isolation
 //!
 //! Every flow's transaction is a write transaction. On SQLite they run one at a time (`BEGIN
-//! IMMEDIATE`). On PostgreSQL, shared by several instances, there are two kinds:
-//! - the busiest flows ([`Flow::commit_keyed`], [`Flow::write_keyed`]: registering, resending a code,
-//!   verifying an address, the three transactions of a password login, asking for a reset or sign-in
-//!   code, resetting the password, signing in by code) lock the keys of what they decide on
-//!   ([`address_lock`], [`username_lock`], [`throttle_lock`]) before reading it, and run in parallel
-//!   with every keyed flow that locks other keys (a reset also takes the account's throttle lock,
-//!   which a login holds while it opens its session);
-//! - every other flow (`store::write`) runs alone, excluding the keyed ones too (a transaction-scoped
-//!   advisory lock, exclusive for these and shared for the keyed ones).
+//! IMMEDIATE`). On PostgreSQL, shared by several instances, every flow is keyed: it locks the keys of
+//! what it decides on before reading it ([`Tx::lock`], once per transaction, all keys in one call, so
+//! that two flows never wait for each other in a circle), and runs in parallel with every flow that
+//! locks other keys:
+//! - [`address_lock`]: registering, resending a code, verifying an address, asking for a reset or
+//!   sign-in code, resetting the password, signing in by code;
+//! - [`username_lock`]: verifying an address (the account it creates takes the name);
+//! - [`account_lock`] (the account's [`throttle_lock`]): everything done to or for one account: the
+//!   transactions of a password login and of a password confirmation, the second step, passkeys,
+//!   refreshing, signing out, the factor, the language, a password change or reset, admin actions. A
+//!   flow that learns the account from a row it looks up first (a refresh token, a login challenge, a
+//!   passkey) locks it once it knows it, and whatever it read before is either fixed for that row's
+//!   life or checked again by the conditional write that spends it;
+//! - ending an account (by its owner or an admin) holds its account, address and username locks
+//!   ([`ending_locks`]): it frees the address and the name the keyed flows of a registration look up.
+//!
+//! Only the periodic purges and the signing-key ring run alone (`store::write`, exclusive against every
+//! keyed transaction), being rare and touching rows of many keys at once.
 //!
 //! So a flow's reads and the writes that depend on them never interleave with another flow's that
-//! touches the same address, name or throttle, on one instance or several. What keyed flows share
+//! touches the same address, name or account, on one instance or several. What keyed flows share
 //! beyond their keys is changed only by writes that check it themselves: each decision a race could
 //! break is re-checked by the write that acts on it:
 //!
@@ -70,26 +79,9 @@ impl<'a> Flow<'a> {
         Self { ctx, meta, now }
     }
 
-    /// Runs `f` in a write transaction on `conn` (see [`commit`]).
-    pub fn commit<T>(
-        self,
-        conn: &mut Conn,
-        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, Stop>,
-    ) -> Result<T, AppError> {
-        commit(conn, |conn| f(&mut Tx { flow: self, conn }))
-    }
-
-    /// Runs `f` in a write transaction on `conn` that commits only on success.
-    pub fn write<T, E: From<diesel::result::Error>>(
-        self,
-        conn: &mut Conn,
-        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, E>,
-    ) -> Result<T, E> {
-        store::write(conn, |conn| f(&mut Tx { flow: self, conn }))
-    }
-
-    /// As [`Flow::commit`], excluding only the transactions that lock one of the same keys
-    /// ([`Tx::lock`], which `f` calls before reading what the keys guard) besides the unkeyed ones.
+    /// Runs `f` in a write transaction on `conn` that commits on success and on a refusal (see
+    /// [`commit`]), excluding only the transactions that lock one of the same keys ([`Tx::lock`], which
+    /// `f` calls before reading what the keys guard) besides the unkeyed ones.
     pub fn commit_keyed<T>(
         self,
         conn: &mut Conn,
@@ -98,13 +90,40 @@ impl<'a> Flow<'a> {
         store::write_keyed(conn, |conn| settle(f(&mut Tx { flow: self, conn })))?
     }
 
-    /// As [`Flow::write`], keyed as [`Flow::commit_keyed`].
+    /// Runs `f` in a write transaction on `conn` that commits only on success, keyed as
+    /// [`Flow::commit_keyed`].
     pub fn write_keyed<T, E: From<diesel::result::Error>>(
         self,
         conn: &mut Conn,
         f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, E>,
     ) -> Result<T, E> {
         store::write_keyed(conn, |conn| f(&mut Tx { flow: self, conn }))
+    }
+
+    /// As [`Flow::commit_keyed`], holding the lock of account `user_id` ([`account_lock`]) throughout.
+    pub fn commit_account<T>(
+        self,
+        conn: &mut Conn,
+        user_id: &str,
+        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, Stop>,
+    ) -> Result<T, AppError> {
+        self.commit_keyed(conn, |tx| {
+            tx.lock(&[&account_lock(user_id)])?;
+            f(tx)
+        })
+    }
+
+    /// As [`Flow::write_keyed`], holding the lock of account `user_id` ([`account_lock`]) throughout.
+    pub fn write_account<T, E: From<diesel::result::Error>>(
+        self,
+        conn: &mut Conn,
+        user_id: &str,
+        f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write_keyed(conn, |tx| {
+            tx.lock(&[&account_lock(user_id)])?;
+            f(tx)
+        })
     }
 
     /// The same flow on a connection outside any transaction, for steps that need none.
@@ -128,6 +147,23 @@ pub fn username_lock(username_key: &str) -> String {
 /// login is keyed under it.
 pub fn throttle_lock(subject: &str) -> String {
     format!("throttle:{subject}")
+}
+
+/// The lock of one account: every flow that changes it, its sessions, its factors or its passkeys, or
+/// opens a session for it, holds it. It is the account's throttle lock ([`throttle_lock`]), so a password
+/// login, which holds that one while it counts an attempt and opens a session, is one of them.
+pub fn account_lock(user_id: &str) -> String {
+    throttle_lock(&super::login::account_subject(user_id))
+}
+
+/// Every lock a flow that ends an account holds: its own, and those of the address and the username it
+/// frees, whose keyed flows (a registration, a code request) read whether the account is there.
+pub fn ending_locks(user: &crate::store::users::UserRow) -> [String; 3] {
+    [
+        account_lock(&user.id),
+        address_lock(&user.email_key),
+        username_lock(&user.username_key),
+    ]
 }
 
 impl Tx<'_, '_> {

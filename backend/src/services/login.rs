@@ -189,13 +189,13 @@ pub(crate) fn confirm_password(
 ) -> Result<bool, AppError> {
     let mut conn = flow.ctx.conn()?;
     let subject = account_subject(&user.id);
-    let reservation = flow.commit(&mut conn, |tx| {
+    let reservation = flow.commit_account(&mut conn, &user.id, |tx| {
         reserve_attempt(tx, &subject, Some(user.clone()), None)
     })?;
     drop(conn);
     let right = flow.ctx.hasher.verify(password, &user.password_hash)?;
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| {
+    flow.write_account(&mut conn, &user.id, |tx| {
         if right {
             reservation.settle_success(tx.conn)
         } else {

@@ -45,7 +45,8 @@ pub fn setup(
         last_step: None,
     };
     // Concurrency: only an unconfirmed secret is ever replaced, in one transaction.
-    let stored = store::write(&mut conn, |conn| {
+    let stored = store::write_keyed(&mut conn, |conn| {
+        store::lock_keys(conn, &[&flow::account_lock(&user.id)])?;
         store_mfa::replace_unconfirmed_totp(conn, &row)
     })?;
     if !stored {
@@ -71,7 +72,7 @@ pub fn enable(
     if user.mfa_enabled {
         return Err(AppError::MfaAlreadyEnabled);
     }
-    let codes = flow.commit(&mut conn, |tx| {
+    let codes = flow.commit_account(&mut conn, &user.id, |tx| {
         let Some(factor) =
             store_mfa::find_totp(tx.conn, &user.id)?.filter(|f| f.confirmed_at.is_none())
         else {
@@ -101,7 +102,7 @@ pub fn disable(
 ) -> Result<(), AppError> {
     let user = password_checked(flow, auth, password)?;
     let mut conn = flow.ctx.conn()?;
-    flow.commit(&mut conn, |tx| {
+    flow.commit_account(&mut conn, &user.id, |tx| {
         factor_code_accepted(tx, &user, code)?;
         store_mfa::remove_factor(tx.conn, &user.id, tx.now)?;
         notify(tx, &user, FactorChange::Disabled)?;
@@ -121,7 +122,7 @@ pub fn regenerate_recovery_codes(
 ) -> Result<RecoveryCodesResponse, AppError> {
     let user = password_checked(flow, auth, password)?;
     let mut conn = flow.ctx.conn()?;
-    let codes = flow.commit(&mut conn, |tx| {
+    let codes = flow.commit_account(&mut conn, &user.id, |tx| {
         factor_code_accepted(tx, &user, code)?;
         let codes = new_recovery_codes(tx, &user.id)?;
         notify(tx, &user, FactorChange::RecoveryCodesRenewed)?;
@@ -311,11 +312,13 @@ pub fn login_second_step(
 ) -> Result<LoggedIn, AppError> {
     let token_hash = tokens::hash_opaque_token(mfa_token);
     let mut conn = flow.ctx.conn()?;
-    let signed_in = flow.commit(&mut conn, |tx| {
+    let signed_in = flow.commit_keyed(&mut conn, |tx| {
         let Some(challenge) = store_mfa::live_challenge(tx.conn, &token_hash, MAX_TRIES, tx.now)?
         else {
             return flow::refuse(AppError::InvalidToken);
         };
+        // The challenge's account never changes; its tries and its use are conditional updates below.
+        tx.lock(&[&flow::account_lock(&challenge.user_id)])?;
         let Some(user) = users::find(tx.conn, &challenge.user_id)? else {
             return flow::refuse(AppError::InvalidToken);
         };

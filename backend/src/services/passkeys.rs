@@ -236,7 +236,7 @@ pub fn register(
     let rp = relying_party(&flow.ctx.settings)?;
     let answer: RegisterPublicKeyCredential = parse_answer(credential)?;
     let mut conn = flow.ctx.conn()?;
-    let added = flow.commit(&mut conn, |tx| {
+    let added = flow.commit_account(&mut conn, &auth.user_id, |tx| {
         let ceremony = spend_ceremony(
             tx.conn,
             ceremony_id,
@@ -291,7 +291,8 @@ pub fn rename(
     name: &str,
 ) -> Result<PasskeyInfo, AppError> {
     let mut conn = ctx.conn()?;
-    crate::store::write(&mut conn, |conn| {
+    crate::store::write_keyed(&mut conn, |conn| {
+        crate::store::lock_keys(conn, &[&flow::account_lock(&auth.user_id)])?;
         if !store::rename(conn, &auth.user_id, id, name)? {
             return Err(AppError::NotFound);
         }
@@ -309,7 +310,7 @@ pub fn delete(
     actor_id: Option<&str>,
 ) -> Result<(), AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| {
+    flow.write_account(&mut conn, user_id, |tx| {
         let user = users::find(tx.conn, user_id)?.ok_or(AppError::NotFound)?;
         let row = store::delete(tx.conn, user_id, id)?.ok_or(AppError::NotFound)?;
         notify(tx, &user, PasskeyChange::Removed, &row, actor_id)
@@ -388,6 +389,11 @@ fn check_assertion(
     if owner.is_some_and(|owner| owner != passkey.user_id) {
         return refuse(tx, owner, "a passkey of another account");
     }
+    // A caller that knew the owner holds its lock already; the passkey's account never changes, and its
+    // stored state is replaced below only over what was read here (compare-and-set).
+    if owner.is_none() {
+        tx.lock(&[&flow::account_lock(&passkey.user_id)])?;
+    }
     // Without a known owner, the passkey's user handle must name the account that registered it.
     if owner.is_none() && answer.get_user_unique_id() != Some(passkey.user_id.as_bytes()) {
         return refuse(tx, Some(&passkey.user_id), "user handle does not match");
@@ -439,7 +445,7 @@ pub fn sign_in(
     let rp = relying_party(&flow.ctx.settings)?;
     let answer: PublicKeyCredential = parse_answer(credential)?;
     let mut conn = flow.ctx.conn()?;
-    let signed_in = flow.commit(&mut conn, |tx| {
+    let signed_in = flow.commit_keyed(&mut conn, |tx| {
         let ceremony = spend_ceremony(tx.conn, ceremony_id, SIGN_IN, None, tx.now)?;
         let state: AuthenticationState = from_json(&ceremony.state)?;
         let asserted = check_assertion(tx, &rp, &answer, &state, None)?;
@@ -510,12 +516,13 @@ pub fn second_factor(
     let answer: PublicKeyCredential = parse_answer(credential)?;
     let token_hash = tokens::hash_opaque_token(mfa_token);
     let mut conn = flow.ctx.conn()?;
-    let signed_in = flow.commit(&mut conn, |tx| {
+    let signed_in = flow.commit_keyed(&mut conn, |tx| {
         let Some(challenge) =
             store_mfa::live_challenge(tx.conn, &token_hash, mfa::MAX_TRIES, tx.now)?
         else {
             return flow::refuse(AppError::InvalidToken);
         };
+        tx.lock(&[&flow::account_lock(&challenge.user_id)])?;
         if challenge.by_passkey {
             return flow::refuse(AppError::NoPasskey);
         }

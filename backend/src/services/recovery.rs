@@ -141,7 +141,7 @@ pub fn change_password(
     // Only over the password that was verified above: a reset or another change that committed meanwhile
     // (and signed this session out) wins.
     let verified = Some(user.password_hash.as_str());
-    flow.write(&mut conn, |tx| {
+    flow.write_account(&mut conn, &user.id, |tx| {
         replace_password(tx, &user, verified, change)
     })?;
     flow.ctx.wake_mailer();

@@ -89,13 +89,15 @@ pub fn token_response(
 pub fn refresh(flow: Flow<'_>, refresh_token: &str) -> Result<TokenResponse, AppError> {
     let hash = tokens::hash_refresh_token(refresh_token);
     let mut conn = flow.ctx.conn()?;
-    let (user, session) = flow.commit(&mut conn, |tx| {
+    let (user, session) = flow.commit_keyed(&mut conn, |tx| {
         let Some(token) = sessions::find_refresh_token(tx.conn, &hash)? else {
             return flow::refuse(AppError::InvalidToken);
         };
         let Some(session) = sessions::find(tx.conn, &token.session_id)? else {
             return flow::refuse(AppError::InvalidToken);
         };
+        // What was read so far never changes but for `spent_at`, which the spend below checks again.
+        tx.lock(&[&flow::account_lock(&session.user_id)])?;
         if token.spent_at.is_some() || !sessions::spend_refresh_token(tx.conn, &hash, tx.now)? {
             if sessions::revoke(tx.conn, &session.id, "refresh_token_reuse", tx.now)? {
                 tracing::warn!(session = %session.id, user = %session.user_id, "a spent refresh token was presented again: session revoked");
@@ -273,7 +275,7 @@ pub fn view_of(ctx: &Ctx, user_id: &str) -> Result<User, AppError> {
 #[tracing::instrument(skip_all, fields(session = %auth.session_id))]
 pub fn logout(flow: Flow<'_>, auth: &Authenticated) -> Result<(), AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> diesel::QueryResult<()> {
+    flow.write_account(&mut conn, &auth.user_id, |tx| -> diesel::QueryResult<()> {
         sessions::revoke(tx.conn, &auth.session_id, "logout", tx.now)?;
         let subject = Subject {
             user_id: Some(&auth.user_id),
@@ -301,7 +303,7 @@ pub fn list(ctx: &Ctx, auth: &Authenticated, now: Timestamp) -> Result<Vec<Sessi
 /// Ends one of the user's own sessions (a lost device). Another user's session id is "not found".
 pub fn revoke_own(flow: Flow<'_>, auth: &Authenticated, session_id: &str) -> Result<(), AppError> {
     let mut conn = flow.ctx.conn()?;
-    flow.write(&mut conn, |tx| -> Result<(), AppError> {
+    flow.write_account(&mut conn, &auth.user_id, |tx| -> Result<(), AppError> {
         match sessions::find(tx.conn, session_id)? {
             Some(s) if s.user_id == auth.user_id && s.is_active(tx.now) => {
                 sessions::revoke(tx.conn, session_id, "revoked_by_user", tx.now)?;

@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::admin_helpers::{app_code, turn_on_factor};
 use crate::helpers::{
-    expect_problem, spawn_app_with, TestApp, LOGIN_THROTTLED, PASSWORD, PASSWORD_RESET,
+    expect_json, expect_problem, spawn_app_with, tokens, TestApp, LOGIN_THROTTLED, PASSWORD,
+    PASSWORD_RESET,
 };
 
 fn lockout_at_five(vars: &mut HashMap<String, String>) {
@@ -248,4 +250,130 @@ async fn one_code_presented_ten_times_at_once_opens_one_session() {
             assert!(matches!(status, 409 | 410), "{status}");
         }
     }
+}
+
+/// Limits off and pauses far away: the account races below send many right and wrong answers for one
+/// account from one client at once, and each must reach the step that decides it.
+fn one_account_at_once(vars: &mut HashMap<String, String>) {
+    unlimited(vars);
+    vars.insert("LIMIT_LOGINS_PER_IP_PER_HOUR".into(), "0".into());
+    vars.insert("LOGIN_LOCKOUT_THRESHOLD".into(), "50".into());
+    vars.insert("PASSWORD_HASH_QUEUE".into(), "64".into());
+}
+
+#[tokio::test]
+async fn one_refresh_token_presented_ten_times_at_once_is_spent_once_and_ends_its_session() {
+    let app = spawn_app_with(one_account_at_once).await;
+    let session = app
+        .register_and_verify("dave", "dave@example.com", PASSWORD)
+        .await;
+    let body = json!({"refresh_token": session.refresh_token});
+    let (app, body) = (&app, &body);
+    let answers = futures::future::join_all((0..10).map(|_| app.refresh(Some(body)))).await;
+    let mut pairs = Vec::new();
+    for answer in answers {
+        if answer.status() == StatusCode::OK {
+            pairs.push(tokens(answer).await);
+        } else {
+            expect_problem(answer, 401, "invalid_token").await;
+        }
+    }
+    assert_eq!(pairs.len(), 1, "one of the ten spent the token");
+    // The other nine presented a spent token: reuse, which ends the session with the pair it bought.
+    let pair = &pairs[0];
+    expect_problem(app.me(&pair.access_token).await, 401, "unauthorized").await;
+    let again = app
+        .refresh(Some(&json!({"refresh_token": pair.refresh_token})))
+        .await;
+    expect_problem(again, 401, "invalid_token").await;
+}
+
+#[tokio::test]
+async fn one_app_code_at_ten_second_steps_at_once_opens_one_session() {
+    let app = spawn_app_with(one_account_at_once).await;
+    let session = app
+        .register_and_verify("erin", "erin@example.com", PASSWORD)
+        .await;
+    let factor = turn_on_factor(&app, &session.access_token).await;
+    let mut challenges = Vec::new();
+    for _ in 0..10 {
+        let first = expect_json(
+            app.login(&json!({"login": "erin", "password": PASSWORD}))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        challenges.push(first["mfa_token"].as_str().unwrap().to_owned());
+    }
+    // The step after the one that confirmed the setup, accepted once whichever login presents it.
+    let code = app_code(&factor.secret, 0);
+    let (app, code) = (&app, &code);
+    let answers = futures::future::join_all(challenges.iter().map(|token| async move {
+        app.client
+            .post(app.url("/api/auth/login/mfa"))
+            .json(&json!({"mfa_token": token, "code": code}))
+            .send()
+            .await
+            .unwrap()
+    }))
+    .await;
+    let mut opened = 0;
+    for answer in answers {
+        if answer.status() == StatusCode::OK {
+            let pair = tokens(answer).await;
+            expect_json(app.me(&pair.access_token).await, StatusCode::OK).await;
+            opened += 1;
+        } else {
+            expect_problem(answer, 400, "invalid_code").await;
+        }
+    }
+    assert_eq!(opened, 1, "one app code opens one session");
+}
+
+#[tokio::test]
+async fn ten_password_changes_at_once_from_one_session_change_it_once() {
+    let app = spawn_app_with(one_account_at_once).await;
+    let session = app
+        .register_and_verify("frank", "frank@example.com", PASSWORD)
+        .await;
+    let new_passwords: Vec<String> = (0..10)
+        .map(|n| format!("ten changes at once, and this is number {n}"))
+        .collect();
+    let (app, access) = (&app, &session.access_token);
+    let answers = futures::future::join_all(new_passwords.iter().map(|new| async move {
+        app.client
+            .post(app.url("/api/me/password"))
+            .bearer_auth(access)
+            .json(&json!({"current_password": PASSWORD, "new_password": new}))
+            .send()
+            .await
+            .unwrap()
+    }))
+    .await;
+    let mut changed = 0;
+    for answer in answers {
+        if answer.status() == StatusCode::NO_CONTENT {
+            changed += 1;
+        } else {
+            // Each verified the same old password; only the first replaced it (compare-and-set).
+            expect_problem(answer, 401, "unauthorized").await;
+        }
+    }
+    assert_eq!(changed, 1);
+
+    let mut signs_in = 0;
+    for password in new_passwords.iter().map(String::as_str).chain([PASSWORD]) {
+        let answer = app
+            .login(&json!({"login": "frank", "password": password}))
+            .await;
+        if answer.status() == StatusCode::OK {
+            signs_in += 1;
+        } else {
+            expect_problem(answer, 401, "invalid_credentials").await;
+        }
+    }
+    assert_eq!(
+        signs_in, 1,
+        "exactly the one new password that won signs in"
+    );
 }
