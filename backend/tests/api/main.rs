@@ -35,6 +35,7 @@ mod malformed_input;
 mod metrics;
 mod openapi_and_health;
 mod owner_lockout;
+mod partition;
 mod passkeys;
 mod password_policy;
 mod password_recovery;
