@@ -306,10 +306,11 @@ pub const WRITE_LOCK: i64 = 7014;
 /// locks above).
 const KEY_LOCKS: i32 = 7015;
 
-/// Runs `f` in a write transaction. Write transactions run one at a time, on every backend and across
-/// every instance sharing the database: SQLite takes its write lock up front (`BEGIN IMMEDIATE`), and
-/// PostgreSQL a transaction-scoped advisory lock, so a flow's reads and the writes that depend on them
-/// never interleave with another's (see `services::flow` for what each flow relies on).
+/// Runs `f` in a write transaction that runs alone, on every backend and across every instance sharing
+/// the database: SQLite takes its write lock up front (`BEGIN IMMEDIATE`), and PostgreSQL an exclusive
+/// transaction-scoped advisory lock that every [`write_keyed`] transaction shares. For the rare jobs
+/// that change rows of many keys at once (the purges, the signing-key ring); the request flows are keyed
+/// (see `services::flow` for what each relies on).
 pub fn write<T, E>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
