@@ -471,7 +471,7 @@ pub fn take_shared(
 ) -> Result<(), AppError> {
     let key = shared_key(&ctx.settings.limits, budget.name(), ip);
     let mut conn = ctx.conn()?;
-    match rate_limits::take(&mut conn, &key, per_hour, now)? {
+    match rate_limits::take_alone(&mut conn, &key, per_hour, now)? {
         Ok(()) => Ok(()),
         Err(retry_after) => {
             tracing::warn!(ip = ?ip, budget = budget.name(), retry_after, "refused by a shared client budget");

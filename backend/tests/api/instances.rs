@@ -991,3 +991,91 @@ struct Setting {
     #[diesel(sql_type = diesel::sql_types::Text)]
     ssl: String,
 }
+
+#[tokio::test]
+async fn two_hundred_code_checks_at_once_over_both_instances_spend_a_budget_of_150_exactly() {
+    let (a, b) = two_instances(|vars| {
+        unlimited(vars);
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+        vars.insert("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR".into(), "150".into());
+    })
+    .await;
+    if !a.database_url.starts_with("postgres") {
+        eprintln!(
+            "skipped: per-client budgets are shared between instances only on PostgreSQL \
+             (run with TEST_DATABASE_URL)"
+        );
+        return;
+    }
+    // One client's wrong codes, all at once over both instances: each instance's own table allows its
+    // hundred, the shared count 150 in all, and racing for one row must refuse none of those.
+    let (a, b) = (&a, &b);
+    let answers = futures::future::join_all((0..200).map(|i| async move {
+        let app = alternate(a, b, i);
+        app.client
+            .post(app.url("/api/auth/verify-email"))
+            .header("X-Forwarded-For", "203.0.113.40")
+            .json(&json!({
+                "email": format!("nobody{i}@example.com"),
+                "code": "042917",
+                "registration_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }))
+    .await;
+    let checked = answers.iter().filter(|s| **s == StatusCode::GONE).count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (150, 50), "{answers:?}");
+}
+
+#[tokio::test]
+async fn one_busy_client_within_its_budget_is_never_refused_for_racing_itself() {
+    let (a, b) = two_instances(|vars| {
+        unlimited(vars);
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+        vars.insert("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR".into(), "1000000".into());
+    })
+    .await;
+    if !a.database_url.starts_with("postgres") {
+        eprintln!(
+            "skipped: per-client budgets are counted in the database only on PostgreSQL \
+             (run with TEST_DATABASE_URL)"
+        );
+        return;
+    }
+    // Thirty-two connections of one client (an office behind one address), each sending wrong codes
+    // one after another over both instances: every request updates the same row of the shared count,
+    // and the budget is far from spent, so none may be refused.
+    let (a, b) = (&a, &b);
+    let statuses = futures::future::join_all((0..32).map(|worker| async move {
+        let mut statuses = Vec::new();
+        for n in 0..20 {
+            let app = alternate(a, b, worker + n);
+            let status = app
+                .client
+                .post(app.url("/api/auth/verify-email"))
+                .header("X-Forwarded-For", "203.0.113.41")
+                .json(&json!({
+                    "email": format!("nobody{worker}x{n}@example.com"),
+                    "code": "042917",
+                    "registration_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                }))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            statuses.push(status);
+        }
+        statuses
+    }))
+    .await;
+    let statuses: Vec<StatusCode> = statuses.into_iter().flatten().collect();
+    let refused = statuses.iter().filter(|s| **s != StatusCode::GONE).count();
+    assert_eq!(refused, 0, "of {}: {statuses:?}", statuses.len());
+}
