@@ -65,25 +65,27 @@ wait_for() {
     log "no answer from $1"; cat "$2" 2>/dev/null || true; exit 1
 }
 
-# Starts a portal: name, port, DATABASE_URL. Sets $server to its pid.
+# Starts a portal: name, port, DATABASE_URL, then any further VAR=value to set (after the defaults,
+# so they win). Sets $server to its pid.
 start_portal() {
-    local dir="$work/$1"
+    local dir="$work/$1" port=$2 url=$3
+    shift 3
     mkdir -p "$dir"
     (
         cd "$dir"
         # One SECRET_KEY for every instance (README, "PostgreSQL and several instances"); no JWT_SECRET,
         # so access tokens are EdDSA from the database's key ring, the default.
-        exec env BIND_ADDR="127.0.0.1:$2" DATA_DIR="$dir/data" DATABASE_URL="$3" \
+        exec env BIND_ADDR="127.0.0.1:$port" DATA_DIR="$dir/data" DATABASE_URL="$url" \
             SECRET_KEY=bench-secret-key-bench-secret-key-0123456789 RUST_LOG=warn \
             LIMIT_MAIL_PER_IP_PER_HOUR=0 LIMIT_MAIL_PER_ADDRESS_PER_HOUR=0 LIMIT_MAIL_PER_HOUR=0 \
             LIMIT_MAIL_PER_ADDRESS_PER_IP_PER_HOUR=0 CAPTCHA_AFTER_MAIL_PER_IP_PER_HOUR=0 \
             CAPTCHA_AFTER_MAIL_PER_ADDRESS_PER_HOUR=0 CAPTCHA_AFTER_MAIL_PER_HOUR=0 \
             LIMIT_LOGINS_PER_IP_PER_HOUR=0 LIMIT_CODE_CHECKS_PER_IP_PER_HOUR=0 \
-            "$work/otp-portal" serve > server.log 2>&1
+            "$@" "$work/otp-portal" serve > server.log 2>&1
     ) &
     server=$!
     pids+=("$server")
-    wait_for "http://127.0.0.1:$2/api/health" "$dir/server.log"
+    wait_for "http://127.0.0.1:$port/api/health" "$dir/server.log"
 }
 
 # Registers and verifies the account "bench" on the portal at port $1 (data folder $2) and prints its
@@ -195,6 +197,20 @@ if listening 5432 && command -v psql >/dev/null; then
     done
     rate[me_pg2]=$(awk -v a="${rate[me_pg2_1]}" -v b="${rate[me_pg2_2]}" 'BEGIN { printf "%.1f", a + b }')
     rows+=("| PostgreSQL, 2 instances: \`GET /api/me\`, sum | | ${rate[me_pg2]} | | | | |")
+    for pid in "$first" "$server"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+
+    # What the per-client budgets cost when the database counts them (PostgreSQL: every instance
+    # shares the count). A code check spends the client's budget in memory, then in the database. The
+    # budget is large enough never to refuse in a run, so every request pays the count. One client (all
+    # requests update one row) and many (each request from another address, as a proxy in front says).
+    start_portal pg_limits "$port" "$pg_url" LIMIT_CODE_CHECKS_PER_IP_PER_HOUR=100000000 \
+        TRUSTED_PROXIES=127.0.0.1
+    measure verify_pg_counted "PostgreSQL, 1 instance, per-client budget counted, 1 client: \`POST /api/auth/verify-email\` (refused, 410)" 32 verify "$B" c1
+    measure verify_pg_counted_many "PostgreSQL, 1 instance, per-client budget counted, a client per request: \`POST /api/auth/verify-email\` (refused, 410)" 32 verify_from_many "$B" c2
+    refused=$(grep -c "refused by a shared client budget" "$work/pg_limits/server.log" || true)
+    log "requests the counted budget refused (429) in those two runs: $refused"
+    rows+=("| (requests refused by the counted budget in the two runs above: $refused) | | | | | | |")
+    kill "$server"; wait "$server" 2>/dev/null || true
 else
     log "nothing answers on 127.0.0.1:5432: PostgreSQL skipped"
 fi
@@ -223,5 +239,7 @@ echo "| PostgreSQL (1 instance) \`GET /api/me\` ÷ ceiling | $(ratio me_pg "${ra
 echo "| PostgreSQL (2 instances, sum) \`GET /api/me\` ÷ ceiling | $(ratio me_pg2 "${rate[ceiling]}") | |"
 echo "| SQLite login ÷ argon2 limit | $(ratio login_sqlite "$limit") | ≥ 90 % |"
 echo "| PostgreSQL login ÷ argon2 limit | $(ratio login_pg "$limit") | ≥ 90 % |"
+echo "| PostgreSQL refused verify-email, budget counted (1 client) ÷ not counted | $(ratio verify_pg_counted "${rate[verify_pg]:-0}") | |"
+echo "| PostgreSQL refused verify-email, budget counted (a client per request) ÷ not counted | $(ratio verify_pg_counted_many "${rate[verify_pg]:-0}") | |"
 echo "| SQLite login ÷ limit of all cores hashing at once | $(ratio login_sqlite "$limit_together") | |"
 echo "| PostgreSQL login ÷ limit of all cores hashing at once | $(ratio login_pg "$limit_together") | |"

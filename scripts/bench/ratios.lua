@@ -6,6 +6,7 @@
 --   register  a new account per request, unique names as in scripts/bench/register.lua
 --   verify    verify-email with a code and registration token that match nothing (a unique address
 --             each time): the refusal path, `410 code_expired`, without argon2
+--   verify_from_many  the same, each request from another client address (X-Forwarded-For)
 local call = os.getenv("BENCH_CALL") or "get"
 -- Distinguishes the names of two runs on one database.
 local tag = os.getenv("BENCH_TAG") or "r"
@@ -36,13 +37,18 @@ elseif call == "register" then
       '@example.com","password":"correct horse battery staple"}'
     return wrk.format("POST", "/api/auth/register", { ["Content-Type"] = "application/json" }, body)
   end
-elseif call == "verify" then
+elseif call == "verify" or call == "verify_from_many" then
   function request()
     counter = counter + 1
     local id = tag .. "v" .. thread_id .. "n" .. counter
     local body = '{"email":"' .. id .. '@example.com","code":"042917",' ..
       '"registration_token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}'
-    return wrk.format("POST", "/api/auth/verify-email", { ["Content-Type"] = "application/json" }, body)
+    local headers = { ["Content-Type"] = "application/json" }
+    if call == "verify_from_many" then
+      -- Another client each time, as a trusted proxy in front reports it (TRUSTED_PROXIES).
+      headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", thread_id, math.floor(counter / 256) % 256, counter % 256)
+    end
+    return wrk.format("POST", "/api/auth/verify-email", headers, body)
   end
 end
 
