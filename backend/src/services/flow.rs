@@ -20,7 +20,8 @@
 //!   refreshing, signing out, the factor, the language, a password change or reset, admin actions. A
 //!   flow that learns the account from a row it looks up first (a refresh token, a login challenge, a
 //!   passkey) locks it once it knows it, and whatever it read before is either fixed for that row's
-//!   life or checked again by the conditional write that spends it;
+//!   life or checked again by the conditional write that spends it; signing in by code reads the
+//!   address's account first and locks the address and the account together;
 //! - ending an account (by its owner or an admin) holds its account, address and username locks
 //!   ([`ending_locks`]): it frees the address and the name the keyed flows of a registration look up.
 //!

@@ -45,11 +45,25 @@ pub fn verify(
     };
     let mut conn = flow.ctx.conn()?;
     let outcome = flow.commit_keyed(&mut conn, |tx| {
-        tx.lock(&[&flow::address_lock(&email_key)])?;
+        // The account the address names (read before locking, to name its lock too): the session is
+        // opened under the account's lock, as every flow for one account is.
+        let owner = users::find_by_email_key(tx.conn, &email_key)?.map(|user| user.id);
+        let address = flow::address_lock(&email_key);
+        let account = owner.as_deref().map(flow::account_lock);
+        let keys: Vec<&str> = [Some(address.as_str()), account.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        tx.lock(&keys)?;
         codes::check(tx, key, presented)?;
         let Some(user) = users::find_by_email_key(tx.conn, &email_key)? else {
             return flow::refuse(AppError::CodeExpired);
         };
+        // An account made for the address in between (possible only if it was deleted and made again)
+        // is not the one the code was mailed to.
+        if owner.as_deref() != Some(user.id.as_str()) {
+            return flow::refuse(AppError::CodeExpired);
+        }
         if user.mfa_enabled {
             return Ok(SignIn::SecondStep(mfa::open_challenge(tx, &user)?));
         }

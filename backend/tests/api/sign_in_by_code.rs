@@ -186,3 +186,31 @@ async fn with_a_second_factor_a_mailed_code_leads_to_the_second_step() {
         .unwrap();
     tokens(done).await;
 }
+
+#[tokio::test]
+async fn one_mailed_code_presented_ten_times_at_once_opens_one_session() {
+    let app = spawn_app().await;
+    app.register_and_verify("gina", "gina@example.com", PASSWORD)
+        .await;
+    expect_json(ask(&app, "gina@example.com").await, StatusCode::ACCEPTED).await;
+    let code = app
+        .smtp
+        .wait_for_mail("gina@example.com", LOGIN_CODE)
+        .await
+        .code();
+    let body = json!({"email": "gina@example.com", "code": code});
+    let (app, body) = (&app, &body);
+    let answers = futures::future::join_all((0..10).map(|_| answer(app, body))).await;
+    let mut opened = 0;
+    for response in answers {
+        if response.status() == StatusCode::OK {
+            let session = tokens(response).await;
+            expect_json(app.me(&session.access_token).await, StatusCode::OK).await;
+            opened += 1;
+        } else {
+            // Spent by the first: the others find no code.
+            expect_problem(response, 410, "code_expired").await;
+        }
+    }
+    assert_eq!(opened, 1);
+}
