@@ -120,7 +120,7 @@ fn method_not_allowed(req: &HttpRequest, allowed: &str) -> actix_web::HttpRespon
 
 /// Spends one request of the client's `budget`: this instance's own table first (no database work, so
 /// a flood it refuses costs nothing more), then, where several instances share the database, the count
-/// they share there.
+/// they share there (or a request this instance took from it ahead).
 pub async fn client_limit(
     ctx: &Ctx,
     budget: ClientBudget,
@@ -128,6 +128,9 @@ pub async fn client_limit(
 ) -> Result<(), AppError> {
     ctx.limits.per_client(budget, meta.addr)?;
     if let Some(per_hour) = limits::shared_allowance(&ctx.settings, budget) {
+        if limits::spend_prepaid(ctx, budget, meta.addr) {
+            return Ok(());
+        }
         let ctx = ctx.clone();
         let addr = meta.addr;
         blocking(move || limits::take_shared(&ctx, budget, per_hour, addr, crate::services::now()))

@@ -292,6 +292,8 @@ pub struct Limits<C: Clock = DefaultClock> {
     code_checks_per_client: Keyed<IpAddr, C>,
     logins_per_client: Keyed<IpAddr, C>,
     refreshes_per_client: Keyed<IpAddr, C>,
+    /// Requests of clients' budgets this instance took from the database ahead ([`take_shared`]).
+    prepaid: Prepaid,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -327,6 +329,7 @@ impl<C: Clock + Clone> Limits<C> {
                 clock,
                 max_keys,
             ),
+            prepaid: Prepaid::default(),
             code_checks_per_client: keyed(s.code_checks_per_ip),
             logins_per_client: keyed(s.logins_per_ip),
             refreshes_per_client: keyed(s.refresh_per_ip),
@@ -459,9 +462,50 @@ pub fn shared_allowance(settings: &Settings, budget: ClientBudget) -> Option<u32
     (counted_in_database(settings) && per_hour > 0).then_some(per_hour)
 }
 
+/// Requests of clients' budgets taken from the database ahead of use: what is left of each, and until
+/// when it may be used.
+#[derive(Default)]
+struct Prepaid(std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>);
+
+/// Entries of [`Prepaid`] beyond this empty it (each is a few requests of one client).
+const PREPAID_CAPACITY: usize = 100_000;
+
+/// How many requests of a budget of `per_hour` an instance takes from the database at once: a
+/// hundredth of it (at most 1000). The database is asked once per that many requests of a busy
+/// client; the price is that requests one instance took and its client then sent elsewhere are
+/// refused to the client meanwhile, at most that many less one per instance (a budget is never
+/// exceeded). Budgets under 200 an hour are taken one request at a time, exactly.
+fn prepay_count(per_hour: u32) -> u32 {
+    (per_hour / 100).clamp(1, 1000)
+}
+
+/// Spends a request of the client's `budget` this instance took from the database ahead, if one is
+/// left: then the database need not be asked.
+pub fn spend_prepaid(ctx: &Ctx, budget: ClientBudget, ip: Option<IpAddr>) -> bool {
+    let key = shared_key(&ctx.settings.limits, budget.name(), ip);
+    let mut prepaid = ctx
+        .limits
+        .prepaid
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match prepaid.get_mut(&key) {
+        Some((left, until)) if *left > 0 && std::time::Instant::now() < *until => {
+            *left -= 1;
+            true
+        }
+        Some(_) => {
+            prepaid.remove(&key);
+            false
+        }
+        None => false,
+    }
+}
+
 /// Spends one request of the client's `budget`, of `per_hour` ([`shared_allowance`]), in the
-/// database, which every instance shares. Called after the instance's own table allowed the request,
-/// so a flood it sheds costs the database nothing.
+/// database, which every instance shares, taking a few more ahead for this instance while the budget
+/// has them ([`prepay_count`], [`spend_prepaid`]). Called after the instance's own table allowed the
+/// request, so a flood it sheds costs the database nothing.
 pub fn take_shared(
     ctx: &Ctx,
     budget: ClientBudget,
@@ -471,8 +515,24 @@ pub fn take_shared(
 ) -> Result<(), AppError> {
     let key = shared_key(&ctx.settings.limits, budget.name(), ip);
     let mut conn = ctx.conn()?;
-    match rate_limits::take_alone(&mut conn, &key, per_hour, now)? {
-        Ok(()) => Ok(()),
+    match rate_limits::take_alone(&mut conn, &key, per_hour, prepay_count(per_hour), now)? {
+        Ok(taken) => {
+            if taken > 1 {
+                // Usable for as long as the budget takes to earn them back.
+                let earned_in = Duration::from_secs(3600) / per_hour * taken;
+                let mut prepaid = ctx
+                    .limits
+                    .prepaid
+                    .0
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                if prepaid.len() >= PREPAID_CAPACITY {
+                    prepaid.clear();
+                }
+                prepaid.insert(key, (taken - 1, std::time::Instant::now() + earned_in));
+            }
+            Ok(())
+        }
         Err(retry_after) => {
             tracing::warn!(ip = ?ip, budget = budget.name(), retry_after, "refused by a shared client budget");
             Err(AppError::RateLimited { retry_after })

@@ -20,16 +20,23 @@ use super::{Conn, Timestamp};
 /// How often a lost compare-and-set reads again before giving up (as refused, for a second).
 const ATTEMPTS: usize = 8;
 
-/// As [`take`], outside any transaction, for a count whose loss in a crash costs nothing but a few
-/// extra requests (a client's budget): on PostgreSQL its commit does not wait for the write-ahead log
-/// to reach the disk (asynchronous commit), which halves its time and the time it holds the key's row.
+/// Spends up to `count` requests of `key`'s budget of `per_hour` at once, outside any transaction, for
+/// a count whose loss in a crash costs nothing but a few extra requests (a client's budget): `Ok(n)`
+/// with the `n` spent (`count`, or 1 when fewer than `count` are left), `Err(seconds)` when none is.
+/// On PostgreSQL its commit does not wait for the write-ahead log to reach the disk (asynchronous
+/// commit), which halves its time and the time it holds the key's row.
 pub fn take_alone(
     conn: &mut Conn,
     key: &str,
     per_hour: u32,
+    count: u32,
     now: Timestamp,
-) -> QueryResult<Result<(), u64>> {
-    take_with(conn, key, per_hour, now, true)
+) -> QueryResult<Result<u32, u64>> {
+    let count = count.max(1);
+    match take_with(conn, key, per_hour, count, now, true)? {
+        Err(_) if count > 1 => Ok(take_with(conn, key, per_hour, 1, now, true)?.map(|()| 1)),
+        taken => Ok(taken.map(|()| count)),
+    }
 }
 
 /// Spends one request of `key`'s budget of `per_hour`; `Err(seconds)` to wait when it is used up.
@@ -39,13 +46,15 @@ pub fn take(
     per_hour: u32,
     now: Timestamp,
 ) -> QueryResult<Result<(), u64>> {
-    take_with(conn, key, per_hour, now, false)
+    take_with(conn, key, per_hour, 1, now, false)
 }
 
+/// Spends `count` requests at once, or none.
 fn take_with(
     conn: &mut Conn,
     key: &str,
     per_hour: u32,
+    count: u32,
     now: Timestamp,
     alone: bool,
 ) -> QueryResult<Result<(), u64>> {
@@ -53,9 +62,10 @@ fn take_with(
         return Ok(Ok(()));
     }
     let interval = TimeDelta::microseconds(3_600_000_000 / i64::from(per_hour));
+    let step = interval * i32::try_from(count).unwrap_or(i32::MAX);
     let window = TimeDelta::hours(1);
     if let Conn::Postgres(pg) = conn {
-        return take_at_once(pg, key, interval, window, now, alone);
+        return take_at_once(pg, key, step, window, now, alone);
     }
     for _ in 0..ATTEMPTS {
         let stored: Option<Timestamp> = rate_limits::table
@@ -63,7 +73,7 @@ fn take_with(
             .select(rate_limits::tat)
             .first(conn)
             .optional()?;
-        let next = stored.map_or(now, |tat| tat.max(now)) + interval;
+        let next = stored.map_or(now, |tat| tat.max(now)) + step;
         if next - now > window {
             return Ok(Err(seconds_to_wait(next, now, window)));
         }
@@ -87,18 +97,18 @@ fn take_with(
     Ok(Err(1))
 }
 
-/// [`take`] on PostgreSQL, in one statement: the request is allowed if the TAT it finds is at most
-/// `window - interval` ahead of now (moving it on by `interval` keeps it within the window).
+/// [`take_with`] on PostgreSQL, in one statement: the requests are allowed if the TAT it finds is at
+/// most `window - step` ahead of now (moving it on by `step`, their intervals, keeps it in the window).
 fn take_at_once(
     pg: &mut diesel::PgConnection,
     key: &str,
-    interval: TimeDelta,
+    step: TimeDelta,
     window: TimeDelta,
     now: Timestamp,
     alone: bool,
 ) -> QueryResult<Result<(), u64>> {
     use diesel::sql_types::{BigInt, Text, Timestamp as SqlTimestamp};
-    let interval_us = interval.num_microseconds().unwrap_or(i64::MAX);
+    let step_us = step.num_microseconds().unwrap_or(i64::MAX);
     // Alone, the statement is its own transaction, and `set_config(..., true)` sets asynchronous
     // commit for that transaction only: in one round trip, where `SET LOCAL` needs a transaction block.
     let source = if alone {
@@ -113,10 +123,10 @@ fn take_at_once(
          WHERE rate_limits.tat <= $5"
     ))
     .bind::<Text, _>(key)
-    .bind::<SqlTimestamp, _>(now + interval)
+    .bind::<SqlTimestamp, _>(now + step)
     .bind::<SqlTimestamp, _>(now)
-    .bind::<BigInt, _>(interval_us)
-    .bind::<SqlTimestamp, _>(now + window - interval)
+    .bind::<BigInt, _>(step_us)
+    .bind::<SqlTimestamp, _>(now + window - step)
     .execute(pg)?;
     if moved == 1 {
         return Ok(Ok(()));
@@ -127,7 +137,7 @@ fn take_at_once(
         .select(rate_limits::tat)
         .first(pg)
         .optional()?;
-    let next = stored.map_or(now, |tat| tat.max(now)) + interval;
+    let next = stored.map_or(now, |tat| tat.max(now)) + step;
     Ok(Err(seconds_to_wait(next, now, window)))
 }
 
@@ -162,6 +172,15 @@ mod tests {
         // Other keys have budgets of their own; 0 means no limit.
         assert_eq!(take(&mut conn, "other", 3, now).unwrap(), Ok(()));
         assert_eq!(take(&mut conn, "free", 0, now).unwrap(), Ok(()));
+        // Several at once while they fit, then one, then none.
+        assert_eq!(take_alone(&mut conn, "batch", 10, 4, now).unwrap(), Ok(4));
+        assert_eq!(take_alone(&mut conn, "batch", 10, 4, now).unwrap(), Ok(4));
+        assert_eq!(take_alone(&mut conn, "batch", 10, 4, now).unwrap(), Ok(1));
+        assert_eq!(take_alone(&mut conn, "batch", 10, 4, now).unwrap(), Ok(1));
+        assert!(take_alone(&mut conn, "batch", 10, 4, now).unwrap().is_err());
+        diesel::delete(rate_limits::table.find("batch"))
+            .execute(&mut conn)
+            .unwrap();
         // Back at full allowance an hour after the last request, the key can go.
         assert_eq!(purge(&mut conn, later).unwrap(), 1);
         assert_eq!(purge(&mut conn, later + TimeDelta::hours(1)).unwrap(), 1);

@@ -1079,3 +1079,74 @@ async fn one_busy_client_within_its_budget_is_never_refused_for_racing_itself() 
     let refused = statuses.iter().filter(|s| **s != StatusCode::GONE).count();
     assert_eq!(refused, 0, "of {}: {statuses:?}", statuses.len());
 }
+
+/// Seconds the shared count of the client's code checks is ahead of now (its GCRA arrival time).
+fn code_checks_ahead(app: &TestApp) -> f64 {
+    #[derive(QueryableByName)]
+    struct Ahead {
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        seconds: f64,
+    }
+    let mut conn = PgConnection::establish(&app.database_url).unwrap();
+    diesel::sql_query(
+        "SELECT EXTRACT(EPOCH FROM tat - (now() AT TIME ZONE 'UTC'))::float8 AS seconds \
+         FROM rate_limits WHERE key LIKE 'client:code-checks:%'",
+    )
+    .get_result::<Ahead>(&mut conn)
+    .unwrap()
+    .seconds
+}
+
+#[tokio::test]
+async fn an_instance_takes_a_busy_clients_requests_from_the_shared_count_a_few_at_a_time() {
+    let (a, b) = two_instances(|vars| {
+        unlimited(vars);
+        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
+        // One request every 9 s; an instance takes four at a time (a hundredth of the budget).
+        vars.insert("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR".into(), "400".into());
+    })
+    .await;
+    if !a.database_url.starts_with("postgres") {
+        eprintln!(
+            "skipped: per-client budgets are counted in the database only on PostgreSQL \
+             (run with TEST_DATABASE_URL)"
+        );
+        return;
+    }
+    let check = |app: &TestApp, n: usize| {
+        app.client
+            .post(app.url("/api/auth/verify-email"))
+            .header("X-Forwarded-For", "203.0.113.50")
+            .json(&json!({
+                "email": format!("nobody{n}@example.com"),
+                "code": "042917",
+                "registration_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            }))
+            .send()
+    };
+    // The first request takes four from the database; the next three are this instance's already.
+    assert_eq!(check(&a, 0).await.unwrap().status(), StatusCode::GONE);
+    let first = code_checks_ahead(&a);
+    assert!((30.0..=36.5).contains(&first), "{first} s ahead");
+    for n in 1..4 {
+        assert_eq!(check(&a, n).await.unwrap().status(), StatusCode::GONE);
+    }
+    let after_four = code_checks_ahead(&a);
+    assert!(after_four <= first, "{after_four} s ahead after four");
+    assert_eq!(check(&a, 4).await.unwrap().status(), StatusCode::GONE);
+    let fifth = code_checks_ahead(&a);
+    assert!((66.0..=72.5).contains(&fifth), "{fifth} s ahead");
+
+    // Spread over both instances, the client never gets more than its 400 an hour, and at most the
+    // three requests each instance holds ahead fewer.
+    let mut allowed = 5;
+    for n in 5..420 {
+        let status = check(alternate(&a, &b, n), n).await.unwrap().status();
+        match status {
+            StatusCode::GONE => allowed += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("request {n}: {other}"),
+        }
+    }
+    assert!((394..=400).contains(&allowed), "{allowed} allowed");
+}
