@@ -174,7 +174,10 @@ impl AuthCache {
                 "the listener has not heard the database in time: every request reads the database \
                  until it does"
             );
-            state.clear();
+            // Kept, not served: the listener goes on applying what it hears, and serving resumes only
+            // on an answer that proves it heard everything up to then ([`AuthCache::renew`]). Reads
+            // begun before the lapse are not kept.
+            state.generation += 1;
             state.on = false;
         }
         state
@@ -198,14 +201,12 @@ impl AuthCache {
 
     /// The listener heard the server answer a request it sent at `sent`: every change committed before
     /// the server answered was delivered before that answer, on the same connection, and applied. The
-    /// cache may serve from memory until `until` (`sent` plus the lease); a cache that had run out
-    /// starts again, empty.
+    /// cache may serve from memory until `until` (`sent` plus the lease). A cache whose lease had run
+    /// out resumes with what it holds: the connection is the same (a lost one empties the cache,
+    /// [`AuthCache::set_on`]), so every change since was heard and applied, in order, lapse or not.
     pub fn renew(&self, until: Instant) {
         let mut state = self.raw();
-        if !state.on {
-            state.clear();
-            state.on = true;
-        }
+        state.on = true;
         state.lease = Some(until);
         drop(state);
         self.acked.notify_all();
@@ -219,6 +220,9 @@ impl AuthCache {
     /// The claims of `token` if it was checked before and has not expired at `now` (Unix seconds).
     pub fn claims(&self, token: &str, now: i64) -> Option<AccessClaims> {
         let state = self.raw();
+        if !state.on {
+            return None;
+        }
         state.tokens.get(token).filter(|c| now < c.exp).cloned()
     }
 
@@ -241,6 +245,9 @@ impl AuthCache {
     /// The account of session `sid` if it is known to be open at `now`.
     pub fn session_owner(&self, sid: &str, now: Timestamp) -> Option<String> {
         let state = self.lock();
+        if !state.on {
+            return None;
+        }
         let session = state.sessions.get(sid).filter(|s| now < s.expires_at)?;
         Some(session.user_id.clone())
     }
@@ -296,6 +303,9 @@ impl AuthCache {
     }
 
     fn view(state: &State, id: &str) -> Option<User> {
+        if !state.on {
+            return None;
+        }
         let view = state.users.get(id)?;
         (view.read_at.elapsed() < VIEW_TTL).then(|| view.user.clone())
     }
@@ -548,13 +558,36 @@ mod tests {
         std::thread::sleep(Duration::from_millis(150));
         assert!(!cache.session_open("s", "u", at(1)));
         assert!(!cache.is_on());
-        cache.remember_session(before_the_lapse, "s", "u", at(100));
-        assert!(!cache.session_open("s", "u", at(1)));
-        // A later answer turns it on again, empty.
+        cache.remember_session(before_the_lapse, "s2", "u2", at(100));
+        // Meanwhile the listener applies what it hears: here the end of session "s".
+        cache.apply(&[Change::Session("s".into())]);
+        // A later answer on the same connection turns it on again, with what it held and heard.
         cache.renew(Instant::now() + Duration::from_secs(60));
         assert!(cache.is_on());
-        assert!(!cache.session_open("s", "u", at(1)));
+        assert!(
+            !cache.session_open("s", "u", at(1)),
+            "ended during the lapse"
+        );
+        assert!(
+            !cache.session_open("s2", "u2", at(1)),
+            "read before the lapse, not kept"
+        );
+        cache.remember_session(cache.generation(), "t", "u", at(100));
+        assert!(cache.session_open("t", "u", at(1)));
+    }
+
+    #[test]
+    fn what_was_held_before_a_lapse_is_served_again_after_it() {
+        let cache = AuthCache::shared();
+        cache.renew(Instant::now() + Duration::from_millis(100));
         cache.remember_session(cache.generation(), "s", "u", at(100));
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(!cache.session_open("s", "u", at(1)));
+        cache.renew(Instant::now() + Duration::from_secs(60));
         assert!(cache.session_open("s", "u", at(1)));
+        // A lost connection is another matter: everything goes.
+        cache.set_on(false);
+        cache.renew(Instant::now() + Duration::from_secs(60));
+        assert!(!cache.session_open("s", "u", at(1)));
     }
 }

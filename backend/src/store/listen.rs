@@ -23,8 +23,11 @@ use tokio_postgres::AsyncMessage;
 use super::changes::{self, ACK_CHANNEL, CHANNEL};
 use crate::auth::cache::AuthCache;
 
-/// How often the listening connection proves it is alive, renewing the cache's lease.
-const HEARTBEAT: Duration = Duration::from_secs(1);
+/// How often the listening connection proves it is alive, renewing the cache's lease. Well under the
+/// lease: on a saturated machine one answer was seen to take a second (two instances, their load
+/// generators and PostgreSQL on two cores), and with a heartbeat a second apart that alone let the
+/// lease run out, turning the memory off (and every request to the database) until the next answer.
+const HEARTBEAT: Duration = Duration::from_millis(250);
 
 /// How long after a heartbeat was sent the cache may serve from memory without another answer. A
 /// connection cut without a word from the network (its backend still listed as listening, so writers
@@ -34,6 +37,7 @@ pub const LEASE: Duration = Duration::from_secs(2);
 
 /// A heartbeat unanswered this long ends the connection (the lease ran out long before).
 const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(5);
+const _: () = assert!(HEARTBEAT.as_millis() * 4 <= LEASE.as_millis());
 
 /// The listening connection's `application_name`, taken once it listens.
 pub const APPLICATION_NAME: &str = changes::LISTENER_NAME;
