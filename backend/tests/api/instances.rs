@@ -22,7 +22,7 @@ use crate::helpers::{
 
 /// What every instance of one portal shares besides the database (README: "PostgreSQL and several
 /// instances").
-const SECRET_KEY: &str = "the secret key every instance of this one portal shares";
+pub(crate) const SECRET_KEY: &str = "the secret key every instance of this one portal shares";
 
 /// Every limit, off: the tests of many registrations from one address turn them off, as the fuzzer
 /// does.
@@ -77,7 +77,7 @@ async fn two_instances(
     two_instances_with(configure.clone(), configure).await
 }
 
-fn one_portal(vars: &mut HashMap<String, String>) {
+pub(crate) fn one_portal(vars: &mut HashMap<String, String>) {
     vars.remove("JWT_SECRET");
     vars.insert("SECRET_KEY".into(), SECRET_KEY.into());
 }
@@ -696,12 +696,12 @@ async fn both_instances_purge_expired_registrations_and_nothing_else() {
 
 const METRICS_TOKEN: &str = "the scraper's token";
 
-fn with_metrics(vars: &mut HashMap<String, String>) {
+pub(crate) fn with_metrics(vars: &mut HashMap<String, String>) {
     vars.insert("METRICS_TOKEN".into(), METRICS_TOKEN.into());
 }
 
 /// The value of `series` (exactly as Prometheus prints it, labels included) on `app`'s `/metrics`.
-async fn metric(app: &TestApp, series: &str) -> f64 {
+pub(crate) async fn metric(app: &TestApp, series: &str) -> f64 {
     let text = app
         .client
         .get(app.url("/metrics"))
@@ -715,8 +715,8 @@ async fn metric(app: &TestApp, series: &str) -> f64 {
     crate::helpers::metric_sample(&text, series).unwrap_or_else(|| panic!("no {series} in\n{text}"))
 }
 
-const CACHE_ON: &str = "otp_portal_auth_cache_on";
-const CACHE_HITS: &str = "otp_portal_auth_cache_session_lookups_total{result=\"hit\"}";
+pub(crate) const CACHE_ON: &str = "otp_portal_auth_cache_on";
+pub(crate) const CACHE_HITS: &str = "otp_portal_auth_cache_session_lookups_total{result=\"hit\"}";
 const CACHE_MISSES: &str = "otp_portal_auth_cache_session_lookups_total{result=\"miss\"}";
 
 #[tokio::test]
@@ -992,38 +992,55 @@ struct Setting {
     ssl: String,
 }
 
-#[tokio::test]
-async fn two_hundred_code_checks_at_once_over_both_instances_spend_a_budget_of_150_exactly() {
-    let (a, b) = two_instances(|vars| {
+/// Two instances counting one client's code checks, `per_hour` of them, in the database; `None` (the
+/// test skips, saying why) on SQLite, where one server's memory is the whole count.
+async fn code_check_budget_instances(per_hour: u32) -> Option<(TestApp, TestApp)> {
+    let (a, b) = two_instances(move |vars| {
         unlimited(vars);
         vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
-        vars.insert("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR".into(), "150".into());
+        vars.insert(
+            "LIMIT_CODE_CHECKS_PER_IP_PER_HOUR".into(),
+            per_hour.to_string(),
+        );
     })
     .await;
-    if !a.database_url.starts_with("postgres") {
-        eprintln!(
-            "skipped: per-client budgets are shared between instances only on PostgreSQL \
-             (run with TEST_DATABASE_URL)"
-        );
-        return;
+    if a.database_url.starts_with("postgres") {
+        return Some((a, b));
     }
+    eprintln!(
+        "skipped: per-client budgets are counted in the database only on PostgreSQL \
+         (run with TEST_DATABASE_URL)"
+    );
+    None
+}
+
+/// A wrong code for a registration that is not there (`410` when the budget allows the check), from
+/// `client` as the proxy in front reports it; request `n` names an address of its own.
+async fn code_check_from(app: &TestApp, client: &str, n: &str) -> StatusCode {
+    app.client
+        .post(app.url("/api/auth/verify-email"))
+        .header("X-Forwarded-For", client)
+        .json(&json!({
+            "email": format!("nobody{n}@example.com"),
+            "code": "042917",
+            "registration_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn two_hundred_code_checks_at_once_over_both_instances_spend_a_budget_of_150_exactly() {
+    let Some((a, b)) = code_check_budget_instances(150).await else {
+        return;
+    };
     // One client's wrong codes, all at once over both instances: each instance's own table allows its
     // hundred, the shared count 150 in all, and racing for one row must refuse none of those.
     let (a, b) = (&a, &b);
     let answers = futures::future::join_all((0..200).map(|i| async move {
-        let app = alternate(a, b, i);
-        app.client
-            .post(app.url("/api/auth/verify-email"))
-            .header("X-Forwarded-For", "203.0.113.40")
-            .json(&json!({
-                "email": format!("nobody{i}@example.com"),
-                "code": "042917",
-                "registration_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            }))
-            .send()
-            .await
-            .unwrap()
-            .status()
+        code_check_from(alternate(a, b, i), "203.0.113.40", &i.to_string()).await
     }))
     .await;
     let checked = answers.iter().filter(|s| **s == StatusCode::GONE).count();
@@ -1036,19 +1053,9 @@ async fn two_hundred_code_checks_at_once_over_both_instances_spend_a_budget_of_1
 
 #[tokio::test]
 async fn one_busy_client_within_its_budget_is_never_refused_for_racing_itself() {
-    let (a, b) = two_instances(|vars| {
-        unlimited(vars);
-        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
-        vars.insert("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR".into(), "1000000".into());
-    })
-    .await;
-    if !a.database_url.starts_with("postgres") {
-        eprintln!(
-            "skipped: per-client budgets are counted in the database only on PostgreSQL \
-             (run with TEST_DATABASE_URL)"
-        );
+    let Some((a, b)) = code_check_budget_instances(1_000_000).await else {
         return;
-    }
+    };
     // Thirty-two connections of one client (an office behind one address), each sending wrong codes
     // one after another over both instances: every request updates the same row of the shared count,
     // and the budget is far from spent, so none may be refused.
@@ -1057,20 +1064,7 @@ async fn one_busy_client_within_its_budget_is_never_refused_for_racing_itself() 
         let mut statuses = Vec::new();
         for n in 0..20 {
             let app = alternate(a, b, worker + n);
-            let status = app
-                .client
-                .post(app.url("/api/auth/verify-email"))
-                .header("X-Forwarded-For", "203.0.113.41")
-                .json(&json!({
-                    "email": format!("nobody{worker}x{n}@example.com"),
-                    "code": "042917",
-                    "registration_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                }))
-                .send()
-                .await
-                .unwrap()
-                .status();
-            statuses.push(status);
+            statuses.push(code_check_from(app, "203.0.113.41", &format!("{worker}x{n}")).await);
         }
         statuses
     }))
@@ -1099,41 +1093,23 @@ fn code_checks_ahead(app: &TestApp) -> f64 {
 
 #[tokio::test]
 async fn an_instance_takes_a_busy_clients_requests_from_the_shared_count_a_few_at_a_time() {
-    let (a, b) = two_instances(|vars| {
-        unlimited(vars);
-        vars.insert("TRUSTED_PROXIES".into(), "127.0.0.1".into());
-        // One request every 9 s; an instance takes four at a time (a hundredth of the budget).
-        vars.insert("LIMIT_CODE_CHECKS_PER_IP_PER_HOUR".into(), "400".into());
-    })
-    .await;
-    if !a.database_url.starts_with("postgres") {
-        eprintln!(
-            "skipped: per-client budgets are counted in the database only on PostgreSQL \
-             (run with TEST_DATABASE_URL)"
-        );
+    // One request every 9 s; an instance takes four at a time (a hundredth of the budget).
+    let Some((a, b)) = code_check_budget_instances(400).await else {
         return;
-    }
-    let check = |app: &TestApp, n: usize| {
-        app.client
-            .post(app.url("/api/auth/verify-email"))
-            .header("X-Forwarded-For", "203.0.113.50")
-            .json(&json!({
-                "email": format!("nobody{n}@example.com"),
-                "code": "042917",
-                "registration_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            }))
-            .send()
     };
+    async fn check(app: &TestApp, n: usize) -> StatusCode {
+        code_check_from(app, "203.0.113.50", &n.to_string()).await
+    }
     // The first request takes four from the database; the next three are this instance's already.
-    assert_eq!(check(&a, 0).await.unwrap().status(), StatusCode::GONE);
+    assert_eq!(check(&a, 0).await, StatusCode::GONE);
     let first = code_checks_ahead(&a);
     assert!((30.0..=36.5).contains(&first), "{first} s ahead");
     for n in 1..4 {
-        assert_eq!(check(&a, n).await.unwrap().status(), StatusCode::GONE);
+        assert_eq!(check(&a, n).await, StatusCode::GONE);
     }
     let after_four = code_checks_ahead(&a);
     assert!(after_four <= first, "{after_four} s ahead after four");
-    assert_eq!(check(&a, 4).await.unwrap().status(), StatusCode::GONE);
+    assert_eq!(check(&a, 4).await, StatusCode::GONE);
     let fifth = code_checks_ahead(&a);
     assert!((66.0..=72.5).contains(&fifth), "{fifth} s ahead");
 
@@ -1141,8 +1117,7 @@ async fn an_instance_takes_a_busy_clients_requests_from_the_shared_count_a_few_a
     // three requests each instance holds ahead fewer.
     let mut allowed = 5;
     for n in 5..420 {
-        let status = check(alternate(&a, &b, n), n).await.unwrap().status();
-        match status {
+        match check(alternate(&a, &b, n), n).await {
             StatusCode::GONE => allowed += 1,
             StatusCode::TOO_MANY_REQUESTS => {}
             other => panic!("request {n}: {other}"),

@@ -14,12 +14,8 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use crate::helpers::{
-    expect_json, expect_problem, metric_sample, poll_until, spawn_app_with, TestApp, PASSWORD,
-};
-
-const SECRET_KEY: &str = "the secret key both instances of the partition test share";
-const METRICS_TOKEN: &str = "metrics token of the partition test";
+use crate::helpers::{expect_json, expect_problem, poll_until, spawn_app_with, PASSWORD};
+use crate::instances::{metric, one_portal, with_metrics, CACHE_HITS, CACHE_ON};
 
 /// A TCP relay to one address that can stop passing bytes in both directions, holding back what it
 /// has read, without closing anything.
@@ -71,27 +67,9 @@ async fn pipe(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, mut cut: watch::R
 }
 
 fn instance(vars: &mut HashMap<String, String>) {
-    vars.remove("JWT_SECRET");
-    vars.insert("SECRET_KEY".into(), SECRET_KEY.into());
-    vars.insert("METRICS_TOKEN".into(), METRICS_TOKEN.into());
+    one_portal(vars);
+    with_metrics(vars);
 }
-
-async fn metric(app: &TestApp, series: &str) -> f64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    metric_sample(&text, series).unwrap_or_else(|| panic!("no {series} in\n{text}"))
-}
-
-const CACHE_ON: &str = "otp_portal_auth_cache_on";
-const CACHE_HITS: &str = "otp_portal_auth_cache_session_lookups_total{result=\"hit\"}";
 
 #[tokio::test]
 async fn an_instance_cut_off_silently_stops_answering_from_memory_before_a_sign_out_elsewhere_returns(
