@@ -128,7 +128,10 @@ pub async fn client_limit(
 ) -> Result<(), AppError> {
     ctx.limits.per_client(budget, meta.addr)?;
     if let Some(per_hour) = limits::shared_allowance(&ctx.settings, budget) {
-        if limits::spend_prepaid(ctx, budget, meta.addr) {
+        if limits::spend_prepaid(
+            ctx,
+            &limits::client_budget_key(&ctx.settings, budget, meta.addr),
+        ) {
             return Ok(());
         }
         let ctx = ctx.clone();

@@ -108,8 +108,7 @@ pub fn delete_own(
     let mut conn = flow.ctx.conn()?;
     flow.commit_keyed(&mut conn, |tx| {
         // The address and the username never change: the checked row names their locks.
-        let locks = flow::ending_locks(&checked);
-        tx.lock(&locks.each_ref().map(String::as_str))?;
+        tx.lock(&flow::ending_locks(&checked))?;
         let user = users::find(tx.conn, &auth.user_id)?.ok_or(AppError::Unauthorized)?;
         if user.password_hash != checked.password_hash {
             return flow::refuse(AppError::validation(

@@ -228,7 +228,7 @@ pub fn delete(flow: Flow<'_>, admin: &Admin, id: &str) -> Result<(), AppError> {
         } else {
             return Err(AppError::NotFound);
         };
-        tx.lock(&locks.iter().map(String::as_str).collect::<Vec<_>>())?;
+        tx.lock(&locks)?;
         let detail = match target_account(tx.conn, admin, id, tx.now) {
             Ok(user) => {
                 account::erase(tx, &user, DeletedBy::Admin)?;

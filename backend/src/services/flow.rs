@@ -121,10 +121,7 @@ impl<'a> Flow<'a> {
         user_id: &str,
         f: impl FnOnce(&mut Tx<'a, '_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.write_keyed(conn, |tx| {
-            tx.lock(&[&account_lock(user_id)])?;
-            f(tx)
-        })
+        write_account(conn, user_id, |conn| f(&mut Tx { flow: self, conn }))
     }
 
     /// The same flow on a connection outside any transaction, for steps that need none.
@@ -157,6 +154,19 @@ pub fn account_lock(user_id: &str) -> String {
     throttle_lock(&super::login::account_subject(user_id))
 }
 
+/// A keyed write transaction holding the lock of account `user_id` ([`account_lock`]) throughout, for
+/// a step with no [`Flow`] of its own ([`Flow::write_account`] for those that have one).
+pub fn write_account<T, E: From<diesel::result::Error>>(
+    conn: &mut Conn,
+    user_id: &str,
+    f: impl FnOnce(&mut Conn) -> Result<T, E>,
+) -> Result<T, E> {
+    store::write_keyed(conn, |conn| {
+        store::lock_keys(conn, &[account_lock(user_id)])?;
+        f(conn)
+    })
+}
+
 /// Every lock a flow that ends an account holds: its own, and those of the address and the username it
 /// frees, whose keyed flows (a registration, a code request) read whether the account is there.
 pub fn ending_locks(user: &crate::store::users::UserRow) -> [String; 3] {
@@ -170,7 +180,7 @@ pub fn ending_locks(user: &crate::store::users::UserRow) -> [String; 3] {
 impl Tx<'_, '_> {
     /// Locks `keys` for the rest of the transaction (`store::lock_keys`): once, before reading what
     /// they guard.
-    pub fn lock(&mut self, keys: &[&str]) -> diesel::QueryResult<()> {
+    pub fn lock(&mut self, keys: &[impl AsRef<str>]) -> diesel::QueryResult<()> {
         store::lock_keys(self.conn, keys)
     }
 

@@ -467,6 +467,18 @@ pub fn shared_allowance(settings: &Settings, budget: ClientBudget) -> Option<u32
 #[derive(Default)]
 struct Prepaid(std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>);
 
+impl Prepaid {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (u32, std::time::Instant)>>
+    {
+        // Counts each updated in one step: a panic elsewhere cannot leave one torn.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// Entries of [`Prepaid`] beyond this empty it (each is a few requests of one client).
 const PREPAID_CAPACITY: usize = 100_000;
 
@@ -479,23 +491,22 @@ fn prepay_count(per_hour: u32) -> u32 {
     (per_hour / 100).clamp(1, 1000)
 }
 
-/// Spends a request of the client's `budget` this instance took from the database ahead, if one is
-/// left: then the database need not be asked.
-pub fn spend_prepaid(ctx: &Ctx, budget: ClientBudget, ip: Option<IpAddr>) -> bool {
-    let key = shared_key(&ctx.settings.limits, budget.name(), ip);
-    let mut prepaid = ctx
-        .limits
-        .prepaid
-        .0
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match prepaid.get_mut(&key) {
+/// The key under which the database counts the client's `budget` (see [`shared_key`]).
+pub fn client_budget_key(settings: &Settings, budget: ClientBudget, ip: Option<IpAddr>) -> String {
+    shared_key(&settings.limits, budget.name(), ip)
+}
+
+/// Spends a request of the budget counted under `key` ([`client_budget_key`]) that this instance
+/// took from the database ahead, if one is left: then the database need not be asked.
+pub fn spend_prepaid(ctx: &Ctx, key: &str) -> bool {
+    let mut prepaid = ctx.limits.prepaid.lock();
+    match prepaid.get_mut(key) {
         Some((left, until)) if *left > 0 && std::time::Instant::now() < *until => {
             *left -= 1;
             true
         }
         Some(_) => {
-            prepaid.remove(&key);
+            prepaid.remove(key);
             false
         }
         None => false,
@@ -513,19 +524,14 @@ pub fn take_shared(
     ip: Option<IpAddr>,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let key = shared_key(&ctx.settings.limits, budget.name(), ip);
+    let key = client_budget_key(&ctx.settings, budget, ip);
     let mut conn = ctx.conn()?;
     match rate_limits::take_alone(&mut conn, &key, per_hour, prepay_count(per_hour), now)? {
         Ok(taken) => {
             if taken > 1 {
                 // Usable for as long as the budget takes to earn them back.
                 let earned_in = Duration::from_secs(3600) / per_hour * taken;
-                let mut prepaid = ctx
-                    .limits
-                    .prepaid
-                    .0
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut prepaid = ctx.limits.prepaid.lock();
                 if prepaid.len() >= PREPAID_CAPACITY {
                     prepaid.clear();
                 }

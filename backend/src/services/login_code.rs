@@ -48,12 +48,8 @@ pub fn verify(
         // The account the address names (read before locking, to name its lock too): the session is
         // opened under the account's lock, as every flow for one account is.
         let owner = users::find_by_email_key(tx.conn, &email_key)?.map(|user| user.id);
-        let address = flow::address_lock(&email_key);
-        let account = owner.as_deref().map(flow::account_lock);
-        let keys: Vec<&str> = [Some(address.as_str()), account.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let mut keys = vec![flow::address_lock(&email_key)];
+        keys.extend(owner.as_deref().map(flow::account_lock));
         tx.lock(&keys)?;
         codes::check(tx, key, presented)?;
         let Some(user) = users::find_by_email_key(tx.conn, &email_key)? else {

@@ -15,7 +15,7 @@ use crate::mail::templates::{self, FactorChange};
 use crate::mail::{self, MailKind};
 use crate::store::mfa::{self as store_mfa, ChallengeRow, TotpRow};
 use crate::store::users::{self, UserRow};
-use crate::store::{self, Timestamp};
+use crate::store::Timestamp;
 
 /// Wrong codes a second step takes before it dies.
 pub const MAX_TRIES: i32 = 5;
@@ -45,8 +45,7 @@ pub fn setup(
         last_step: None,
     };
     // Concurrency: only an unconfirmed secret is ever replaced, in one transaction.
-    let stored = store::write_keyed(&mut conn, |conn| {
-        store::lock_keys(conn, &[&flow::account_lock(&user.id)])?;
+    let stored = flow::write_account(&mut conn, &user.id, |conn| {
         store_mfa::replace_unconfirmed_totp(conn, &row)
     })?;
     if !stored {

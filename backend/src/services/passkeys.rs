@@ -291,8 +291,7 @@ pub fn rename(
     name: &str,
 ) -> Result<PasskeyInfo, AppError> {
     let mut conn = ctx.conn()?;
-    crate::store::write_keyed(&mut conn, |conn| {
-        crate::store::lock_keys(conn, &[&flow::account_lock(&auth.user_id)])?;
+    flow::write_account(&mut conn, &auth.user_id, |conn| {
         if !store::rename(conn, &auth.user_id, id, name)? {
             return Err(AppError::NotFound);
         }
@@ -389,14 +388,14 @@ fn check_assertion(
     if owner.is_some_and(|owner| owner != passkey.user_id) {
         return refuse(tx, owner, "a passkey of another account");
     }
-    // A caller that knew the owner holds its lock already; the passkey's account never changes, and its
-    // stored state is replaced below only over what was read here (compare-and-set).
     if owner.is_none() {
-        tx.lock(&[&flow::account_lock(&passkey.user_id)])?;
-    }
-    // Without a known owner, the passkey's user handle must name the account that registered it.
-    if owner.is_none() && answer.get_user_unique_id() != Some(passkey.user_id.as_bytes()) {
-        return refuse(tx, Some(&passkey.user_id), "user handle does not match");
+        // A caller that knew the owner holds its lock already; the passkey's account never changes,
+        // and its stored state is replaced below only over what was read here (compare-and-set).
+        tx.lock(&[flow::account_lock(&passkey.user_id)])?;
+        // The passkey's user handle must name the account that registered it.
+        if answer.get_user_unique_id() != Some(passkey.user_id.as_bytes()) {
+            return refuse(tx, Some(&passkey.user_id), "user handle does not match");
+        }
     }
     let Some(user) = users::find(tx.conn, &passkey.user_id)? else {
         return refuse(tx, None, "passkey of an erased account");

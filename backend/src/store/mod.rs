@@ -333,12 +333,12 @@ where
 /// Locks `keys` until the transaction ends, on PostgreSQL (SQLite's writer is alone anyway). In a
 /// [`write_keyed`] transaction, once and before reading what the keys guard: keys are taken in sorted
 /// order, so two transactions locking overlapping sets never wait for each other in a circle.
-pub fn lock_keys(conn: &mut Conn, keys: &[&str]) -> diesel::QueryResult<()> {
+pub fn lock_keys(conn: &mut Conn, keys: &[impl AsRef<str>]) -> diesel::QueryResult<()> {
     use diesel::RunQueryDsl;
     let Conn::Postgres(_) = conn else {
         return Ok(());
     };
-    let mut keys = keys.to_vec();
+    let mut keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
     keys.sort_unstable();
     keys.dedup();
     for key in keys {
